@@ -1,0 +1,56 @@
+// Pointwise terms shared by the kernels; src/cpu/terms.ts has the same functions in f64.
+
+const EXP_CLAMP: f32 = 60.0;
+const ANISO_GRAD2_MIN: f32 = 1e-8;
+const DT_GROWTH: f32 = 1.2;
+
+fn hInterp(xi: f32) -> f32 {
+  let x = clamp(xi, 0.0, 1.0);
+  return x * x * x * (x * (6.0 * x - 15.0) + 10.0);
+}
+fn hPrime(xi: f32) -> f32 {
+  let x = clamp(xi, 0.0, 1.0);
+  let q = x * (1.0 - x);
+  return 30.0 * q * q;
+}
+fn hSecond(xi: f32) -> f32 {
+  let x = clamp(xi, 0.0, 1.0);
+  return 60.0 * x * (1.0 - x) * (1.0 - 2.0 * x);
+}
+fn wellPrime(xi: f32) -> f32 {
+  return 2.0 * xi * (1.0 - xi) * (1.0 - 2.0 * xi);
+}
+fn interfaceWeight(xi: f32) -> f32 {
+  let x = clamp(xi, 0.0, 1.0);
+  let q = 4.0 * x * (1.0 - x);
+  return q * q;
+}
+fn clampedExp(x: f32) -> f32 {
+  return exp(clamp(x, -EXP_CLAMP, EXP_CLAMP));
+}
+fn pcgHash(v: u32) -> u32 {
+  let state = v * 747796405u + 2891336453u;
+  let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
+  return (word >> 22u) ^ word;
+}
+fn rand01(seed: u32, step: u32, cell: u32) -> f32 {
+  let hsh = pcgHash(seed ^ pcgHash(step ^ pcgHash(cell)));
+  return f32(hsh >> 8u) * (1.0 / 16777216.0);
+}
+fn bernoulli(x: f32) -> f32 {
+  if (abs(x) < 1e-2) {
+    return 1.0 - x / 2.0 + x * x / 12.0;
+  }
+  return x / (exp(x) - 1.0);
+}
+
+// Cell (i, j) of batch member b in an nx × ny field; x is periodic.
+fn cellAt(b: u32, i: u32, j: u32, nx: u32, ny: u32) -> u32 {
+  return (b * ny + j) * nx + i;
+}
+fn westOf(i: u32, nx: u32) -> u32 {
+  return select(i - 1u, nx - 1u, i == 0u);
+}
+fn eastOf(i: u32, nx: u32) -> u32 {
+  return select(i + 1u, 0u, i + 1u == nx);
+}

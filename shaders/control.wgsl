@@ -1,0 +1,77 @@
+// End of a step (MODEL.md §7): Li entering through the reservoir (inventory check), the history
+// record, the next time step (interface motion, explicit stability, growth limit, stop time) and
+// the clock. One workgroup per simulation. CPU twin: CpuSolver.finish in src/cpu/solver.ts.
+#include "layout"
+#include "common"
+
+@group(0) @binding(0) var<uniform> params: array<Params, MAX_BATCH>;
+@group(0) @binding(1) var<storage, read_write> state: array<State>;
+@group(0) @binding(2) var<storage, read> partMax: array<vec4f>;
+@group(0) @binding(3) var<storage, read> ayC: array<f32>;
+@group(0) @binding(4) var<storage, read> uC: array<f32>;
+@group(0) @binding(5) var<storage, read_write> ring: array<f32>;
+
+var<workgroup> red: array<vec4f, 64>;
+
+fn ringAt(slot: u32, field: u32, b: u32) -> u32 {
+  return (slot * RING_STRIDE + field) * MAX_BATCH + b;
+}
+
+@compute @workgroup_size(64)
+fn finish(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: vec3u) {
+  let b = wg.z;
+  let P = params[b];
+  let count = ((P.nx + 7u) / 8u) * ((P.ny + 7u) / 8u);
+  var m = vec4f(0.0);
+  for (var q = li; q < count; q += 64u) {
+    let o = partMax[b * count + q];
+    m = vec4f(max(m.x, o.x), max(m.y, o.y), m.z + o.z, 0.0);
+  }
+  // reservoir flux: 2 a (u_b − u) per top face (half-cell distance), u_b = 1
+  var flux = 0.0;
+  for (var i = li; i < P.nx; i += 64u) {
+    let top = (b * P.ny + P.ny - 1u) * P.nx + i;
+    flux += 2.0 * ayC[(b * (P.ny + 1u) + P.ny) * P.nx + i] * (1.0 - uC[top]);
+  }
+  m.w = flux;
+  red[li] = m;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s = s >> 1u) {
+    if (li < s) {
+      let o = red[li + s];
+      red[li] = vec4f(max(red[li].x, o.x), max(red[li].y, o.y), red[li].z + o.z, red[li].w + o.w);
+    }
+    workgroupBarrier();
+  }
+  if (li != 0u || state[b].done != 0u) { return; }
+  var st = state[b];
+  let r = red[0];
+  st.maxRate = r.x;
+  st.stiff = r.y;
+  st.j = r.z * P.h / f32(P.nx);
+  st.fluxIn = r.w;
+  let slot = st.step % RING_CAP;
+  ring[ringAt(slot, RING_DT, b)] = st.dt;
+  ring[ringAt(slot, RING_PHIS, b)] = st.phiS;
+  ring[ringAt(slot, RING_J, b)] = st.j;
+  ring[ringAt(slot, RING_DINVENTORY, b)] = st.dt * (st.fluxIn + P.tplus * P.CsOverC0 * st.j * f32(P.nx) * P.h);
+  ring[ringAt(slot, RING_MAXRATE, b)] = st.maxRate;
+  ring[ringAt(slot, RING_LIMITHIT, b)] = st.limitHit;
+  // compensated (Kahan) clock; the XOR with a uniform zero keeps compilers from folding
+  // (t − tHi) − y to 0 (seen with lavapipe)
+  let y = st.dt - st.tLo;
+  let t = bitcast<f32>(bitcast<u32>(st.tHi + y) ^ P.zero);
+  st.tLo = (t - st.tHi) - y;
+  st.tHi = t;
+  st.step = st.step + 1u;
+  var next = min(min(P.dtMax, DT_GROWTH * st.dt), 2.0 * P.safety / st.stiff);
+  if (st.maxRate > 0.0) { next = min(next, P.dxiMax / st.maxRate); }
+  let remaining = (st.tEnd - st.tHi) - st.tLo;
+  if (remaining <= 1e-3 * next) {
+    st.done = 1u;
+  } else {
+    next = min(next, remaining);
+  }
+  st.dt = next;
+  state[b] = st;
+}

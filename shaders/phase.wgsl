@@ -1,0 +1,203 @@
+// Phase field ξ: anisotropic Allen–Cahn + Butler–Volmer kinetics + Langevin noise (MODEL.md §2),
+// explicit in time. The CPU twin is src/cpu/solver.ts (same kernel names).
+#include "layout"
+#include "common"
+
+@group(0) @binding(0) var<uniform> params: array<Params, MAX_BATCH>;
+@group(0) @binding(1) var<storage, read_write> state: array<State>;
+@group(0) @binding(2) var<storage, read_write> xi: array<f32>;
+@group(0) @binding(3) var<storage, read> conc: array<f32>;
+@group(0) @binding(4) var<storage, read> phi: array<f32>;
+// per cell: (ε², εε'∂yξ, εε'∂xξ, R_ac) — anisotropy writes xyz, rateTerms writes w
+@group(0) @binding(5) var<storage, read_write> cellw: array<vec4f>;
+@group(0) @binding(6) var<storage, read_write> rate: array<f32>;
+// per workgroup partial sums: (Σ R_ac, Σ S_a, Σ S_c, 0) and (max |R|, max stiffness, Σ R, 0)
+@group(0) @binding(7) var<storage, read_write> partSum: array<vec4f>;
+@group(0) @binding(8) var<storage, read_write> partMax: array<vec4f>;
+
+var<workgroup> red: array<vec4f, 64>;
+var<workgroup> doneFlag: u32;
+
+fn groupsPerSim(nx: u32, ny: u32) -> u32 {
+  return ((nx + 7u) / 8u) * ((ny + 7u) / 8u);
+}
+fn groupIndex(wg: vec3u, nx: u32) -> u32 {
+  return wg.y * ((nx + 7u) / 8u) + wg.x;
+}
+
+// Kobayashi (1993) anisotropy: √κ(ψ) = ε0 [1 + δ cos ω(ψ − ψ0)], ψ the angle of ∇ξ. Values are
+// relative to ε0² (the rate multiplies by Lσκ0).
+@compute @workgroup_size(8, 8)
+fn anisotropy(@builtin(global_invocation_id) g: vec3u) {
+  let b = g.z;
+  let P = params[b];
+  if (g.x >= P.nx || g.y >= P.ny || state[b].done != 0u) { return; }
+  let i = g.x;
+  let j = g.y;
+  let k = cellAt(b, i, j, P.nx, P.ny);
+  let e = xi[cellAt(b, eastOf(i, P.nx), j, P.nx, P.ny)];
+  let w = xi[cellAt(b, westOf(i, P.nx), j, P.nx, P.ny)];
+  var s = xi[k];
+  if (j > 0u) { s = xi[k - P.nx]; }
+  var n = 0.0;
+  if (j + 1u < P.ny) { n = xi[k + P.nx]; }
+  let gx = (e - w) / (2.0 * P.h);
+  let gy = (n - s) / (2.0 * P.h);
+  var eps = 1.0;
+  var epsP = 0.0;
+  if (gx * gx + gy * gy > ANISO_GRAD2_MIN && P.delta > 0.0) {
+    let arg = P.omega * (atan2(gy, gx) - P.psi0);
+    eps = 1.0 + P.delta * cos(arg);
+    epsP = -P.delta * P.omega * sin(arg);
+  }
+  cellw[k] = vec4f(eps * eps, eps * epsP * gy, eps * epsP * gx, 0.0);
+}
+
+// R_ac = Lσκ0 [∇·(ε²∇ξ) − ∂x(εε'∂yξ) + ∂y(εε'∂xξ)] − LσW g'(ξ) + noise, and the Butler–Volmer
+// pieces S_a = Lη h' e^{(1−α)δ}, S_c = Lη h' c̃ e^{−αδ} with η = φ_s + δ (binary: δ = −φ_l;
+// chen2015: δ = φ − φ_ref), summed per workgroup for the galvanostatic solve.
+@compute @workgroup_size(8, 8)
+fn rateTerms(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_index) li: u32,
+             @builtin(workgroup_id) wg: vec3u) {
+  let b = g.z;
+  let P = params[b];
+  let st = state[b];
+  var sums = vec4f(0.0);
+  if (g.x < P.nx && g.y < P.ny && st.done == 0u) {
+    let i = g.x;
+    let j = g.y;
+    let k = cellAt(b, i, j, P.nx, P.ny);
+    let ie = cellAt(b, eastOf(i, P.nx), j, P.nx, P.ny);
+    let iw = cellAt(b, westOf(i, P.nx), j, P.nx, P.ny);
+    let x = xi[k];
+    let cw = cellw[k];
+    var lap = 0.5 * (cw.x + cellw[ie].x) * (xi[ie] - x) + 0.5 * (cw.x + cellw[iw].x) * (xi[iw] - x);
+    var bS = cw.z;
+    var bN = 0.0;
+    if (j > 0u) {
+      lap += 0.5 * (cw.x + cellw[k - P.nx].x) * (xi[k - P.nx] - x);
+      bS = cellw[k - P.nx].z;
+    }
+    if (j + 1u < P.ny) {
+      lap += 0.5 * (cw.x + cellw[k + P.nx].x) * (xi[k + P.nx] - x);
+      bN = cellw[k + P.nx].z;
+    } else {
+      lap += cw.x * (0.0 - x);
+    }
+    let cross = (-(cellw[ie].y - cellw[iw].y) + (bN - bS)) / (2.0 * P.h);
+    var rac = P.LsK * (lap / (P.h * P.h) + cross) - P.LsW * wellPrime(x);
+    if (P.noiseA > 0.0) {
+      let scale = P.noiseA * sqrt(3.0) / sqrt(st.dt);
+      rac += scale * (2.0 * rand01(P.seed, st.step, k - b * P.nx * P.ny) - 1.0) * interfaceWeight(x);
+    }
+    cellw[k].w = rac;
+    var delta = -phi[k];
+    if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
+    let hp = P.Leta * hPrime(x);
+    sums = vec4f(rac, hp * clampedExp((1.0 - P.alpha) * delta), hp * conc[k] * clampedExp(-P.alpha * delta), 0.0);
+  }
+  red[li] = sums;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s = s >> 1u) {
+    if (li < s) { red[li] += red[li + s]; }
+    workgroupBarrier();
+  }
+  if (li == 0u) {
+    partSum[b * groupsPerSim(P.nx, P.ny) + groupIndex(wg, P.nx)] = red[0];
+  }
+}
+
+// Electrode potential for this step: the applied one, or (galvanostatic) the one for which
+// Σ R = j̃ Lx / h² (MODEL.md §5). One workgroup per simulation.
+@compute @workgroup_size(64)
+fn drive(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: vec3u) {
+  let b = wg.z;
+  let P = params[b];
+  let count = groupsPerSim(P.nx, P.ny);
+  var acc = vec4f(0.0);
+  for (var q = li; q < count; q += 64u) { acc += partSum[b * count + q]; }
+  red[li] = acc;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s = s >> 1u) {
+    if (li < s) { red[li] += red[li + s]; }
+    workgroupBarrier();
+  }
+  if (li != 0u || state[b].done != 0u) { return; }
+  let sAc = red[0].x;
+  let sA = red[0].y;
+  let sC = red[0].z;
+  state[b].limitHit = 0.0;
+  if (P.drive != DRIVE_GALVANOSTATIC) {
+    state[b].phiS = P.phiApplied;
+    return;
+  }
+  let target = P.jTarget * f32(P.nx) / P.h;
+  let a = P.alpha;
+  let gLo = sAc - exp(-(1.0 - a) * P.phiMax) * sA + exp(a * P.phiMax) * sC - target;
+  let gHi = sAc - exp((1.0 - a) * P.phiMax) * sA + exp(-a * P.phiMax) * sC - target;
+  if (gLo < 0.0) {
+    state[b].phiS = -P.phiMax;
+    state[b].limitHit = 1.0;
+    return;
+  }
+  if (gHi > 0.0) {
+    state[b].phiS = P.phiMax;
+    state[b].limitHit = 1.0;
+    return;
+  }
+  var lo = -P.phiMax;
+  var hi = P.phiMax;
+  var p = clamp(state[b].phiS, lo, hi);
+  for (var it = 0; it < 60; it++) {
+    let ea = exp((1.0 - a) * p);
+    let ec = exp(-a * p);
+    let gv = sAc - ea * sA + ec * sC - target;
+    if (gv > 0.0) { lo = p; } else { hi = p; }
+    let dg = -(1.0 - a) * ea * sA - a * ec * sC;
+    var next = p - gv / dg;
+    if (!(next > lo && next < hi)) { next = 0.5 * (lo + hi); }
+    if (abs(next - p) < 1e-5) {
+      p = next;
+      break;
+    }
+    p = next;
+  }
+  state[b].phiS = p;
+}
+
+// ξ ← ξ + dt R, R = R_ac − Lη h'(ξ) [e^{(1−α)η} − c̃ e^{−αη}], and the per-workgroup max |R|,
+// explicit stiffness and Σ R for the time-step control and the current.
+@compute @workgroup_size(8, 8)
+fn phaseUpdate(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_index) li: u32,
+               @builtin(workgroup_id) wg: vec3u) {
+  let b = g.z;
+  let P = params[b];
+  let st = state[b];
+  var m = vec4f(0.0);
+  if (g.x < P.nx && g.y < P.ny && st.done == 0u) {
+    let k = cellAt(b, g.x, g.y, P.nx, P.ny);
+    let x = xi[k];
+    var delta = -phi[k];
+    if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
+    let eta = clamp(st.phiS + delta, -EXP_CLAMP, EXP_CLAMP);
+    let bracket = exp((1.0 - P.alpha) * eta) - conc[k] * exp(-P.alpha * eta);
+    let cw = cellw[k];
+    let r = cw.w - P.Leta * hPrime(x) * bracket;
+    rate[k] = r;
+    xi[k] = x + st.dt * r;
+    let stiff = 8.0 * P.LsK * cw.x / (P.h * P.h) + 2.0 * P.LsW + P.Leta * abs(hSecond(x) * bracket);
+    m = vec4f(abs(r), stiff, r, 0.0);
+  }
+  red[li] = m;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s = s >> 1u) {
+    if (li < s) {
+      let o = red[li + s];
+      red[li] = vec4f(max(red[li].x, o.x), max(red[li].y, o.y), red[li].z + o.z, 0.0);
+    }
+    workgroupBarrier();
+  }
+  if (li == 0u) {
+    partMax[b * groupsPerSim(P.nx, P.ny) + groupIndex(wg, P.nx)] = red[0];
+  }
+}

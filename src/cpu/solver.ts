@@ -1,0 +1,299 @@
+// The CPU reference solver: the GPU step (src/gpu/solver.ts + shaders/) in f64, kernel for kernel,
+// term for term, so every shader can be checked against it. One simulation (no batch).
+//
+// One time step (MODEL.md §7, IMEX):
+//   anisotropy      ε²(ψ), εε'∂yξ, εε'∂xξ at cell centres (Kobayashi 1993)
+//   rateTerms       the Allen–Cahn part of ∂ξ/∂t and the Butler–Volmer pieces, summed
+//   drive           electrode potential: fixed (potentiostatic) or solved so Σ∂ξ/∂t hits the target current
+//   phaseUpdate     ξ ← ξ + dt·R (explicit), R kept as the source of the c̃ and φ equations
+//   transport       c̃ implicit (backward Euler): (1/dt − ∇·D∇) c̃ = c̃ⁿ/dt − γ (C_s/c0) R, multigrid
+//   finish          reservoir flux for the inventory, next dt, time
+//   potential       ∇·(σ∇φ̃) = K_φ R, multigrid
+
+import { CpuMultigrid } from './multigrid.ts';
+import { EXP_CLAMP, bernoulli, clampedExp, hInterp, hPrime, hSecond, interfaceWeight, rand01, solveElectrodePotential, wellPrime } from './terms.ts';
+import { DRIVE_GALVANOSTATIC, TRANSPORT_CHEN2015, type Dimless } from '../model/dimless.ts';
+
+export interface SolverState {
+  dt: number;
+  t: number;
+  tEnd: number;
+  phiS: number;
+  /** electrode potential the φ field was last solved with (chen2015: η = φ̃ − phiRef + phiS) */
+  phiRef: number;
+  j: number;
+  maxRate: number;
+  stiff: number;
+  fluxIn: number;
+  limitHit: number;
+  step: number;
+  done: boolean;
+}
+
+/** What one step leaves in the history (the GPU's ring record). */
+export interface StepRecord {
+  dt: number;
+  phiS: number;
+  j: number;
+  dInventory: number;
+  maxRate: number;
+  limitHit: number;
+}
+
+export const DT_GROWTH = 1.2;
+const ANISO_GRAD2_MIN = 1e-8;
+
+export class CpuSolver {
+  readonly n: number;
+  xi: Float64Array;
+  c: Float64Array;
+  phi: Float64Array;
+  readonly e2: Float64Array;
+  readonly crossA: Float64Array;
+  readonly crossB: Float64Array;
+  readonly rac: Float64Array;
+  readonly rate: Float64Array;
+  readonly mgC: CpuMultigrid;
+  readonly mgPhi: CpuMultigrid;
+  readonly state: SolverState;
+  mgCycles: number;
+
+  constructor(
+    readonly d: Dimless,
+    init: { xi: ArrayLike<number>; c: ArrayLike<number>; phi: ArrayLike<number> },
+    mgCycles = 2,
+  ) {
+    const n = (this.n = d.nx * d.ny);
+    this.xi = Float64Array.from(init.xi);
+    this.c = Float64Array.from(init.c);
+    this.phi = Float64Array.from(init.phi);
+    this.e2 = new Float64Array(n);
+    this.crossA = new Float64Array(n);
+    this.crossB = new Float64Array(n);
+    this.rac = new Float64Array(n);
+    this.rate = new Float64Array(n);
+    this.mgC = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h });
+    this.mgPhi = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h });
+    this.mgCycles = mgCycles;
+    this.state = { dt: d.dtInitial, t: 0, tEnd: Infinity, phiS: d.phiApplied, phiRef: d.phiApplied, j: 0, maxRate: 0, stiff: 0, fluxIn: 0, limitHit: 0, step: 0, done: false };
+  }
+
+  /** Potential consistent with the initial fields (R = 0), solved to convergence. */
+  initialPotential(cycles = 30): void {
+    this.rate.fill(0);
+    this.potentialCoefficients();
+    for (let k = 0; k < cycles; k++) this.mgPhi.vcycle();
+    this.phi.set(this.mgPhi.u);
+  }
+
+  step(): StepRecord | undefined {
+    if (this.state.done) return undefined;
+    this.anisotropy();
+    const sums = this.rateTerms();
+    this.drive(sums);
+    this.phaseUpdate();
+    this.transportCoefficients();
+    for (let k = 0; k < this.mgCycles; k++) this.mgC.vcycle();
+    this.transportBack();
+    const record = this.finish();
+    this.potentialCoefficients();
+    for (let k = 0; k < this.mgCycles; k++) this.mgPhi.vcycle();
+    this.phi.set(this.mgPhi.u);
+    return record;
+  }
+
+  // ---- kernels (names match the WGSL entry points)
+
+  anisotropy(): void {
+    const { nx, ny, h, delta, omega, psi0 } = this.d;
+    const xi = this.xi;
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const k = j * nx + i;
+        const e = xi[j * nx + ((i + 1) % nx)];
+        const w = xi[j * nx + ((i + nx - 1) % nx)];
+        const s = j > 0 ? xi[k - nx] : xi[k]; // collector: mirror (zero flux)
+        const nn = j < ny - 1 ? xi[k + nx] : 0; // reservoir: ξ = 0
+        const gx = (e - w) / (2 * h);
+        const gy = (nn - s) / (2 * h);
+        let eps = 1;
+        let epsP = 0;
+        if (gx * gx + gy * gy > ANISO_GRAD2_MIN && delta > 0) {
+          const arg = omega * (Math.atan2(gy, gx) - psi0);
+          eps = 1 + delta * Math.cos(arg);
+          epsP = -delta * omega * Math.sin(arg);
+        }
+        this.e2[k] = eps * eps;
+        this.crossA[k] = eps * epsP * gy;
+        this.crossB[k] = eps * epsP * gx;
+      }
+    }
+  }
+
+  /** Returns [Σ R_ac, Σ S_a, Σ S_c] (see solveElectrodePotential). */
+  rateTerms(): [number, number, number] {
+    const d = this.d;
+    const { nx, ny, h, alpha } = d;
+    const { xi, c, phi, e2, crossA, crossB } = this;
+    const chen = d.transport === TRANSPORT_CHEN2015;
+    const noiseScale = d.noiseA > 0 ? (d.noiseA * Math.sqrt(3)) / Math.sqrt(this.state.dt) : 0;
+    let sAc = 0;
+    let sA = 0;
+    let sC = 0;
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const k = j * nx + i;
+        const ie = j * nx + ((i + 1) % nx);
+        const iw = j * nx + ((i + nx - 1) % nx);
+        const x = xi[k];
+        let lap = 0.5 * (e2[k] + e2[ie]) * (xi[ie] - x) + 0.5 * (e2[k] + e2[iw]) * (xi[iw] - x);
+        if (j > 0) lap += 0.5 * (e2[k] + e2[k - nx]) * (xi[k - nx] - x);
+        lap += j < ny - 1 ? 0.5 * (e2[k] + e2[k + nx]) * (xi[k + nx] - x) : e2[k] * (0 - x);
+        const bS = j > 0 ? crossB[k - nx] : crossB[k];
+        const bN = j < ny - 1 ? crossB[k + nx] : 0;
+        const cross = (-(crossA[ie] - crossA[iw]) + (bN - bS)) / (2 * h);
+        let rac = d.LsK * (lap / (h * h) + cross) - d.LsW * wellPrime(x);
+        if (noiseScale > 0) rac += noiseScale * (2 * rand01(d.seed, this.state.step, k) - 1) * interfaceWeight(x);
+        this.rac[k] = rac;
+        const delta = chen ? phi[k] - this.state.phiRef : -phi[k];
+        const hp = d.Leta * hPrime(x);
+        sAc += rac;
+        sA += hp * clampedExp((1 - alpha) * delta);
+        sC += hp * c[k] * clampedExp(-alpha * delta);
+      }
+    }
+    return [sAc, sA, sC];
+  }
+
+  drive([sAc, sA, sC]: [number, number, number]): void {
+    const d = this.d;
+    const st = this.state;
+    st.limitHit = 0;
+    if (d.drive === DRIVE_GALVANOSTATIC) {
+      const target = (d.jTarget * d.nx) / d.h; // Σ R = j̃ Lx / h²
+      const { phi, limit } = solveElectrodePotential(sAc, sA, sC, target, d.alpha, d.phiMax, st.phiS);
+      st.phiS = phi;
+      st.limitHit = limit ? 1 : 0;
+    } else {
+      st.phiS = d.phiApplied;
+    }
+  }
+
+  phaseUpdate(): void {
+    const d = this.d;
+    const { nx, ny, h, alpha } = d;
+    const { xi, c, phi } = this;
+    const chen = d.transport === TRANSPORT_CHEN2015;
+    const st = this.state;
+    let sum = 0;
+    let maxRate = 0;
+    let stiff = 0;
+    for (let k = 0; k < nx * ny; k++) {
+      const x = xi[k];
+      const delta = chen ? phi[k] - st.phiRef : -phi[k];
+      const eta = Math.min(Math.max(st.phiS + delta, -EXP_CLAMP), EXP_CLAMP);
+      const bracket = Math.exp((1 - alpha) * eta) - c[k] * Math.exp(-alpha * eta);
+      const r = this.rac[k] - d.Leta * hPrime(x) * bracket;
+      this.rate[k] = r;
+      xi[k] = x + st.dt * r;
+      sum += r;
+      maxRate = Math.max(maxRate, Math.abs(r));
+      stiff = Math.max(stiff, (8 * d.LsK * this.e2[k]) / (h * h) + 2 * d.LsW + d.Leta * Math.abs(hSecond(x) * bracket));
+    }
+    st.j = (sum * h) / nx;
+    st.maxRate = maxRate;
+    st.stiff = stiff;
+  }
+
+  transportCoefficients(): void {
+    const d = this.d;
+    const { nx, ny } = d;
+    const mg = this.mgC;
+    const { c, phi, xi, rate } = this;
+    const chen = d.transport === TRANSPORT_CHEN2015;
+    const dt = this.state.dt;
+    const D = (k: number) => {
+      const hh = hInterp(xi[k]);
+      return d.Dl * (1 - hh) + d.Ds * hh;
+    };
+    // Slotboom variable u = c̃ e^{φ̃} turns Nernst–Planck drift into a symmetric operator with
+    // Scharfetter–Gummel face weights; binary transport has no drift and u = c̃.
+    const face = (ka: number, kb: number) => {
+      const harm = (2 * D(ka) * D(kb)) / (D(ka) + D(kb));
+      return chen ? harm * clampedExp(-phi[ka]) * bernoulli(phi[kb] - phi[ka]) : harm;
+    };
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const k = j * nx + i;
+        mg.ax[k] = face(j * nx + ((i + nx - 1) % nx), k);
+        mg.ay[k] = j > 0 ? face(k - nx, k) : 0; // collector: no ion flux
+        const weight = chen ? clampedExp(-phi[k]) : 1;
+        mg.bd[k] = weight / dt;
+        mg.f[k] = c[k] / dt - d.gammaSrc * d.CsOverC0 * rate[k];
+        mg.u[k] = chen ? c[k] * clampedExp(phi[k]) : c[k];
+      }
+    }
+    // Reservoir face (half a cell away): c̃ = 1, φ̃ = 0, so u = 1 there.
+    for (let i = 0; i < nx; i++) {
+      const k = (ny - 1) * nx + i;
+      const top = chen ? D(k) * clampedExp(-phi[k]) * bernoulli(0 - phi[k]) : D(k);
+      mg.ay[ny * nx + i] = top;
+      mg.f[k] += (2 * top * 1) / (d.h * d.h);
+    }
+    mg.coarsenCoefficients();
+  }
+
+  transportBack(): void {
+    const chen = this.d.transport === TRANSPORT_CHEN2015;
+    const u = this.mgC.u;
+    for (let k = 0; k < this.n; k++) this.c[k] = chen ? u[k] * clampedExp(-this.phi[k]) : u[k];
+  }
+
+  finish(): StepRecord {
+    const d = this.d;
+    const { nx, ny } = d;
+    const st = this.state;
+    const mg = this.mgC;
+    let flux = 0;
+    for (let i = 0; i < nx; i++) flux += 2 * mg.ay[ny * nx + i] * (1 - mg.u[(ny - 1) * nx + i]);
+    st.fluxIn = flux;
+    const dInventory = st.dt * (flux + d.tplus * d.CsOverC0 * st.j * nx * d.h);
+    const record: StepRecord = { dt: st.dt, phiS: st.phiS, j: st.j, dInventory, maxRate: st.maxRate, limitHit: st.limitHit };
+    st.t += st.dt;
+    st.step += 1;
+    let next = Math.min(d.dtMax, DT_GROWTH * st.dt, st.maxRate > 0 ? d.dxiMax / st.maxRate : Infinity, (2 * d.safety) / st.stiff);
+    const remaining = st.tEnd - st.t;
+    if (remaining <= 1e-3 * next) st.done = true;
+    else next = Math.min(next, remaining);
+    st.dt = next;
+    return record;
+  }
+
+  potentialCoefficients(): void {
+    const d = this.d;
+    const { nx, ny, h } = d;
+    const mg = this.mgPhi;
+    const { c, xi, rate } = this;
+    const chen = d.transport === TRANSPORT_CHEN2015;
+    const sigma = (k: number) => {
+      const hh = hInterp(xi[k]);
+      return chen ? d.sigS * hh + (1 - hh) : Math.max(1 - hh, d.sigFloor) * Math.max(c[k], d.cFloor);
+    };
+    const harm = (a: number, b: number) => (2 * a * b) / (a + b);
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const k = j * nx + i;
+        const s = sigma(k);
+        mg.ax[k] = harm(sigma(j * nx + ((i + nx - 1) % nx)), s);
+        mg.ay[k] = j > 0 ? harm(sigma(k - nx), s) : chen ? s : 0;
+        mg.bd[k] = 0;
+        // −∇·(σ∇φ̃) = −K_φ R; chen2015 holds the collector at the electrode potential.
+        mg.f[k] = -d.Kphi * rate[k] + (j === 0 && chen ? (2 * s * this.state.phiS) / (h * h) : 0);
+        mg.u[k] = this.phi[k];
+      }
+    }
+    this.state.phiRef = this.state.phiS;
+    for (let i = 0; i < nx; i++) mg.ay[ny * nx + i] = sigma((ny - 1) * nx + i); // reservoir: φ̃ = 0
+    mg.coarsenCoefficients();
+  }
+}

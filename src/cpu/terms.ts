@@ -1,0 +1,90 @@
+// The pointwise terms of the model, in f64. shaders/common.wgsl has the same functions in f32,
+// line for line; tests/kernels.test.ts compares them.
+
+/** Interpolation h(ξ) = ξ³(6ξ² − 15ξ + 10) on the clamped ξ (MODEL.md §2). */
+export function hInterp(xi: number): number {
+  const x = Math.min(Math.max(xi, 0), 1);
+  return x * x * x * (x * (6 * x - 15) + 10);
+}
+/** h'(ξ) = 30ξ²(1 − ξ)², zero outside [0, 1] so kinetics act only in the interface. */
+export function hPrime(xi: number): number {
+  const x = Math.min(Math.max(xi, 0), 1);
+  const q = x * (1 - x);
+  return 30 * q * q;
+}
+/** h''(ξ) = 60ξ(1 − ξ)(1 − 2ξ) (for the explicit stability estimate). */
+export function hSecond(xi: number): number {
+  const x = Math.min(Math.max(xi, 0), 1);
+  return 60 * x * (1 - x) * (1 - 2 * x);
+}
+/** g'(ξ)/W for the double well g = Wξ²(1 − ξ)². */
+export function wellPrime(xi: number): number {
+  return 2 * xi * (1 - xi) * (1 - 2 * xi);
+}
+/** 16ξ²(1 − ξ)² ∈ [0, 1]: confines the Langevin noise to the interface. */
+export function interfaceWeight(xi: number): number {
+  const x = Math.min(Math.max(xi, 0), 1);
+  const q = 4 * x * (1 - x);
+  return q * q;
+}
+
+/** Exponents of the Butler–Volmer terms are clamped here (F/RT units, ≈ ±1.55 V) to stay finite in f32. */
+export const EXP_CLAMP = 60;
+export function clampedExp(x: number): number {
+  return Math.exp(Math.min(Math.max(x, -EXP_CLAMP), EXP_CLAMP));
+}
+
+/** PCG hash (O'Neill; the RXS-M-XS output of Jarzynski & Olano 2020), bit-identical to WGSL u32 arithmetic. */
+export function pcgHash(v: number): number {
+  const state = (Math.imul(v >>> 0, 747796405) + 2891336453) >>> 0;
+  const word = Math.imul(((state >>> (((state >>> 28) + 4) >>> 0)) ^ state) >>> 0, 277803737) >>> 0;
+  return ((word >>> 22) ^ word) >>> 0;
+}
+/** Counter-based uniform in [0, 1): a hash of (seed, step, cell), identical on CPU and GPU. */
+export function rand01(seed: number, step: number, cell: number): number {
+  const hsh = pcgHash((seed ^ pcgHash((step ^ pcgHash(cell)) >>> 0)) >>> 0);
+  return (hsh >>> 8) * (1 / 16777216);
+}
+
+/**
+ * Electrode potential that makes the total plating rate equal the target, given the
+ * decomposition Σ R = S_ac − e^{(1−α)φ} S_a + e^{−αφ} S_c (MODEL.md §5, galvanostatic). The sum is
+ * monotone decreasing in φ, so bracketed Newton converges; outside the bracket the potential
+ * sits at the limit and `limit` is reported (e.g. at Sand's time, when supply cannot follow).
+ */
+export function solveElectrodePotential(
+  sAc: number,
+  sA: number,
+  sC: number,
+  target: number,
+  alpha: number,
+  phiMax: number,
+  phiPrev: number,
+): { phi: number; limit: boolean } {
+  const G = (p: number) => sAc - Math.exp((1 - alpha) * p) * sA + Math.exp(-alpha * p) * sC - target;
+  if (G(-phiMax) < 0) return { phi: -phiMax, limit: true };
+  if (G(phiMax) > 0) return { phi: phiMax, limit: true };
+  let lo = -phiMax;
+  let hi = phiMax;
+  let p = Math.min(Math.max(phiPrev, lo), hi);
+  for (let k = 0; k < 60; k++) {
+    const g = G(p);
+    if (g > 0) lo = p;
+    else hi = p;
+    const dg = -(1 - alpha) * Math.exp((1 - alpha) * p) * sA - alpha * Math.exp(-alpha * p) * sC;
+    let next = p - g / dg;
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (Math.abs(next - p) < 1e-7) {
+      p = next;
+      break;
+    }
+    p = next;
+  }
+  return { phi: p, limit: false };
+}
+
+/** Bernoulli-type Scharfetter–Gummel weight Δ/(e^{φj} − e^{φi}) written as e^{−φi}·B(φj − φi), B(x) = x/(eˣ − 1). */
+export function bernoulli(x: number): number {
+  if (Math.abs(x) < 1e-2) return 1 - x / 2 + (x * x) / 12;
+  return x / Math.expm1(x);
+}

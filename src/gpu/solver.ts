@@ -1,0 +1,295 @@
+// The GPU solver: buffers, pipelines and the encoding of time steps. Every buffer is laid out for a
+// batch of nb simulations of the same grid (index (b·ny + j)·nx + i; dispatch z = batch member), so
+// parameter sweeps run many small simulations in the same dispatches without new kernels.
+// The host never reads anything per step: the electrode potential, dt and the clock live on the GPU,
+// each step leaves a record in a ring buffer, and the host copies ring, state and metrics every K
+// steps into one of two staging buffers (double-buffered, asynchronous).
+
+import phaseSrc from '../../shaders/phase.wgsl?raw';
+import transportSrc from '../../shaders/transport.wgsl?raw';
+import potentialSrc from '../../shaders/potential.wgsl?raw';
+import controlSrc from '../../shaders/control.wgsl?raw';
+import commonSrc from '../../shaders/common.wgsl?raw';
+import { GpuMultigrid } from './multigrid.ts';
+import { GpuMetrics } from './metrics.ts';
+import { preprocess } from './wgsl.ts';
+import { METRICS_LENGTH } from '../analysis/metrics.ts';
+import { PARAMS_BYTES, RING_STRIDE, STATE_BYTES, STATE_FLOATS, layoutWgsl, packParams, ringSlot, stateSlot } from '../model/layout.ts';
+import type { Dimless } from '../model/dimless.ts';
+
+const WG = 8;
+const S = GPUBufferUsage.STORAGE;
+const COPY = GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+export interface GpuSolverOptions {
+  batch: readonly Dimless[];
+  init: readonly { xi: ArrayLike<number>; c: ArrayLike<number>; phi: ArrayLike<number> }[];
+  /** ring capacity = the most steps between two readbacks */
+  ringCapacity: number;
+  mgCycles: number;
+}
+
+/** What one readback holds for each batch member. */
+export interface GpuReadback {
+  /** state words, per member */
+  state: { f32: Float32Array; u32: Uint32Array }[];
+  ring: Float32Array;
+  metrics: Float32Array;
+  /** ring slot of the batch's last step (which holds the multigrid residual norms) */
+  lastSlot: number;
+}
+
+type Pipelines = Record<string, GPUComputePipeline>;
+const pipelineCache = new WeakMap<GPUDevice, Map<string, Pipelines>>();
+
+function buildPipelines(device: GPUDevice, nb: number, ringCapacity: number): Pipelines {
+  const key = `${nb}:${ringCapacity}`;
+  let perDevice = pipelineCache.get(device);
+  if (!perDevice) pipelineCache.set(device, (perDevice = new Map()));
+  const hit = perDevice.get(key);
+  if (hit) return hit;
+  const chunks = {
+    layout: `const MAX_BATCH: u32 = ${nb}u;\nconst RING_CAP: u32 = ${ringCapacity}u;\n${layoutWgsl()}`,
+    common: commonSrc,
+  };
+  const modules = new Map<string, GPUShaderModule>();
+  const module = (name: string, src: string) => {
+    if (!modules.has(name)) modules.set(name, device.createShaderModule({ label: name, code: preprocess(src, chunks) }));
+    return modules.get(name)!;
+  };
+  const entries: [string, string, string][] = [
+    ['phase', phaseSrc, 'anisotropy'],
+    ['phase', phaseSrc, 'rateTerms'],
+    ['phase', phaseSrc, 'drive'],
+    ['phase', phaseSrc, 'phaseUpdate'],
+    ['transport', transportSrc, 'transportFaces'],
+    ['transport', transportSrc, 'transportCells'],
+    ['transport', transportSrc, 'transportBack'],
+    ['potential', potentialSrc, 'potentialFaces'],
+    ['potential', potentialSrc, 'potentialCells'],
+    ['potential', potentialSrc, 'potentialReference'],
+    ['control', controlSrc, 'finish'],
+  ];
+  const out: Pipelines = {};
+  for (const [name, src, entryPoint] of entries) {
+    out[entryPoint] = device.createComputePipeline({ label: entryPoint, layout: 'auto', compute: { module: module(name, src), entryPoint } });
+  }
+  perDevice.set(key, out);
+  return out;
+}
+
+export class GpuSolver {
+  readonly nb: number;
+  readonly nx: number;
+  readonly ny: number;
+  readonly cells: number;
+  readonly params: GPUBuffer;
+  readonly state: GPUBuffer;
+  readonly xi: GPUBuffer;
+  readonly c: GPUBuffer;
+  readonly cellw: GPUBuffer;
+  readonly rate: GPUBuffer;
+  readonly partSum: GPUBuffer;
+  readonly partMax: GPUBuffer;
+  readonly ring: GPUBuffer;
+  readonly mgC: GpuMultigrid;
+  readonly mgPhi: GpuMultigrid;
+  readonly metrics: GpuMetrics;
+  readonly ringCapacity: number;
+  mgCycles: number;
+  private readonly pipelines: Pipelines;
+  private readonly groups: Record<string, GPUBindGroup>;
+  private readonly staging: GPUBuffer[];
+  private stagingIndex = 0;
+  private readonly readbackBytes: { state: number; ring: number; metrics: number };
+  /** steps encoded so far (equals the GPU's step counter until a member is done) */
+  encodedSteps = 0;
+
+  /** φ lives in the potential multigrid's solution buffer: solved in place, warm-started. */
+  get phi(): GPUBuffer {
+    return this.mgPhi.u;
+  }
+
+  constructor(
+    readonly device: GPUDevice,
+    opts: GpuSolverOptions,
+  ) {
+    const d0 = opts.batch[0];
+    const nb = (this.nb = opts.batch.length);
+    const { nx, ny } = d0;
+    for (const d of opts.batch) {
+      if (d.nx !== nx || d.ny !== ny || d.h !== d0.h) throw new Error('every member of a GPU batch must share grid.nx, grid.ny and grid.dx_um');
+    }
+    this.nx = nx;
+    this.ny = ny;
+    this.cells = nx * ny;
+    this.ringCapacity = opts.ringCapacity;
+    this.mgCycles = opts.mgCycles;
+    const N = this.cells * nb;
+    const groupsPerSim = Math.ceil(nx / WG) * Math.ceil(ny / WG);
+    const buf = (label: string, size: number, usage = S | COPY) => device.createBuffer({ label, size: Math.max(16, size), usage });
+    this.params = buf('params', PARAMS_BYTES * nb, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    device.queue.writeBuffer(this.params, 0, packParams(opts.batch));
+    this.state = buf('state', STATE_BYTES * nb);
+    this.xi = buf('xi', 4 * N);
+    this.c = buf('c', 4 * N);
+    this.cellw = buf('cellw', 16 * N);
+    this.rate = buf('rate', 4 * N);
+    this.partSum = buf('partSum', 16 * groupsPerSim * nb);
+    this.partMax = buf('partMax', 16 * groupsPerSim * nb);
+    this.ring = buf('ring', 4 * RING_STRIDE * opts.ringCapacity * nb);
+    const mgOpts = { nx, ny, nb, h: d0.h };
+    this.mgC = new GpuMultigrid(device, mgOpts);
+    this.mgPhi = new GpuMultigrid(device, mgOpts);
+    this.metrics = new GpuMetrics(device, { nx, ny, nb, h: d0.h, xi: this.xi, c: this.c, phi: this.mgPhi.u });
+    this.metrics.setCsOverC0(opts.batch.map((d) => d.CsOverC0));
+
+    const xi = new Float32Array(N);
+    const c = new Float32Array(N);
+    const phi = new Float32Array(N);
+    opts.init.forEach((f, b) => {
+      xi.set(f.xi, b * this.cells);
+      c.set(f.c, b * this.cells);
+      phi.set(f.phi, b * this.cells);
+    });
+    device.queue.writeBuffer(this.xi, 0, xi);
+    device.queue.writeBuffer(this.c, 0, c);
+    device.queue.writeBuffer(this.mgPhi.u, 0, phi);
+    const st = new ArrayBuffer(STATE_BYTES * nb);
+    const stF = new Float32Array(st);
+    opts.batch.forEach((d, b) => {
+      const o = b * STATE_FLOATS;
+      stF[o + stateSlot('dt')] = d.dtInitial;
+      stF[o + stateSlot('tEnd')] = 3.0e38;
+      stF[o + stateSlot('phiS')] = d.phiApplied;
+      stF[o + stateSlot('phiRef')] = d.phiApplied;
+    });
+    device.queue.writeBuffer(this.state, 0, st);
+
+    this.pipelines = buildPipelines(device, nb, opts.ringCapacity);
+    const bind = (entry: string, bindings: Record<number, GPUBuffer>) =>
+      device.createBindGroup({
+        label: entry,
+        layout: this.pipelines[entry].getBindGroupLayout(0),
+        entries: Object.entries(bindings).map(([binding, buffer]) => ({ binding: Number(binding), resource: { buffer } })),
+      });
+    const P = this.params;
+    const T = this.state;
+    const mc = this.mgC;
+    const mp = this.mgPhi;
+    this.groups = {
+      anisotropy: bind('anisotropy', { 0: P, 1: T, 2: this.xi, 5: this.cellw }),
+      rateTerms: bind('rateTerms', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 7: this.partSum }),
+      drive: bind('drive', { 0: P, 1: T, 7: this.partSum }),
+      phaseUpdate: bind('phaseUpdate', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 8: this.partMax }),
+      transportFaces: bind('transportFaces', { 0: P, 1: T, 2: this.xi, 4: this.phi, 6: mc.ax, 7: mc.ay }),
+      transportCells: bind('transportCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.rate, 8: mc.bd, 9: mc.f, 10: mc.u }),
+      transportBack: bind('transportBack', { 0: P, 1: T, 3: this.c, 4: this.phi, 10: mc.u }),
+      finish: bind('finish', { 0: P, 1: T, 2: this.partMax, 3: mc.ay, 4: mc.u, 5: this.ring }),
+      potentialFaces: bind('potentialFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 5: mp.ax, 6: mp.ay }),
+      potentialCells: bind('potentialCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.rate, 7: mp.bd, 8: mp.f }),
+      potentialReference: bind('potentialReference', { 1: T }),
+    };
+    this.readbackBytes = { state: STATE_BYTES * nb, ring: 4 * RING_STRIDE * opts.ringCapacity * nb, metrics: 4 * METRICS_LENGTH * nb };
+    const total = this.readbackBytes.state + this.readbackBytes.ring + this.readbackBytes.metrics;
+    this.staging = [0, 1].map((k) => device.createBuffer({ label: `staging${k}`, size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
+  }
+
+  private dispatchCells(pass: GPUComputePassEncoder, entry: string): void {
+    pass.setPipeline(this.pipelines[entry]);
+    pass.setBindGroup(0, this.groups[entry]);
+    pass.dispatchWorkgroups(Math.ceil(this.nx / WG), Math.ceil(this.ny / WG), this.nb);
+  }
+
+  private dispatchPerSim(pass: GPUComputePassEncoder, entry: string): void {
+    pass.setPipeline(this.pipelines[entry]);
+    pass.setBindGroup(0, this.groups[entry]);
+    pass.dispatchWorkgroups(1, 1, this.nb);
+  }
+
+  /** Potential consistent with the initial fields (rate = 0 at start), solved to convergence. */
+  encodeInitialPotential(pass: GPUComputePassEncoder, cycles = 30): void {
+    this.dispatchCells(pass, 'potentialFaces');
+    this.dispatchCells(pass, 'potentialCells');
+    this.mgPhi.encodeCoarsenCoefficients(pass);
+    for (let k = 0; k < cycles; k++) this.mgPhi.encodeVCycle(pass);
+  }
+
+  /** One time step; with `recordResiduals` the multigrid residual norms go into this step's ring record. */
+  encodeStep(pass: GPUComputePassEncoder, recordResiduals = false): void {
+    const slot = this.encodedSteps % this.ringCapacity;
+    this.dispatchCells(pass, 'anisotropy');
+    this.dispatchCells(pass, 'rateTerms');
+    this.dispatchPerSim(pass, 'drive');
+    this.dispatchCells(pass, 'phaseUpdate');
+    this.dispatchCells(pass, 'transportFaces');
+    this.dispatchCells(pass, 'transportCells');
+    this.mgC.encodeCoarsenCoefficients(pass);
+    for (let k = 0; k < this.mgCycles; k++) this.mgC.encodeVCycle(pass);
+    if (recordResiduals) this.mgC.encodeResidualNorms(pass, this.ring, (slot * RING_STRIDE + ringSlot('resC')) * this.nb);
+    this.dispatchCells(pass, 'transportBack');
+    this.dispatchPerSim(pass, 'finish');
+    this.dispatchCells(pass, 'potentialFaces');
+    this.dispatchCells(pass, 'potentialCells');
+    this.dispatchPerSim(pass, 'potentialReference');
+    this.mgPhi.encodeCoarsenCoefficients(pass);
+    for (let k = 0; k < this.mgCycles; k++) this.mgPhi.encodeVCycle(pass);
+    if (recordResiduals) this.mgPhi.encodeResidualNorms(pass, this.ring, (slot * RING_STRIDE + ringSlot('resPhi')) * this.nb);
+    this.encodedSteps++;
+  }
+
+  /** Sets the stop time of every member (takes effect in queue order). */
+  setStopTime(tEnd_s: number): void {
+    for (let b = 0; b < this.nb; b++) {
+      this.device.queue.writeBuffer(this.state, (b * STATE_FLOATS + stateSlot('tEnd')) * 4, new Float32Array([tEnd_s]));
+    }
+  }
+
+  /** Encodes `steps` steps, the metrics and the copy into a staging buffer, submits, and resolves when mapped. */
+  submitBatch(steps: number, initialPotential = false): Promise<GpuReadback> {
+    if (steps > this.ringCapacity) throw new Error(`a batch of ${steps} steps overflows the ring (${this.ringCapacity})`);
+    const enc = this.device.createCommandEncoder({ label: 'batch' });
+    const pass = enc.beginComputePass();
+    if (initialPotential) this.encodeInitialPotential(pass);
+    for (let s = 0; s < steps; s++) this.encodeStep(pass, s === steps - 1);
+    const lastSlot = (this.encodedSteps - 1) % this.ringCapacity;
+    this.metrics.encode(pass);
+    pass.end();
+    const staging = this.staging[this.stagingIndex];
+    this.stagingIndex = 1 - this.stagingIndex;
+    const { state, ring, metrics } = this.readbackBytes;
+    enc.copyBufferToBuffer(this.state, 0, staging, 0, state);
+    enc.copyBufferToBuffer(this.ring, 0, staging, state, ring);
+    enc.copyBufferToBuffer(this.metrics.out, 0, staging, state + ring, metrics);
+    this.device.queue.submit([enc.finish()]);
+    return staging.mapAsync(GPUMapMode.READ).then(() => {
+      const bytes = staging.getMappedRange().slice(0);
+      staging.unmap();
+      const members = [];
+      for (let b = 0; b < this.nb; b++) {
+        members.push({ f32: new Float32Array(bytes, b * STATE_BYTES, STATE_FLOATS), u32: new Uint32Array(bytes, b * STATE_BYTES, STATE_FLOATS) });
+      }
+      return { state: members, ring: new Float32Array(bytes, state, ring / 4), metrics: new Float32Array(bytes, state + ring, metrics / 4), lastSlot };
+    });
+  }
+
+  /** Reads a field buffer back (tests, snapshots; never on the hot path). */
+  async readBuffer(buffer: GPUBuffer, floats = this.cells * this.nb): Promise<Float32Array> {
+    const staging = this.device.createBuffer({ size: floats * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = this.device.createCommandEncoder();
+    enc.copyBufferToBuffer(buffer, 0, staging, 0, floats * 4);
+    this.device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const out = new Float32Array(staging.getMappedRange().slice(0));
+    staging.unmap();
+    staging.destroy();
+    return out;
+  }
+
+  destroy(): void {
+    for (const b of [this.params, this.state, this.xi, this.c, this.cellw, this.rate, this.partSum, this.partMax, this.ring, ...this.staging]) b.destroy();
+    this.mgC.destroy();
+    this.mgPhi.destroy();
+    this.metrics.destroy();
+  }
+}

@@ -1,0 +1,123 @@
+// SI → dimensionless: the only place physical units are converted (MODEL.md §3–4).
+// Scales: length 1 µm, time 1 s, potential RT/F, concentration c0. The CPU reference uses these
+// numbers in f64, the GPU gets them packed to f32 through src/model/layout.ts.
+
+import { A_M2_PER_MA_CM2, FARADAY, LENGTH_SCALE_M, inverseThermalVoltage } from './constants.ts';
+import { num, text, type Scenario } from './scenario.ts';
+
+export const TRANSPORT_BINARY = 0;
+export const TRANSPORT_CHEN2015 = 1;
+export const DRIVE_POTENTIOSTATIC = 0;
+export const DRIVE_GALVANOSTATIC = 1;
+
+/** ∫ h'(ξ) dn across ξ = ½[1 − tanh(n/2w)] is 5w (MODEL.md §4). */
+export const KINETIC_INTEGRAL_PER_WIDTH = 5;
+
+export interface Dimless {
+  nx: number;
+  ny: number;
+  /** cell size [µm] */
+  h: number;
+  transport: number;
+  drive: number;
+  seed: number;
+  /** F/(RT) [1/V] */
+  fInv: number;
+  /** Lσ κ0 [µm²/s]: interface "diffusivity" */
+  LsK: number;
+  /** Lσ W [1/s]: double-well rate */
+  LsW: number;
+  delta: number;
+  omega: number;
+  psi0: number;
+  /** Lη [1/s] = i0 / (F C_s · 5w) */
+  Leta: number;
+  alpha: number;
+  /** electrolyte and metal diffusivities [µm²/s] */
+  Dl: number;
+  Ds: number;
+  /** σ_s / σ_l0 (chen2015 potential) */
+  sigS: number;
+  sigFloor: number;
+  cFloor: number;
+  /** F² C_s L0² / (R T σ_l0 t0): source coefficient of the φ̃ equation */
+  Kphi: number;
+  /** C_s / c0 */
+  CsOverC0: number;
+  /** sink coefficient γ: 1 − t₊ (binary) or 1 (chen2015) */
+  gammaSrc: number;
+  tplus: number;
+  /** target plating rate j̃ = i/(F C_s) [µm/s] (galvanostatic) */
+  jTarget: number;
+  /** applied electrode potential in F/RT units (potentiostatic; initial guess otherwise) */
+  phiApplied: number;
+  phiMax: number;
+  /** Langevin amplitude [1/√s] */
+  noiseA: number;
+  dtMax: number;
+  dtInitial: number;
+  dxiMax: number;
+  safety: number;
+  /** interface width w [µm] */
+  w: number;
+  /** always 0: XOR-ed into compensated sums on the GPU so shader compilers cannot fold them away */
+  zero: number;
+}
+
+export function toDimless(s: Scenario): Dimless {
+  const T = num(s, 'electrolyte.temperature_K');
+  const fInv = inverseThermalVoltage(T);
+  const L2 = LENGTH_SCALE_M * LENGTH_SCALE_M;
+  const w_m = num(s, 'phase.interface_width_um') * LENGTH_SCALE_M;
+  const gamma = num(s, 'phase.interface_energy_J_m2');
+  const Lsigma = num(s, 'phase.interface_mobility_m3_J_s');
+  // κ = 6γw and W = 3γ/w reproduce γ = √(2κW)/6 and w = √(κ/2W) for g = Wξ²(1−ξ)² (MODEL.md §4).
+  const kappa = 6 * gamma * w_m;
+  const W = (3 * gamma) / w_m;
+  const Cs = num(s, 'metal.site_density_mol_m3');
+  const c0 = num(s, 'electrolyte.concentration_mol_L') * 1000;
+  const i0 = num(s, 'kinetics.exchange_current_mA_cm2') * A_M2_PER_MA_CM2;
+  const sigmaL = num(s, 'electrolyte.conductivity_S_m');
+  const chen = text(s, 'electrolyte.transport') === 'chen2015';
+  const tplus = num(s, 'electrolyte.transference_number');
+  return {
+    nx: num(s, 'grid.nx'),
+    ny: num(s, 'grid.ny'),
+    h: num(s, 'grid.dx_um'),
+    transport: chen ? TRANSPORT_CHEN2015 : TRANSPORT_BINARY,
+    drive: text(s, 'drive.mode') === 'galvanostatic' ? DRIVE_GALVANOSTATIC : DRIVE_POTENTIOSTATIC,
+    seed: num(s, 'run.seed') >>> 0,
+    fInv,
+    LsK: (Lsigma * kappa) / L2,
+    LsW: Lsigma * W,
+    delta: num(s, 'phase.anisotropy_strength'),
+    omega: num(s, 'phase.anisotropy_mode'),
+    psi0: (num(s, 'phase.anisotropy_angle_deg') * Math.PI) / 180,
+    Leta: i0 / (FARADAY * Cs * KINETIC_INTEGRAL_PER_WIDTH * w_m),
+    alpha: num(s, 'kinetics.transfer_coefficient'),
+    Dl: num(s, 'electrolyte.diffusivity_m2_s') / L2,
+    Ds: num(s, 'metal.diffusivity_m2_s') / L2,
+    sigS: num(s, 'metal.conductivity_S_m') / sigmaL,
+    sigFloor: num(s, 'numerics.sigma_floor'),
+    cFloor: num(s, 'numerics.conc_floor'),
+    Kphi: (FARADAY * Cs * fInv * L2) / sigmaL,
+    CsOverC0: Cs / c0,
+    gammaSrc: chen ? 1 : 1 - tplus,
+    tplus: chen ? 0 : tplus,
+    jTarget: (num(s, 'drive.current_density_mA_cm2') * A_M2_PER_MA_CM2) / (FARADAY * Cs) / LENGTH_SCALE_M,
+    phiApplied: num(s, 'drive.overpotential_V') * fInv,
+    phiMax: num(s, 'drive.potential_limit_V') * fInv,
+    noiseA: num(s, 'phase.noise_amplitude_per_sqrt_s'),
+    dtMax: num(s, 'numerics.dt_max_s'),
+    dtInitial: num(s, 'numerics.dt_initial_s'),
+    dxiMax: num(s, 'numerics.max_dxi_per_step'),
+    safety: num(s, 'numerics.stability_safety'),
+    w: num(s, 'phase.interface_width_um'),
+    zero: 0,
+  };
+}
+
+/** Plating rate j̃ [µm/s] → current density [mA/cm²]. */
+export function rateToCurrentDensity(j: number, s: Scenario): number {
+  return (j * LENGTH_SCALE_M * FARADAY * num(s, 'metal.site_density_mol_m3')) / A_M2_PER_MA_CM2;
+}

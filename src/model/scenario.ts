@@ -1,0 +1,210 @@
+// Scenarios: a nested JSON object of unit-suffixed keys (src/model/schema.ts), validated in full
+// before anything runs, so a bad key is reported with its value and what is allowed.
+
+import { KEY_INDEX, SCENARIO_KEYS, type KeySpec } from './schema.ts';
+import { PRESETS } from './presets.ts';
+
+export type ScenarioValue = number | string | boolean;
+export type Scenario = { [section: string]: { [key: string]: ScenarioValue } };
+
+export class ScenarioError extends Error {
+  constructor(
+    readonly key: string,
+    readonly value: unknown,
+    readonly allowed: string,
+  ) {
+    super(`${key} = ${formatValue(value)} is not allowed: ${allowed}`);
+  }
+}
+
+function formatValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number') return String(v);
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+function describeRange(s: KeySpec): string {
+  const lo = s.min === undefined ? '' : `${s.exclusiveMin ? '>' : '≥'} ${s.min}`;
+  const hi = s.max === undefined ? '' : `${s.exclusiveMax ? '<' : '≤'} ${s.max}`;
+  return [lo, hi].filter(Boolean).join(' and ');
+}
+
+function checkValue(spec: KeySpec, value: unknown): ScenarioValue {
+  const { key } = spec;
+  switch (spec.type) {
+    case 'boolean':
+      if (typeof value !== 'boolean') throw new ScenarioError(key, value, 'true or false');
+      return value;
+    case 'string':
+      if (typeof value !== 'string') throw new ScenarioError(key, value, spec.values ? `one of ${spec.values.join(', ')}` : 'a string');
+      if (spec.values && !spec.values.includes(value)) throw new ScenarioError(key, value, `one of ${spec.values.join(', ')}`);
+      return value;
+    case 'number':
+    case 'integer': {
+      const what = spec.type === 'integer' ? 'an integer' : 'a finite number';
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new ScenarioError(key, value, `${what} ${describeRange(spec)}`.trim());
+      }
+      if (spec.type === 'integer' && !Number.isInteger(value)) throw new ScenarioError(key, value, `an integer ${describeRange(spec)}`.trim());
+      const low = spec.min !== undefined && (spec.exclusiveMin ? value <= spec.min : value < spec.min);
+      const high = spec.max !== undefined && (spec.exclusiveMax ? value >= spec.max : value > spec.max);
+      if (low || high) throw new ScenarioError(key, value, `${what} ${describeRange(spec)}`);
+      return value;
+    }
+  }
+}
+
+export function defaultScenario(): Scenario {
+  const s: Scenario = {};
+  for (const spec of SCENARIO_KEYS) setPath(s, spec.key, spec.default);
+  return s;
+}
+
+function setPath(s: Scenario, key: string, value: ScenarioValue): void {
+  const dot = key.indexOf('.');
+  const section = key.slice(0, dot);
+  (s[section] ??= {})[key.slice(dot + 1)] = value;
+}
+
+export function getValue(s: Scenario, key: string): ScenarioValue {
+  const dot = key.indexOf('.');
+  const v = s[key.slice(0, dot)]?.[key.slice(dot + 1)];
+  if (v === undefined) throw new ScenarioError(key, v, 'a known scenario key');
+  return v;
+}
+export const num = (s: Scenario, key: string): number => getValue(s, key) as number;
+export const text = (s: Scenario, key: string): string => getValue(s, key) as string;
+
+/** Flattens a nested scenario object to dotted keys, rejecting anything that is not a known key. */
+function flatten(input: unknown, where: string): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ScenarioError(where, input, 'a JSON object of sections, e.g. {"grid": {"nx": 128}}');
+  }
+  for (const [section, body] of Object.entries(input as Record<string, unknown>)) {
+    if (section === 'preset') continue;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      const known = [...new Set(SCENARIO_KEYS.map((k) => k.key.split('.')[0]))].join(', ');
+      throw new ScenarioError(section, body, `a section object; sections are ${known}`);
+    }
+    for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+      const key = `${section}.${k}`;
+      if (!KEY_INDEX.has(key)) throw new ScenarioError(key, v, unknownKeyHint(key));
+      out.set(key, v);
+    }
+  }
+  return out;
+}
+
+function unknownKeyHint(key: string): string {
+  const section = key.split('.')[0];
+  const same = SCENARIO_KEYS.filter((k) => k.key.startsWith(`${section}.`)).map((k) => k.key);
+  return same.length ? `not a scenario key; keys in ${section}: ${same.join(', ')}` : 'not a scenario key (see README, "Scenario keys")';
+}
+
+/** Cross-key checks: things no single key can know. */
+function checkConsistency(s: Scenario): void {
+  const nx = num(s, 'grid.nx');
+  const ny = num(s, 'grid.ny');
+  const dx = num(s, 'grid.dx_um');
+  if (nx % 4 !== 0) throw new ScenarioError('grid.nx', nx, 'a multiple of 4 (the multigrid halves the grid)');
+  if (ny % 4 !== 0) throw new ScenarioError('grid.ny', ny, 'a multiple of 4 (the multigrid halves the grid)');
+  const w = num(s, 'phase.interface_width_um');
+  const cells = (4.394 * w) / dx;
+  if (cells < 3) {
+    throw new ScenarioError(
+      'phase.interface_width_um',
+      w,
+      `≥ ${((3 * dx) / 4.394).toPrecision(3)} µm: the 10–90 % interface width 4.39·w must span ≥ 3 cells of grid.dx_um = ${dx} (now ${cells.toFixed(2)})`,
+    );
+  }
+  const H = ny * dx;
+  const film = num(s, 'initial.li_thickness_um');
+  if (film + 4 * w >= H) throw new ScenarioError('initial.li_thickness_um', film, `< ${(H - 4 * w).toPrecision(4)} µm (the domain is ${H} µm tall)`);
+  const delta = num(s, 'phase.anisotropy_strength');
+  const omega = num(s, 'phase.anisotropy_mode');
+  if (omega > 1 && delta * (omega * omega - 1) >= 1) {
+    throw new ScenarioError('phase.anisotropy_strength', delta, `< ${(1 / (omega * omega - 1)).toPrecision(3)} for anisotropy_mode ${omega} (δ(ω²−1) < 1 keeps the interface stiffness positive)`);
+  }
+  const dt0 = num(s, 'numerics.dt_initial_s');
+  const dtMax = num(s, 'numerics.dt_max_s');
+  if (dt0 > dtMax) throw new ScenarioError('numerics.dt_initial_s', dt0, `≤ numerics.dt_max_s = ${dtMax}`);
+}
+
+/** Validates a (possibly partial) scenario object over its preset or the defaults; returns it fully resolved. */
+export function resolveScenario(input: unknown, where = 'scenario'): Scenario {
+  const base = presetBase(input);
+  for (const [key, v] of flatten(input, where)) setPath(base, key, checkValue(KEY_INDEX.get(key)!, v));
+  checkConsistency(base);
+  return base;
+}
+
+function presetBase(input: unknown): Scenario {
+  const preset = (input as { preset?: unknown } | null)?.preset;
+  if (preset === undefined) return defaultScenario();
+  if (typeof preset !== 'string' || !PRESETS[preset]) {
+    throw new ScenarioError('preset', preset, `one of ${Object.keys(PRESETS).join(', ')}`);
+  }
+  return resolveScenario(PRESETS[preset].scenario, `preset ${preset}`);
+}
+
+/** Parses "key=value" (value as JSON when it parses, else a string) and applies each in turn. */
+export function applyOverrides(s: Scenario, sets: string[]): Scenario {
+  const next = structuredClone(s);
+  for (const set of sets) {
+    const eq = set.indexOf('=');
+    if (eq <= 0) throw new ScenarioError('--set', set, 'key=value, e.g. grid.nx=256');
+    const key = set.slice(0, eq).trim();
+    const raw = set.slice(eq + 1).trim();
+    const spec = KEY_INDEX.get(key);
+    if (!spec) throw new ScenarioError(key, raw, unknownKeyHint(key));
+    setPath(next, key, checkValue(spec, parseScalar(raw, spec)));
+  }
+  checkConsistency(next);
+  return next;
+}
+
+function parseScalar(raw: string, spec: KeySpec): unknown {
+  if (spec.type === 'string') return raw;
+  if (raw === 'NaN') return NaN;
+  if (raw === 'Infinity' || raw === '-Infinity') return Number(raw);
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+export function listPresets(): { name: string; description: string }[] {
+  return Object.entries(PRESETS).map(([name, p]) => ({ name, description: p.scenario.about?.description as string }));
+}
+
+export function presetScenario(name: string): Scenario {
+  return resolveScenario({ preset: name }, `preset ${name}`);
+}
+
+/** A preset name or the path of a scenario JSON file (Node only). */
+export async function loadScenarioArg(arg: string): Promise<Scenario> {
+  if (PRESETS[arg]) return presetScenario(arg);
+  if (!arg.endsWith('.json')) {
+    throw new ScenarioError('scenario', arg, `a preset name (${Object.keys(PRESETS).join(', ')}) or a path to a .json file`);
+  }
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await readFile(arg, 'utf8');
+  } catch (e) {
+    throw new ScenarioError('scenario', arg, `a readable JSON file (${(e as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError('scenario', arg, `valid JSON (${(e as Error).message})`);
+  }
+  return resolveScenario(json, arg);
+}

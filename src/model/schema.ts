@@ -1,0 +1,103 @@
+// The scenario keys: one table that the validator, the README and the app panel all read.
+// Units are in the key names; sources for every default are in `source`.
+
+export type KeyType = 'number' | 'integer' | 'string' | 'boolean';
+
+export interface KeySpec {
+  key: string;
+  type: KeyType;
+  default: number | string | boolean;
+  description: string;
+  /** for numbers: allowed range; `exclusiveMin` means value > min */
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+  /** for strings: allowed values */
+  values?: readonly string[];
+  /** where the default comes from (MODEL.md section, seed line, paper) */
+  source?: string;
+}
+
+const n = (
+  key: string,
+  def: number,
+  description: string,
+  range: Partial<Pick<KeySpec, 'min' | 'max' | 'exclusiveMin' | 'exclusiveMax'>>,
+  source?: string,
+): KeySpec => ({ key, type: 'number', default: def, description, ...range, source });
+const int = (key: string, def: number, description: string, min: number, max: number): KeySpec => ({
+  key,
+  type: 'integer',
+  default: def,
+  description,
+  min,
+  max,
+});
+const str = (key: string, def: string, values: readonly string[], description: string): KeySpec => ({
+  key,
+  type: 'string',
+  default: def,
+  values,
+  description,
+});
+const text = (key: string, def: string, description: string): KeySpec => ({ key, type: 'string', default: def, description });
+
+const POS = { min: 0, exclusiveMin: true } as const;
+
+export const SCENARIO_KEYS: readonly KeySpec[] = [
+  text('about.name', 'custom', 'scenario name (presets set it)'),
+  text('about.description', '', 'one line on what the scenario shows'),
+  text('about.sources', '', 'where its numbers come from (seed lines, papers)'),
+
+  int('grid.nx', 128, 'cells along the collector (x, periodic); a multiple of 4', 4, 65536),
+  int('grid.ny', 128, 'cells from the collector to the reservoir (y); a multiple of 4', 4, 65536),
+  n('grid.dx_um', 0.5, 'cell size [µm]; the diffuse interface must span ≥ 3 cells', { ...POS, max: 100 }, 'MODEL.md §1'),
+
+  str('drive.mode', 'galvanostatic', ['galvanostatic', 'potentiostatic'], 'hold the current density, or the electrode potential'),
+  n('drive.current_density_mA_cm2', 1, 'plating current density [mA/cm²] (galvanostatic)', { ...POS, max: 1000 }, 'MODEL.md §5'),
+  n('drive.overpotential_V', -0.1, 'electrode potential vs a Li reference in the reservoir [V] (potentiostatic); negative plates', { min: -1.5, max: 1.5 }, 'MODEL.md §5'),
+  n('drive.potential_limit_V', 1.5, 'bound on |electrode potential| in galvanostatic mode [V]; reaching it is reported', { ...POS, max: 1.5 }),
+
+  n('electrolyte.concentration_mol_L', 1, 'bulk salt concentration c0 [mol/L]', { ...POS, max: 20 }, 'MODEL.md §3 (1 M)'),
+  n('electrolyte.diffusivity_m2_s', 7.5e-10, 'ambipolar salt diffusivity D_l [m²/s]', { ...POS, max: 1e-6 }, 'Chen et al. 2015; MODEL.md §3'),
+  n('electrolyte.transference_number', 0.4, 'Li⁺ transference number t₊ (binary transport)', { min: 0, max: 1 }, '0.4 liquid carbonate; 0.75 HMPE (000:L301); 1 single-ion (002:L103)'),
+  str('electrolyte.transport', 'binary', ['binary', 'chen2015'], 'transport closure (MODEL.md §2): electroneutral binary salt, or Chen 2015 Nernst–Planck'),
+  n('electrolyte.conductivity_S_m', 1.19, 'ionic conductivity σ_l0 at c0 [S/m]', { ...POS, max: 1e3 }, 'Chen et al. 2015'),
+  n('electrolyte.temperature_K', 300, 'temperature [K] (sets F/RT)', { min: 150, max: 500 }, 'MODEL.md §3'),
+
+  n('metal.diffusivity_m2_s', 7.5e-13, 'Li⁺ diffusivity inside the metal phase D_s [m²/s]', { ...POS, max: 1e-6 }, 'Chen et al. 2015'),
+  n('metal.conductivity_S_m', 1e7, 'electronic conductivity of Li σ_s [S/m] (chen2015 potential)', { ...POS, max: 1e9 }, 'Chen et al. 2015'),
+  n('metal.site_density_mol_m3', 7.64e4, 'Li site density C_s [mol/m³]', { ...POS, max: 1e6 }, 'Chen et al. 2015'),
+
+  n('kinetics.exchange_current_mA_cm2', 1, 'exchange current density i0 [mA/cm²]; sets Lη (MODEL.md §4)', { ...POS, max: 1e4 }, 'MODEL.md §3'),
+  n('kinetics.transfer_coefficient', 0.5, 'Butler–Volmer transfer coefficient α', { ...POS, max: 1, exclusiveMax: true }, 'MODEL.md §3'),
+
+  n('phase.interface_width_um', 0.4, 'interface width w [µm], ξ = ½[1 − tanh(n/2w)]; 10–90 % width is 4.39 w', { ...POS, max: 100 }, 'MODEL.md §4'),
+  n('phase.interface_energy_J_m2', 0.2, 'interface energy γ [J/m²]; κ = 6γw, W = 3γ/w', { ...POS, max: 10 }, 'MODEL.md §3 (0.1–0.5); Hong & Viswanathan 2018 set at 1 MJ/m³'),
+  n('phase.interface_mobility_m3_J_s', 6.25e-6, 'interface mobility Lσ [m³/(J s)]', { ...POS, max: 1 }, 'Hong & Viswanathan 2018 (Lσ = 6.25 at 1 MJ/m³)'),
+  n('phase.anisotropy_strength', 0.04, 'surface-energy anisotropy δ in √κ = ε0[1 + δ cos ω(ψ − ψ0)]', { min: 0, max: 0.2 }, 'MODEL.md §2 (0.04–0.05)'),
+  int('phase.anisotropy_mode', 4, 'anisotropy symmetry ω (4 for bcc Li)', 0, 12),
+  n('phase.anisotropy_angle_deg', 0, 'preferred orientation ψ0 [deg]', { min: -360, max: 360 }),
+  n('phase.noise_amplitude_per_sqrt_s', 0, 'Langevin noise on ξ in the interface [1/√s] (Δξ = A √dt ζ, ⟨ζ²⟩ = 1)', { min: 0, max: 10 }, 'MODEL.md §3 (≈ 0.04)'),
+
+  n('initial.li_thickness_um', 5, 'thickness of the initial Li film on the collector [µm]', { min: 0, max: 1e5 }),
+  int('initial.nuclei_count', 0, 'hemispherical Li nuclei on the film, evenly spaced with seeded jitter', 0, 10000),
+  n('initial.nucleus_radius_um', 2, 'radius of the initial nuclei [µm]', { ...POS, max: 1e4 }),
+
+  n('run.until_s', 10, 'simulated time to stop at [s]', { ...POS, max: 1e9 }),
+  n('run.charge_mAh_cm2', 0, 'stop once this areal charge has passed [mAh/cm²]; 0 = not used', { min: 0, max: 1e3 }),
+  int('run.seed', 1, 'random seed (noise, nuclei jitter): identical on CPU and GPU', 0, 4294967295),
+  int('run.metrics_every_steps', 50, 'steps between metric rows (asynchronous GPU readback)', 1, 4096),
+  int('run.max_steps', 100_000_000, 'hard stop on the number of steps', 1, 2 ** 31 - 1),
+
+  n('numerics.dt_max_s', 1, 'upper bound on the time step [s]', { ...POS, max: 1e6 }),
+  n('numerics.dt_initial_s', 1e-4, 'first time step [s]; grows ≤ 20 % per step', { ...POS, max: 1e6 }),
+  n('numerics.max_dxi_per_step', 0.02, 'largest change of ξ per step (interface-motion dt control)', { ...POS, max: 0.5 }, 'MODEL.md §7'),
+  n('numerics.stability_safety', 0.45, 'fraction of the explicit phase-field stability limit used', { ...POS, max: 1 }),
+  int('numerics.mg_cycles', 2, 'multigrid V-cycles per implicit solve per step (warm-started)', 1, 50),
+  n('numerics.sigma_floor', 1e-2, 'floor on (1 − h) in the electrolyte-potential solve (binary): keeps φ_l regular where the diffuse profile relaxes inside the metal', { ...POS, max: 0.5 }, 'MODEL.md §2; 1e-4 lets profile relaxation at ξ ≈ 0.96 drive φ_l to ~1 V'),
+  n('numerics.conc_floor', 1e-3, 'floor on c̃ in σ_l(c̃) = σ_l0·max(c̃, floor) (binary)', { ...POS, max: 0.5 }, 'MODEL.md §2'),
+];
+
+export const KEY_INDEX: ReadonlyMap<string, KeySpec> = new Map(SCENARIO_KEYS.map((k) => [k.key, k]));

@@ -1,0 +1,8 @@
+import { defineConfig } from 'vite';
+
+// The browser app (src/app) is served by `npm start` and built into dist/ with relative asset
+// paths so the static site can be hosted from any folder.
+export default defineConfig({
+  base: './',
+  build: { outDir: 'dist', target: 'es2022' },
+});
