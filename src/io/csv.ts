@@ -1,0 +1,94 @@
+// metrics.csv: a Writer that streams one row per metrics sample. Each row goes to the OS with a
+// synchronous write as it arrives, so a crash (or a non-finite abort) keeps every row so far.
+// Numbers are written in JavaScript's shortest round-trip form: parsing them gives back the
+// exact double.
+
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { METRIC_COLUMNS, type MetricsRow, type Writer } from '../sim/types.ts';
+
+export const METRICS_CSV_HEADER = METRIC_COLUMNS.join(',');
+
+/** Shortest round-trip decimal of a number (NaN, Infinity and -Infinity spelt out). */
+export function formatNumber(v: number): string {
+  if (Object.is(v, -0)) return '0';
+  return String(v);
+}
+
+export function formatMetricsRow(row: MetricsRow): string {
+  return METRIC_COLUMNS.map((k) => formatNumber(row[k])).join(',');
+}
+
+export class MetricsCsvWriter implements Writer {
+  private fd: number | undefined;
+  private rows = 0;
+  private last: MetricsRow | undefined;
+
+  /** Creates (truncates) `path` and writes the header row. */
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w', 0o644);
+    this.write(METRICS_CSV_HEADER + '\n');
+  }
+
+  onMetrics(row: MetricsRow): void {
+    if (this.fd === undefined) return;
+    this.last = { ...row };
+    this.rows++;
+    this.write(formatMetricsRow(row) + '\n');
+  }
+
+  /** Number of data rows written. */
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /** The most recent row written (a copy), if any. */
+  get lastRow(): MetricsRow | undefined {
+    return this.last;
+  }
+
+  /** fsync and close; further rows are ignored. Safe to call twice. */
+  close(): void {
+    if (this.fd === undefined) return;
+    const fd = this.fd;
+    this.fd = undefined;
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private write(text: string): void {
+    if (this.fd === undefined) return;
+    const bytes = Buffer.from(text, 'utf8');
+    let off = 0;
+    while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+  }
+}
+
+export interface ParsedCsv {
+  header: string[];
+  rows: string[][];
+}
+
+/** Parse simple CSV (comma-separated, no quoting) as written here; blank lines are skipped. */
+export function parseCsv(text: string): ParsedCsv {
+  const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
+  if (lines.length === 0) return { header: [], rows: [] };
+  const header = lines[0].split(',');
+  const rows = lines.slice(1).map((l) => l.split(','));
+  return { header, rows };
+}
+
+/** Parse a metrics.csv into rows keyed by column name. */
+export function parseMetricsCsv(text: string): { header: string[]; rows: MetricsRow[] } {
+  const { header, rows } = parseCsv(text);
+  return {
+    header,
+    rows: rows.map((cells) => {
+      const r: Record<string, number> = {};
+      header.forEach((h, k) => (r[h] = Number(cells[k])));
+      return r as unknown as MetricsRow;
+    }),
+  };
+}
