@@ -14,6 +14,8 @@
 // per workgroup partial sums: (Σ R_ac, Σ S_a, Σ S_c, 0) and (max |R|, max stiffness, Σ R, 0)
 @group(0) @binding(7) var<storage, read_write> partSum: array<vec4f>;
 @group(0) @binding(8) var<storage, read_write> partMax: array<vec4f>;
+// ∂R/∂φ_l (binary): the kinetics linearised into the potential solve
+@group(0) @binding(9) var<storage, read_write> gain: array<f32>;
 
 var<workgroup> red: array<vec4f, 64>;
 var<workgroup> doneFlag: u32;
@@ -131,10 +133,10 @@ fn drive(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: ve
     state[b].phiS = P.phiApplied;
     return;
   }
-  let target = P.jTarget * f32(P.nx) / P.h;
+  let goal = P.jTarget * f32(P.nx) / P.h;
   let a = P.alpha;
-  let gLo = sAc - exp(-(1.0 - a) * P.phiMax) * sA + exp(a * P.phiMax) * sC - target;
-  let gHi = sAc - exp((1.0 - a) * P.phiMax) * sA + exp(-a * P.phiMax) * sC - target;
+  let gLo = sAc - exp(-(1.0 - a) * P.phiMax) * sA + exp(a * P.phiMax) * sC - goal;
+  let gHi = sAc - exp((1.0 - a) * P.phiMax) * sA + exp(-a * P.phiMax) * sC - goal;
   if (gLo < 0.0) {
     state[b].phiS = -P.phiMax;
     state[b].limitHit = 1.0;
@@ -151,7 +153,7 @@ fn drive(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: ve
   for (var it = 0; it < 60; it++) {
     let ea = exp((1.0 - a) * p);
     let ec = exp(-a * p);
-    let gv = sAc - ea * sA + ec * sC - target;
+    let gv = sAc - ea * sA + ec * sC - goal;
     if (gv > 0.0) { lo = p; } else { hi = p; }
     let dg = -(1.0 - a) * ea * sA - a * ec * sC;
     var next = p - gv / dg;
@@ -180,10 +182,15 @@ fn phaseUpdate(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
     var delta = -phi[k];
     if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
     let eta = clamp(st.phiS + delta, -EXP_CLAMP, EXP_CLAMP);
-    let bracket = exp((1.0 - P.alpha) * eta) - conc[k] * exp(-P.alpha * eta);
+    let ea = exp((1.0 - P.alpha) * eta);
+    let ec = conc[k] * exp(-P.alpha * eta);
+    let bracket = ea - ec;
     let cw = cellw[k];
     let r = cw.w - P.Leta * hPrime(x) * bracket;
     rate[k] = r;
+    var gk = 0.0;
+    if (P.transport != TRANSPORT_CHEN2015) { gk = P.Leta * hPrime(x) * ((1.0 - P.alpha) * ea + P.alpha * ec); }
+    gain[k] = gk;
     xi[k] = x + st.dt * r;
     let stiff = 8.0 * P.LsK * cw.x / (P.h * P.h) + 2.0 * P.LsW + P.Leta * abs(hSecond(x) * bracket);
     m = vec4f(abs(r), stiff, r, 0.0);

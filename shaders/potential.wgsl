@@ -15,6 +15,8 @@
 @group(0) @binding(6) var<storage, read_write> ay: array<f32>;
 @group(0) @binding(7) var<storage, read_write> bd: array<f32>;
 @group(0) @binding(8) var<storage, read_write> rhs: array<f32>;
+@group(0) @binding(9) var<storage, read> phi: array<f32>;
+@group(0) @binding(10) var<storage, read> gain: array<f32>;
 
 fn conductivity(P: Params, k: u32) -> f32 {
   let hh = hInterp(xi[k]);
@@ -59,8 +61,11 @@ fn potentialCells(@builtin(global_invocation_id) g: vec3u) {
   let st = state[b];
   if (g.x >= P.nx || g.y >= P.ny || st.done != 0u) { return; }
   let k = cellAt(b, g.x, g.y, P.nx, P.ny);
-  bd[k] = 0.0;
-  var f = -P.Kphi * rate[k];
+  // R linearised about the φ̃ it was computed with, R ≈ Rⁿ + G (φ̃ − φ̃ⁿ): lagging this algebraic
+  // loop diverges once the ohmic drop across the interface exceeds ~RT/(αF).
+  let gk = gain[k];
+  bd[k] = P.Kphi * gk;
+  var f = -P.Kphi * (rate[k] - gk * phi[k]);
   if (g.y == 0u && P.transport == TRANSPORT_CHEN2015) {
     f += 2.0 * conductivity(P, k) * st.phiS / (P.h * P.h);
   }

@@ -53,6 +53,8 @@ export class CpuSolver {
   readonly crossB: Float64Array;
   readonly rac: Float64Array;
   readonly rate: Float64Array;
+  /** ∂R/∂φ_l of the last update (binary): linearises the kinetics into the potential solve */
+  readonly gain: Float64Array;
   readonly mgC: CpuMultigrid;
   readonly mgPhi: CpuMultigrid;
   readonly state: SolverState;
@@ -72,8 +74,9 @@ export class CpuSolver {
     this.crossB = new Float64Array(n);
     this.rac = new Float64Array(n);
     this.rate = new Float64Array(n);
-    this.mgC = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h });
-    this.mgPhi = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h });
+    this.gain = new Float64Array(n);
+    this.mgC = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
+    this.mgPhi = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
     this.mgCycles = mgCycles;
     this.state = { dt: d.dtInitial, t: 0, tEnd: Infinity, phiS: d.phiApplied, phiRef: d.phiApplied, j: 0, maxRate: 0, stiff: 0, fluxIn: 0, limitHit: 0, step: 0, done: false };
   }
@@ -192,9 +195,12 @@ export class CpuSolver {
       const x = xi[k];
       const delta = chen ? phi[k] - st.phiRef : -phi[k];
       const eta = Math.min(Math.max(st.phiS + delta, -EXP_CLAMP), EXP_CLAMP);
-      const bracket = Math.exp((1 - alpha) * eta) - c[k] * Math.exp(-alpha * eta);
+      const ea = Math.exp((1 - alpha) * eta);
+      const ec = c[k] * Math.exp(-alpha * eta);
+      const bracket = ea - ec;
       const r = this.rac[k] - d.Leta * hPrime(x) * bracket;
       this.rate[k] = r;
+      this.gain[k] = chen ? 0 : d.Leta * hPrime(x) * ((1 - alpha) * ea + alpha * ec);
       xi[k] = x + st.dt * r;
       sum += r;
       maxRate = Math.max(maxRate, Math.abs(r));
@@ -286,9 +292,13 @@ export class CpuSolver {
         const s = sigma(k);
         mg.ax[k] = harm(sigma(j * nx + ((i + nx - 1) % nx)), s);
         mg.ay[k] = j > 0 ? harm(sigma(k - nx), s) : chen ? s : 0;
-        mg.bd[k] = 0;
-        // −∇·(σ∇φ̃) = −K_φ R; chen2015 holds the collector at the electrode potential.
-        mg.f[k] = -d.Kphi * rate[k] + (j === 0 && chen ? (2 * s * this.state.phiS) / (h * h) : 0);
+        // −∇·(σ∇φ̃) = −K_φ R(φ̃), with R linearised about the φ̃ it was computed with,
+        // R ≈ Rⁿ + G (φ̃ − φ̃ⁿ): an explicit lag of this algebraic loop diverges once the ohmic
+        // drop across the interface exceeds ~RT/(αF) (seen approaching Sand's time).
+        // chen2015 holds the collector at the electrode potential.
+        const g = this.gain[k];
+        mg.bd[k] = d.Kphi * g;
+        mg.f[k] = -d.Kphi * (rate[k] - g * this.phi[k]) + (j === 0 && chen ? (2 * s * this.state.phiS) / (h * h) : 0);
         mg.u[k] = this.phi[k];
       }
     }

@@ -40,14 +40,21 @@ export interface GpuReadback {
 }
 
 type Pipelines = Record<string, GPUComputePipeline>;
-const pipelineCache = new WeakMap<GPUDevice, Map<string, Pipelines>>();
+const pipelineCache = new WeakMap<GPUDevice, Map<string, Promise<Pipelines>>>();
 
-function buildPipelines(device: GPUDevice, nb: number, ringCapacity: number): Pipelines {
+async function buildPipelines(device: GPUDevice, nb: number, ringCapacity: number): Promise<Pipelines> {
   const key = `${nb}:${ringCapacity}`;
   let perDevice = pipelineCache.get(device);
   if (!perDevice) pipelineCache.set(device, (perDevice = new Map()));
   const hit = perDevice.get(key);
   if (hit) return hit;
+  const made = compilePipelines(device, nb, ringCapacity);
+  perDevice.set(key, made);
+  made.catch(() => perDevice.delete(key));
+  return made;
+}
+
+async function compilePipelines(device: GPUDevice, nb: number, ringCapacity: number): Promise<Pipelines> {
   const chunks = {
     layout: `const MAX_BATCH: u32 = ${nb}u;\nconst RING_CAP: u32 = ${ringCapacity}u;\n${layoutWgsl()}`,
     common: commonSrc,
@@ -71,10 +78,13 @@ function buildPipelines(device: GPUDevice, nb: number, ringCapacity: number): Pi
     ['control', controlSrc, 'finish'],
   ];
   const out: Pipelines = {};
-  for (const [name, src, entryPoint] of entries) {
-    out[entryPoint] = device.createComputePipeline({ label: entryPoint, layout: 'auto', compute: { module: module(name, src), entryPoint } });
-  }
-  perDevice.set(key, out);
+  // the async form rejects on a WGSL or validation error instead of leaving an invalid pipeline
+  const built = await Promise.all(
+    entries.map(([name, src, entryPoint]) =>
+      device.createComputePipelineAsync({ label: entryPoint, layout: 'auto', compute: { module: module(name, src), entryPoint } }),
+    ),
+  );
+  entries.forEach(([, , entryPoint], k) => (out[entryPoint] = built[k]));
   return out;
 }
 
@@ -89,6 +99,7 @@ export class GpuSolver {
   readonly c: GPUBuffer;
   readonly cellw: GPUBuffer;
   readonly rate: GPUBuffer;
+  readonly gain: GPUBuffer;
   readonly partSum: GPUBuffer;
   readonly partMax: GPUBuffer;
   readonly ring: GPUBuffer;
@@ -110,9 +121,15 @@ export class GpuSolver {
     return this.mgPhi.u;
   }
 
-  constructor(
+  static async create(device: GPUDevice, opts: GpuSolverOptions): Promise<GpuSolver> {
+    const pipelines = await buildPipelines(device, opts.batch.length, opts.ringCapacity);
+    return new GpuSolver(device, opts, pipelines);
+  }
+
+  private constructor(
     readonly device: GPUDevice,
     opts: GpuSolverOptions,
+    pipelines: Pipelines,
   ) {
     const d0 = opts.batch[0];
     const nb = (this.nb = opts.batch.length);
@@ -135,10 +152,12 @@ export class GpuSolver {
     this.c = buf('c', 4 * N);
     this.cellw = buf('cellw', 16 * N);
     this.rate = buf('rate', 4 * N);
+    this.gain = buf('gain', 4 * N);
     this.partSum = buf('partSum', 16 * groupsPerSim * nb);
     this.partMax = buf('partMax', 16 * groupsPerSim * nb);
     this.ring = buf('ring', 4 * RING_STRIDE * opts.ringCapacity * nb);
-    const mgOpts = { nx, ny, nb, h: d0.h };
+    // MG-preconditioned CG: plain V-cycles stall or diverge on σ jumps (src/cpu/multigrid.ts header)
+    const mgOpts = { nx, ny, nb, h: d0.h, krylov: true };
     this.mgC = new GpuMultigrid(device, mgOpts);
     this.mgPhi = new GpuMultigrid(device, mgOpts);
     this.metrics = new GpuMetrics(device, { nx, ny, nb, h: d0.h, xi: this.xi, c: this.c, phi: this.mgPhi.u });
@@ -166,7 +185,7 @@ export class GpuSolver {
     });
     device.queue.writeBuffer(this.state, 0, st);
 
-    this.pipelines = buildPipelines(device, nb, opts.ringCapacity);
+    this.pipelines = pipelines;
     const bind = (entry: string, bindings: Record<number, GPUBuffer>) =>
       device.createBindGroup({
         label: entry,
@@ -181,13 +200,13 @@ export class GpuSolver {
       anisotropy: bind('anisotropy', { 0: P, 1: T, 2: this.xi, 5: this.cellw }),
       rateTerms: bind('rateTerms', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 7: this.partSum }),
       drive: bind('drive', { 0: P, 1: T, 7: this.partSum }),
-      phaseUpdate: bind('phaseUpdate', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 8: this.partMax }),
+      phaseUpdate: bind('phaseUpdate', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 8: this.partMax, 9: this.gain }),
       transportFaces: bind('transportFaces', { 0: P, 1: T, 2: this.xi, 4: this.phi, 6: mc.ax, 7: mc.ay }),
       transportCells: bind('transportCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.rate, 8: mc.bd, 9: mc.f, 10: mc.u }),
       transportBack: bind('transportBack', { 0: P, 1: T, 3: this.c, 4: this.phi, 10: mc.u }),
       finish: bind('finish', { 0: P, 1: T, 2: this.partMax, 3: mc.ay, 4: mc.u, 5: this.ring }),
       potentialFaces: bind('potentialFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 5: mp.ax, 6: mp.ay }),
-      potentialCells: bind('potentialCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.rate, 7: mp.bd, 8: mp.f }),
+      potentialCells: bind('potentialCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.rate, 7: mp.bd, 8: mp.f, 9: this.phi, 10: this.gain }),
       potentialReference: bind('potentialReference', { 1: T }),
     };
     this.readbackBytes = { state: STATE_BYTES * nb, ring: 4 * RING_STRIDE * opts.ringCapacity * nb, metrics: 4 * METRICS_LENGTH * nb };
@@ -287,7 +306,7 @@ export class GpuSolver {
   }
 
   destroy(): void {
-    for (const b of [this.params, this.state, this.xi, this.c, this.cellw, this.rate, this.partSum, this.partMax, this.ring, ...this.staging]) b.destroy();
+    for (const b of [this.params, this.state, this.xi, this.c, this.cellw, this.rate, this.gain, this.partSum, this.partMax, this.ring, ...this.staging]) b.destroy();
     this.mgC.destroy();
     this.mgPhi.destroy();
     this.metrics.destroy();

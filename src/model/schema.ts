@@ -73,7 +73,7 @@ export const SCENARIO_KEYS: readonly KeySpec[] = [
   n('kinetics.exchange_current_mA_cm2', 1, 'exchange current density i0 [mA/cm²]; sets Lη (MODEL.md §4)', { ...POS, max: 1e4 }, 'MODEL.md §3'),
   n('kinetics.transfer_coefficient', 0.5, 'Butler–Volmer transfer coefficient α', { ...POS, max: 1, exclusiveMax: true }, 'MODEL.md §3'),
 
-  n('phase.interface_width_um', 0.4, 'interface width w [µm], ξ = ½[1 − tanh(n/2w)]; 10–90 % width is 4.39 w', { ...POS, max: 100 }, 'MODEL.md §4'),
+  n('phase.interface_width_um', 0.6, 'interface width w [µm], ξ = ½[1 − tanh(n/2w)]; 10–90 % width is 4.39 w', { ...POS, max: 100 }, 'MODEL.md §4'),
   n('phase.interface_energy_J_m2', 0.2, 'interface energy γ [J/m²]; κ = 6γw, W = 3γ/w', { ...POS, max: 10 }, 'MODEL.md §3 (0.1–0.5); Hong & Viswanathan 2018 set at 1 MJ/m³'),
   n('phase.interface_mobility_m3_J_s', 6.25e-6, 'interface mobility Lσ [m³/(J s)]', { ...POS, max: 1 }, 'Hong & Viswanathan 2018 (Lσ = 6.25 at 1 MJ/m³)'),
   n('phase.anisotropy_strength', 0.04, 'surface-energy anisotropy δ in √κ = ε0[1 + δ cos ω(ψ − ψ0)]', { min: 0, max: 0.2 }, 'MODEL.md §2 (0.04–0.05)'),
@@ -89,6 +89,7 @@ export const SCENARIO_KEYS: readonly KeySpec[] = [
   n('run.charge_mAh_cm2', 0, 'stop once this areal charge has passed [mAh/cm²]; 0 = not used', { min: 0, max: 1e3 }),
   int('run.seed', 1, 'random seed (noise, nuclei jitter): identical on CPU and GPU', 0, 4294967295),
   int('run.metrics_every_steps', 50, 'steps between metric rows (asynchronous GPU readback)', 1, 4096),
+  { key: 'run.stop_at_sand', type: 'boolean', default: false, description: "stop once the surface Li⁺ concentration is depleted (Sand's time)" },
   int('run.max_steps', 100_000_000, 'hard stop on the number of steps', 1, 2 ** 31 - 1),
 
   n('numerics.dt_max_s', 1, 'upper bound on the time step [s]', { ...POS, max: 1e6 }),

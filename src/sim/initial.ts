@@ -39,5 +39,6 @@ export function initialFields(s: Scenario, d: Dimless): InitialFields {
       xi[j * nx + i] = 0.5 * (1 - Math.tanh(dist / (2 * w)));
     }
   }
+  // c̃ = 1 everywhere, as Chen et al. 2015: c̃ in the interface is the reactant of the cathodic branch
   return { xi, c: new Float64Array(nx * ny).fill(1), phi: new Float64Array(nx * ny) };
 }

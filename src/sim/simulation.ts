@@ -6,7 +6,7 @@ import { CpuSolver, type StepRecord } from '../cpu/solver.ts';
 import { computeMetrics, unpackMetrics, type DepositMetrics } from '../analysis/metrics.ts';
 import { toDimless, rateToCurrentDensity, type Dimless } from '../model/dimless.ts';
 import { roundedToF32, RING_STRIDE, ringSlot, stateSlot } from '../model/layout.ts';
-import { num, ScenarioError, type Scenario } from '../model/scenario.ts';
+import { getValue, num, ScenarioError, type Scenario } from '../model/scenario.ts';
 import { initialFields } from './initial.ts';
 import { NonFiniteError, type BackendName, type Fields, type MetricsRow, type RunLimits, type RunResult, type SimEvent, type SimulationInfo, type Writer } from './types.ts';
 import type { AdapterLabel } from '../gpu/device.ts';
@@ -133,7 +133,7 @@ export async function createSimulation(scenario: Scenario, opts: CreateOptions):
   const { GpuSolver } = await import('../gpu/solver.ts');
   const init = initialFields(scenario, d);
   const f32 = { xi: Float32Array.from(init.xi), c: Float32Array.from(init.c), phi: Float32Array.from(init.phi) };
-  const solver = new GpuSolver(gpu.device, { batch: [d], init: [f32], ringCapacity: K, mgCycles: cycles });
+  const solver = await GpuSolver.create(gpu.device, { batch: [d], init: [f32], ringCapacity: K, mgCycles: cycles });
   return new Simulation(scenario, d, new GpuBackend(solver, gpu.label), f32);
 }
 
@@ -150,6 +150,8 @@ export class Simulation {
   private sandSeen = false;
   private limitSeen = false;
   private lastMetrics: DepositMetrics;
+  /** metrics of the initial fields */
+  readonly initialMetrics: DepositMetrics;
 
   constructor(
     readonly scenario: Scenario,
@@ -158,7 +160,7 @@ export class Simulation {
     init: { xi: ArrayLike<number>; c: ArrayLike<number>; phi: ArrayLike<number> },
   ) {
     this.info = { backend: backend.name, adapter: backend.adapter, scenario };
-    this.lastMetrics = computeMetrics(d.nx, d.ny, d.h, init.xi, init.c, init.phi, d.CsOverC0);
+    this.lastMetrics = this.initialMetrics = computeMetrics(d.nx, d.ny, d.h, init.xi, init.c, init.phi, d.CsOverC0);
     this.inventory0 = this.lastMetrics.inventory;
   }
 
@@ -203,7 +205,8 @@ export class Simulation {
         if (out.metrics.topXiMax >= 0.5) {
           reason = 'short_circuit';
           await this.event({ kind: 'short_circuit', step: this.steps, time_s: this.time_s, message: 'the deposit reached the reservoir boundary' });
-        } else if (out.done || this.time_s >= until) reason = 'time';
+        } else if (this.sandSeen && getValue(s, 'run.stop_at_sand') === true) reason = 'sand';
+        else if (out.done || this.time_s >= until) reason = 'time';
         else if (this.charge_mAh_cm2 >= chargeLimit) reason = 'charge';
         else if (this.steps >= maxSteps) reason = 'steps';
         else if (signal?.aborted) reason = 'aborted';

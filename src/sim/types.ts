@@ -65,7 +65,7 @@ export interface RunLimits {
 }
 
 export interface RunResult {
-  reason: 'time' | 'charge' | 'steps' | 'short_circuit' | 'non_finite' | 'aborted';
+  reason: 'time' | 'charge' | 'steps' | 'sand' | 'short_circuit' | 'non_finite' | 'aborted';
   steps: number;
   time_s: number;
   wall_s: number;
