@@ -1,0 +1,31 @@
+// Small scenarios for the tests, written as overrides of a preset or the defaults.
+import { resolveScenario, type Scenario } from '../../src/model/scenario.ts';
+import { createSimulation, type Simulation } from '../../src/sim/simulation.ts';
+import type { BackendName, MetricsRow } from '../../src/sim/types.ts';
+
+type Overrides = Record<string, Record<string, number | string | boolean>>;
+
+export function scenario(overrides: Overrides & { preset?: string }): Scenario {
+  return resolveScenario(overrides);
+}
+
+/** A quasi-1D column: nx = 8 periodic cells, a flat Li film, no anisotropy or noise. */
+export function column(over: Overrides = {}): Scenario {
+  const base: Overrides = {
+    grid: { nx: 8, ny: 64, dx_um: 0.5 },
+    phase: { anisotropy_strength: 0, noise_amplitude_per_sqrt_s: 0 },
+    initial: { li_thickness_um: 5 },
+    run: { metrics_every_steps: 50 },
+  };
+  for (const [section, body] of Object.entries(over)) base[section] = { ...(base[section] ?? {}), ...body };
+  return resolveScenario(base);
+}
+
+export async function runScenario(s: Scenario, backend: BackendName, until_s?: number): Promise<{ sim: Simulation; rows: MetricsRow[] }> {
+  const sim = await createSimulation(s, { backend });
+  await sim.run(until_s === undefined ? {} : { until_s });
+  return { sim, rows: sim.rows };
+}
+
+/** Backends to exercise: both by default; DENDRITE_TEST_BACKENDS=cpu skips the GPU. */
+export const BACKENDS: BackendName[] = (process.env.DENDRITE_TEST_BACKENDS ?? 'cpu,gpu').split(',') as BackendName[];

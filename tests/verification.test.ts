@@ -1,0 +1,60 @@
+// MODEL.md §8: the code solves its equations right. Each test prints the figure it measured.
+import { describe, expect, it } from 'vitest';
+import { column, runScenario, BACKENDS } from './support/scenarios.ts';
+import { FARADAY, inverseThermalVoltage } from '../src/model/constants.ts';
+
+const f = inverseThermalVoltage(300);
+const butlerVolmer_mA_cm2 = (i0: number, eta_V: number, alpha = 0.5) => i0 * (Math.exp((1 - alpha) * f * eta_V) - Math.exp(-alpha * f * eta_V));
+
+describe.each(BACKENDS)('verification on %s', (backend) => {
+  it('equilibrium: η = 0, c̃ = 1, flat interface does not move (and −10 mV does)', async () => {
+    const rest = await runScenario(column({ drive: { mode: 'potentiostatic', overpotential_V: 0 } }), backend, 10);
+    const moved = await runScenario(column({ drive: { mode: 'potentiostatic', overpotential_V: -0.01 } }), backend, 10);
+    const h0 = rest.rows[0].deposit_mean_height_um;
+    const restShift = Math.abs(rest.rows.at(-1)!.deposit_mean_height_um - h0);
+    const drivenShift = moved.rows.at(-1)!.deposit_mean_height_um - moved.rows[0].deposit_mean_height_um;
+    console.log(`[${backend}] equilibrium: interface moved ${(restShift * 1e3).toExponential(2)} nm in 10 s at η = 0; ${(drivenShift * 1e3).toFixed(2)} nm at −10 mV`);
+    expect(restShift).toBeLessThan(1e-4);
+    expect(drivenShift).toBeGreaterThan(3e-3);
+  });
+
+  it('planar Butler–Volmer current at fixed η within 2 % of i0[e^{(1−α)fη} − e^{−αfη}]', async () => {
+    // a very conductive, fast-diffusing electrolyte removes ohmic and concentration overpotential
+    for (const eta of [-0.02, -0.06]) {
+      const s = column({
+        drive: { mode: 'potentiostatic', overpotential_V: eta },
+        electrolyte: { conductivity_S_m: 1000, diffusivity_m2_s: 1e-6 },
+        kinetics: { exchange_current_mA_cm2: 1 },
+      });
+      const { rows } = await runScenario(s, backend, 1);
+      const measured = rows.at(-1)!.current_density_mA_cm2;
+      const expected = -butlerVolmer_mA_cm2(1, eta);
+      const err = measured / expected - 1;
+      console.log(`[${backend}] BV at η = ${eta * 1e3} mV: ${measured.toFixed(4)} vs ${expected.toFixed(4)} mA/cm² (${(err * 100).toFixed(2)} %)`);
+      expect(Math.abs(err)).toBeLessThan(0.02);
+    }
+  });
+
+  it('galvanostatic: current held, Faraday (charge vs deposited Li) within 1 %, Li inventory conserved', async () => {
+    const s = column({ grid: { nx: 16, ny: 64, dx_um: 0.5 }, drive: { mode: 'galvanostatic', current_density_mA_cm2: 5 } });
+    const { sim, rows } = await runScenario(s, backend, 10);
+    const last = rows.at(-1)!;
+    const Lx = 16 * 0.5;
+    const m0Volume = rows.length > 0 ? sim.rows[0] : last;
+    void m0Volume;
+    // deposited Li from the phase field vs charge passed: 1 µm of Li per unit area = C_s·F coulombs
+    const deposited_um = (sim.metrics.depositVolume_um2 - initialVolume(sim)) / Lx;
+    const charge_um = (last.charge_mAh_cm2 * 3600 * 10) / (FARADAY * 7.64e4) / 1e-6;
+    const faraday = deposited_um / charge_um - 1;
+    const currentErr = Math.max(...rows.map((r) => Math.abs(r.current_density_mA_cm2 / 5 - 1)));
+    const inventory = Math.max(...rows.map((r) => Math.abs(r.li_inventory_rel_error)));
+    console.log(`[${backend}] galvanostatic 5 mA/cm²: max current error ${(currentErr * 100).toExponential(2)} %, Faraday ${(faraday * 100).toExponential(2)} %, inventory ${inventory.toExponential(2)}`);
+    expect(currentErr).toBeLessThan(1e-3);
+    expect(Math.abs(faraday)).toBeLessThan(0.01);
+    expect(inventory).toBeLessThan(backend === 'cpu' ? 1e-5 : 1e-4);
+  });
+});
+
+function initialVolume(sim: { initialMetrics: { depositVolume_um2: number } }): number {
+  return sim.initialMetrics.depositVolume_um2;
+}
