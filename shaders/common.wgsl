@@ -3,6 +3,7 @@
 const EXP_CLAMP: f32 = 60.0;
 const ANISO_GRAD2_MIN: f32 = 1e-8;
 const DT_GROWTH: f32 = 1.2;
+const SINK_CONC_FLOOR: f32 = 0.05;
 
 fn hInterp(xi: f32) -> f32 {
   let x = clamp(xi, 0.0, 1.0);

@@ -55,7 +55,14 @@ fn anisotropy(@builtin(global_invocation_id) g: vec3u) {
   cellw[k] = vec4f(eps * eps, eps * epsP * gy, eps * epsP * gx, 0.0);
 }
 
-// R_ac = Lσκ0 [∇·(ε²∇ξ) − ∂x(εε'∂yξ) + ∂y(εε'∂xξ)] − LσW g'(ξ) + noise, and the Butler–Volmer
+// Conserved Langevin noise (see faceNoise in src/cpu/solver.ts): a random flux on the x-face
+// between kWest and kEast, weighted by the interface; zero sum along every row.
+fn faceNoise(seed: u32, step: u32, kEast: u32, kWest: u32, base: u32) -> f32 {
+  let w = 0.5 * (interfaceWeight(xi[kWest]) + interfaceWeight(xi[kEast]));
+  return w * (2.0 * rand01(seed, step, kEast - base) - 1.0) * 0.70710678;
+}
+
+// R_ac = Lσκ0 [∇·(ε²∇ξ) − ∂x(εε'∂yξ) + ∂y(εε'∂xξ)] − LσW g'(ξ), the noise, and the Butler–Volmer
 // pieces S_a = Lη h' e^{(1−α)δ}, S_c = Lη h' c̃ e^{−αδ} with η = φ_s + δ (binary: δ = −φ_l;
 // chen2015: δ = φ − φ_ref), summed per workgroup for the galvanostatic solve.
 @compute @workgroup_size(8, 8)
@@ -87,12 +94,15 @@ fn rateTerms(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_
       lap += cw.x * (0.0 - x);
     }
     let cross = (-(cellw[ie].y - cellw[iw].y) + (bN - bS)) / (2.0 * P.h);
-    var rac = P.LsK * (lap / (P.h * P.h) + cross) - P.LsW * wellPrime(x);
+    let rac = P.LsK * (lap / (P.h * P.h) + cross) - P.LsW * wellPrime(x);
+    var noise = 0.0;
     if (P.noiseA > 0.0) {
       let scale = P.noiseA * sqrt(3.0) / sqrt(st.dt);
-      rac += scale * (2.0 * rand01(P.seed, st.step, k - b * P.nx * P.ny) - 1.0) * interfaceWeight(x);
+      let base = b * P.nx * P.ny;
+      noise = scale * (faceNoise(P.seed, st.step, k, iw, base) - faceNoise(P.seed, st.step, ie, k, base));
     }
     cellw[k].w = rac;
+    rate[k] = noise; // read back by phaseUpdate, which then overwrites it with R
     var delta = -phi[k];
     if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
     let hp = P.Leta * hPrime(x);
@@ -187,13 +197,16 @@ fn phaseUpdate(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
     let bracket = ea - ec;
     let cw = cellw[k];
     let r = cw.w - P.Leta * hPrime(x) * bracket;
+    let noise = rate[k];
     rate[k] = r;
     var gk = 0.0;
     if (P.transport != TRANSPORT_CHEN2015) { gk = P.Leta * hPrime(x) * ((1.0 - P.alpha) * ea + P.alpha * ec); }
     gain[k] = gk;
-    xi[k] = x + st.dt * r;
-    let stiff = 8.0 * P.LsK * cw.x / (P.h * P.h) + 2.0 * P.LsW + P.Leta * abs(hSecond(x) * bracket);
-    m = vec4f(abs(r), stiff, r, 0.0);
+    xi[k] = x + st.dt * (r + noise);
+    // explicit stability of ξ, and positivity of c̃ under the explicit sink (sinkStiffness in src/cpu/solver.ts)
+    let sink = 3.0 * P.gammaSrc * P.CsOverC0 * abs(r) / max(conc[k], SINK_CONC_FLOOR);
+    let stiff = max(8.0 * P.LsK * cw.x / (P.h * P.h) + 2.0 * P.LsW + P.Leta * abs(hSecond(x) * bracket), sink);
+    m = vec4f(abs(r + noise), stiff, r, 0.0);
   }
   red[li] = m;
   workgroupBarrier();

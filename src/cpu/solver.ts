@@ -41,6 +41,30 @@ export interface StepRecord {
 }
 
 export const DT_GROWTH = 1.2;
+/** c̃ below which the sink limit counts c̃ as this value (so depletion does not stall dt) */
+export const SINK_CONC_FLOOR = 0.05;
+
+/**
+ * The Li⁺ sink γ(C_s/c0)R is explicit: keep the c̃ it removes per step below ~30 % of the local c̃
+ * (dt ≤ 2·safety/stiffness), else fast capillary relaxation at sharp initial corners drives c̃
+ * negative and the cathodic Butler–Volmer branch changes sign.
+ */
+export function sinkStiffness(d: Dimless, r: number, c: number): number {
+  return (3 * d.gammaSrc * d.CsOverC0 * Math.abs(r)) / Math.max(c, SINK_CONC_FLOOR);
+}
+
+/**
+ * Langevin noise in conserved (flux) form: a random flux q = w ζ on the x-face west of cell k
+ * (w the mean interface weight 16ξ²(1−ξ)² of the two cells, ζ uniform on [−1, 1] from the
+ * counter-based hash of the face), and noise_k = q_west − q_east. It perturbs the interface shape
+ * but sums to zero along every row, so it creates no Li, passes no charge and needs no Li⁺: a
+ * non-conserved Δξ = A√dt ζ at A = 0.05/√s swung a 20 mA/cm² galvanostatic run through stripping
+ * and drove c̃ negative through the sink term.
+ */
+function faceNoise(seed: number, step: number, xi: Float64Array, kWest: number, kEast: number): number {
+  const w = 0.5 * (interfaceWeight(xi[kWest]) + interfaceWeight(xi[kEast]));
+  return w * (2 * rand01(seed, step, kEast) - 1) * Math.SQRT1_2;
+}
 const ANISO_GRAD2_MIN = 1e-8;
 
 export class CpuSolver {
@@ -53,6 +77,8 @@ export class CpuSolver {
   readonly crossB: Float64Array;
   readonly rac: Float64Array;
   readonly rate: Float64Array;
+  /** conserved Langevin noise of this step, as a rate (sums to zero along every row) */
+  readonly noise: Float64Array;
   /** ∂R/∂φ_l of the last update (binary): linearises the kinetics into the potential solve */
   readonly gain: Float64Array;
   readonly mgC: CpuMultigrid;
@@ -75,6 +101,7 @@ export class CpuSolver {
     this.rac = new Float64Array(n);
     this.rate = new Float64Array(n);
     this.gain = new Float64Array(n);
+    this.noise = new Float64Array(n);
     this.mgC = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
     this.mgPhi = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
     this.mgCycles = mgCycles;
@@ -156,8 +183,8 @@ export class CpuSolver {
         const bN = j < ny - 1 ? crossB[k + nx] : 0;
         const cross = (-(crossA[ie] - crossA[iw]) + (bN - bS)) / (2 * h);
         let rac = d.LsK * (lap / (h * h) + cross) - d.LsW * wellPrime(x);
-        if (noiseScale > 0) rac += noiseScale * (2 * rand01(d.seed, this.state.step, k) - 1) * interfaceWeight(x);
         this.rac[k] = rac;
+        this.noise[k] = noiseScale > 0 ? noiseScale * (faceNoise(d.seed, this.state.step, xi, iw, k) - faceNoise(d.seed, this.state.step, xi, k, ie)) : 0;
         const delta = chen ? phi[k] - this.state.phiRef : -phi[k];
         const hp = d.Leta * hPrime(x);
         sAc += rac;
@@ -201,10 +228,10 @@ export class CpuSolver {
       const r = this.rac[k] - d.Leta * hPrime(x) * bracket;
       this.rate[k] = r;
       this.gain[k] = chen ? 0 : d.Leta * hPrime(x) * ((1 - alpha) * ea + alpha * ec);
-      xi[k] = x + st.dt * r;
+      xi[k] = x + st.dt * (r + this.noise[k]);
       sum += r;
-      maxRate = Math.max(maxRate, Math.abs(r));
-      stiff = Math.max(stiff, (8 * d.LsK * this.e2[k]) / (h * h) + 2 * d.LsW + d.Leta * Math.abs(hSecond(x) * bracket));
+      maxRate = Math.max(maxRate, Math.abs(r + this.noise[k]));
+      stiff = Math.max(stiff, (8 * d.LsK * this.e2[k]) / (h * h) + 2 * d.LsW + d.Leta * Math.abs(hSecond(x) * bracket), sinkStiffness(d, r, c[k]));
     }
     st.j = (sum * h) / nx;
     st.maxRate = maxRate;

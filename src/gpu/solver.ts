@@ -18,8 +18,6 @@ import { PARAMS_BYTES, RING_STRIDE, STATE_BYTES, STATE_FLOATS, layoutWgsl, packP
 import type { Dimless } from '../model/dimless.ts';
 
 const WG = 8;
-const S = GPUBufferUsage.STORAGE;
-const COPY = GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
 export interface GpuSolverOptions {
   batch: readonly Dimless[];
@@ -144,7 +142,8 @@ export class GpuSolver {
     this.mgCycles = opts.mgCycles;
     const N = this.cells * nb;
     const groupsPerSim = Math.ceil(nx / WG) * Math.ceil(ny / WG);
-    const buf = (label: string, size: number, usage = S | COPY) => device.createBuffer({ label, size: Math.max(16, size), usage });
+    // GPUBufferUsage exists only once Dawn's globals are installed (src/gpu/device.ts): read it here
+    const buf = (label: string, size: number, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST) => device.createBuffer({ label, size: Math.max(16, size), usage });
     this.params = buf('params', PARAMS_BYTES * nb, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(this.params, 0, packParams(opts.batch));
     this.state = buf('state', STATE_BYTES * nb);
@@ -198,7 +197,7 @@ export class GpuSolver {
     const mp = this.mgPhi;
     this.groups = {
       anisotropy: bind('anisotropy', { 0: P, 1: T, 2: this.xi, 5: this.cellw }),
-      rateTerms: bind('rateTerms', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 7: this.partSum }),
+      rateTerms: bind('rateTerms', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 7: this.partSum }),
       drive: bind('drive', { 0: P, 1: T, 7: this.partSum }),
       phaseUpdate: bind('phaseUpdate', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 8: this.partMax, 9: this.gain }),
       transportFaces: bind('transportFaces', { 0: P, 1: T, 2: this.xi, 4: this.phi, 6: mc.ax, 7: mc.ay }),

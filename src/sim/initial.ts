@@ -3,7 +3,7 @@
 
 import type { Dimless } from '../model/dimless.ts';
 import { num, type Scenario } from '../model/scenario.ts';
-import { rand01 } from '../cpu/terms.ts';
+import { rand01, wellPrime } from '../cpu/terms.ts';
 
 export interface InitialFields {
   xi: Float64Array;
@@ -39,6 +39,36 @@ export function initialFields(s: Scenario, d: Dimless): InitialFields {
       xi[j * nx + i] = 0.5 * (1 - Math.tanh(dist / (2 * w)));
     }
   }
+  relaxInterface(xi, d);
   // c̃ = 1 everywhere, as Chen et al. 2015: c̃ in the interface is the reactant of the cathodic branch
   return { xi, c: new Float64Array(nx * ny).fill(1), phi: new Float64Array(nx * ny) };
+}
+
+/**
+ * Relaxes the tanh-of-distance profile towards the discrete interface equilibrium (isotropic
+ * Allen–Cahn, no kinetics) for 1/(LσW) = 2w²/(Lσκ) before t = 0: enough to smooth the kinks where
+ * nuclei meet the film, whose capillary filling would otherwise dominate the first steps (a
+ * 20 mA/cm² galvanostatic start needed +0.18 V of stripping to balance it), and short enough not to
+ * shrink µm nuclei much (curvature flow moves at Lσκ/R).
+ */
+function relaxInterface(xi: Float64Array, d: Dimless): void {
+  const { nx, ny, h, LsK, LsW } = d;
+  const dt = (0.2 * h * h) / (8 * LsK + 2 * LsW * h * h);
+  const steps = Math.ceil(1 / (LsW * dt));
+  let cur = xi;
+  let next = new Float64Array(xi.length);
+  for (let n = 0; n < steps; n++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const k = j * nx + i;
+        const x = cur[k];
+        const s = j > 0 ? cur[k - nx] : x;
+        const up = j < ny - 1 ? cur[k + nx] : 0;
+        const lap = cur[j * nx + ((i + 1) % nx)] + cur[j * nx + ((i + nx - 1) % nx)] + s + up - 4 * x;
+        next[k] = x + dt * ((LsK * lap) / (h * h) - LsW * wellPrime(x));
+      }
+    }
+    [cur, next] = [next, cur];
+  }
+  if (cur !== xi) xi.set(cur);
 }

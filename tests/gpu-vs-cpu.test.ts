@@ -1,0 +1,132 @@
+// Every WGSL kernel family against the f64 CPU reference, then a coupled 100-step run, then the
+// batch layout (members of one GPU batch evolve exactly as they do alone).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getGpu } from '../src/gpu/device.ts';
+import { GpuSolver } from '../src/gpu/solver.ts';
+import { CpuSolver } from '../src/cpu/solver.ts';
+import { toDimless, type Dimless } from '../src/model/dimless.ts';
+import { roundedToF32, STATE_FLOATS, stateSlot } from '../src/model/layout.ts';
+import { initialFields } from '../src/sim/initial.ts';
+import { createSimulation } from '../src/sim/simulation.ts';
+import { scenario } from './support/scenarios.ts';
+import type { Scenario } from '../src/model/scenario.ts';
+
+let device: GPUDevice;
+beforeAll(async () => {
+  device = (await getGpu()).device;
+});
+
+function dendriticScenario(transport: 'binary' | 'chen2015', mode: 'galvanostatic' | 'potentiostatic'): Scenario {
+  return scenario({
+    grid: { nx: 64, ny: 64, dx_um: 0.5 },
+    drive: { mode, current_density_mA_cm2: 20, overpotential_V: -0.15 },
+    electrolyte: { transport },
+    phase: { anisotropy_strength: 0.05, noise_amplitude_per_sqrt_s: 0.05 },
+    initial: { li_thickness_um: 4, nuclei_count: 3, nucleus_radius_um: 2.5 },
+    numerics: { dt_initial_s: 2e-3 },
+    run: { metrics_every_steps: 10 },
+  });
+}
+
+function f32Init(s: Scenario, d: Dimless) {
+  const init = initialFields(s, d);
+  return { xi: Float32Array.from(init.xi), c: Float32Array.from(init.c), phi: Float32Array.from(init.phi) };
+}
+
+/** max |a − b| / max(|b|, floor) */
+function relDiff(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-12): number {
+  let diff = 0;
+  let scale = floor;
+  for (let k = 0; k < b.length; k++) {
+    diff = Math.max(diff, Math.abs(a[k] - b[k]));
+    scale = Math.max(scale, Math.abs(b[k]));
+  }
+  return diff / scale;
+}
+
+const pick = (v: Float32Array, lane: number) => Float64Array.from({ length: v.length / 4 }, (_, k) => v[4 * k + lane]);
+
+describe.each([
+  ['binary', 'galvanostatic'],
+  ['chen2015', 'potentiostatic'],
+  ['chen2015', 'galvanostatic'],
+] as const)('one step, %s transport, %s: each kernel family on GPU matches the CPU reference', (transport, mode) => {
+  it('anisotropy, Allen–Cahn + noise, drive, Butler–Volmer update, transport, potential, step control', async () => {
+    const s = dendriticScenario(transport, mode);
+    const d = roundedToF32(toDimless(s));
+    const init = f32Init(s, d);
+    const cpu = new CpuSolver(d, init, 2);
+    cpu.initialPotential(30);
+    cpu.step();
+    const gpu = await GpuSolver.create(device, { batch: [d], init: [init], ringCapacity: 4, mgCycles: 2 });
+    await gpu.submitBatch(1, true);
+    const cellw = await gpu.readBuffer(gpu.cellw, 4 * gpu.cells);
+    const state = await gpu.readBuffer(gpu.state, STATE_FLOATS);
+    const checks: [string, number, number][] = [
+      ['anisotropy ε²', relDiff(pick(cellw, 0), cpu.e2), 1e-5],
+      ["anisotropy εε'∂yξ", relDiff(pick(cellw, 1), cpu.crossA), 1e-4],
+      ["anisotropy εε'∂xξ", relDiff(pick(cellw, 2), cpu.crossB), 1e-4],
+      ['Allen–Cahn + noise rate', relDiff(pick(cellw, 3), cpu.rac), 1e-4],
+      ['phase update ∂ξ/∂t', relDiff(await gpu.readBuffer(gpu.rate), cpu.rate), 1e-4],
+      ['kinetic gain ∂R/∂φ', relDiff(await gpu.readBuffer(gpu.gain), cpu.gain), 1e-4],
+      ['ξ', relDiff(await gpu.readBuffer(gpu.xi), cpu.xi), 1e-6],
+      ['c̃ (transport solve)', relDiff(await gpu.readBuffer(gpu.c), cpu.c), 1e-5],
+      ['φ̃ (potential solve)', relDiff(await gpu.readBuffer(gpu.phi), cpu.phi), 1e-4],
+      ['electrode potential', Math.abs(state[stateSlot('phiS')] - cpu.state.phiS) / Math.max(1, Math.abs(cpu.state.phiS)), 1e-5],
+      ['plating rate j', Math.abs(state[stateSlot('j')] / cpu.state.j - 1), 1e-4],
+      ['next dt', Math.abs(state[stateSlot('dt')] / cpu.state.dt - 1), 1e-4],
+    ];
+    for (const [name, got, tol] of checks) console.log(`[${transport}/${mode}] ${name}: ${got.toExponential(2)} (tolerance ${tol})`);
+    for (const [name, got, tol] of checks) expect(got, name).toBeLessThan(tol);
+    gpu.destroy();
+  });
+});
+
+describe('coupled run, 64² with nuclei, anisotropy and noise', () => {
+  it.each(['binary', 'chen2015'] as const)('%s: 100 steps on GPU stay within f32 tolerance of the CPU reference', async (transport) => {
+    const s = dendriticScenario(transport, 'galvanostatic');
+    const gpu = await createSimulation(s, { backend: 'gpu' });
+    const cpu = await createSimulation(s, { backend: 'cpu', f32Params: true });
+    for (const sim of [gpu, cpu]) await sim.run({ maxSteps: 100, until_s: 1e9 });
+    const [fg, fc] = await Promise.all([gpu.readFields(), cpu.readFields()]);
+    const dXi = relDiff(fg.xi, fc.xi, 1);
+    const dC = relDiff(fg.c, fc.c, 1);
+    const dPhi = relDiff(fg.phi_V, fc.phi_V, 1e-3);
+    const rg = gpu.rows.at(-1)!;
+    const rc = cpu.rows.at(-1)!;
+    const dT = Math.abs(rg.time_s / rc.time_s - 1);
+    const dV = Math.abs(rg.applied_potential_V - rc.applied_potential_V);
+    console.log(`[${transport}] after ${gpu.steps} steps (t = ${rc.time_s.toPrecision(4)} s): ξ ${dXi.toExponential(2)}, c̃ ${dC.toExponential(2)}, φ ${dPhi.toExponential(2)} (relative to max), time ${dT.toExponential(2)}, potential ${(dV * 1e3).toExponential(2)} mV`);
+    expect(gpu.steps).toBe(100);
+    expect(dXi).toBeLessThan(2e-3);
+    expect(dC).toBeLessThan(2e-3);
+    expect(dPhi).toBeLessThan(5e-3);
+    expect(dT).toBeLessThan(1e-3);
+    expect(dV).toBeLessThan(1e-4);
+    gpu.destroy();
+  });
+});
+
+describe('batched layout', () => {
+  it('two simulations in one GPU batch evolve exactly as each does alone', async () => {
+    const a = dendriticScenario('binary', 'galvanostatic');
+    const b = scenario({ ...structuredClone(a), drive: { ...a.drive, current_density_mA_cm2: 5 }, run: { ...a.run, seed: 7 } });
+    const da = toDimless(a);
+    const db = toDimless(b);
+    const both = await GpuSolver.create(device, { batch: [da, db], init: [f32Init(a, da), f32Init(b, db)], ringCapacity: 20, mgCycles: 2 });
+    await both.submitBatch(20, true);
+    const xiBoth = await both.readBuffer(both.xi);
+    for (const [k, d, s] of [[0, da, a], [1, db, b]] as const) {
+      const alone = await GpuSolver.create(device, { batch: [d], init: [f32Init(s, d)], ringCapacity: 20, mgCycles: 2 });
+      await alone.submitBatch(20, true);
+      const xiAlone = await alone.readBuffer(alone.xi);
+      const member = xiBoth.subarray(k * both.cells, (k + 1) * both.cells);
+      const diff = relDiff(member, xiAlone, 1);
+      console.log(`batch member ${k}: max |Δξ| vs alone = ${diff.toExponential(2)}`);
+      expect(diff).toBeLessThan(1e-6);
+      alone.destroy();
+    }
+    expect(relDiff(xiBoth.subarray(0, both.cells), xiBoth.subarray(both.cells), 1)).toBeGreaterThan(1e-4);
+    both.destroy();
+  });
+});
