@@ -58,3 +58,30 @@ describe.each(BACKENDS)('verification on %s', (backend) => {
 function initialVolume(sim: { initialMetrics: { depositVolume_um2: number } }): number {
   return sim.initialMetrics.depositVolume_um2;
 }
+
+describe('Li⁺ transport against analytic results (CPU reference, binary closure)', () => {
+  it('limiting current: steady surface c̃ = 1 − J/J* within 2 % (J* = F D c0 / ((1 − t₊) L), 000:L99)', async () => {
+    const F = FARADAY;
+    const D = 7.5e-10;
+    const tplus = 0.4;
+    const H_um = 128;
+    const film_um = 5;
+    const Jstar_mA_cm2 = (L_um: number) => (F * D * 1000) / ((1 - tplus) * L_um * 1e-6) / 10;
+    const J = 0.5 * Jstar_mA_cm2(H_um - film_um);
+    const s = column({
+      grid: { nx: 8, ny: 128, dx_um: 1 },
+      phase: { interface_width_um: 1 },
+      drive: { mode: 'galvanostatic', current_density_mA_cm2: J },
+      electrolyte: { transference_number: tplus },
+      initial: { li_thickness_um: film_um },
+      run: { metrics_every_steps: 200 },
+    });
+    // 120 s ≈ 6 diffusion times L²/D; L shrinks as Li deposits, so J* is taken at the current front
+    const { rows } = await runScenario(s, 'cpu', 120);
+    const last = rows.at(-1)!;
+    const expected = 1 - J / Jstar_mA_cm2(H_um - last.deposit_mean_height_um);
+    const err = last.surface_min_conc / expected - 1;
+    console.log(`[cpu] limiting current: J = ${J.toFixed(2)} mA/cm² = 0.5 J*; steady surface c̃ ${last.surface_min_conc.toFixed(4)} vs ${expected.toFixed(4)} (${(err * 100).toFixed(2)} %)`);
+    expect(Math.abs(err)).toBeLessThan(0.02);
+  });
+});

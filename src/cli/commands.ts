@@ -94,9 +94,100 @@ export async function presetsCommand(io: CliIO = defaultIO()): Promise<number> {
   return EXIT.ok;
 }
 
-export async function benchCommand(_rest: string[], io: CliIO = defaultIO()): Promise<number> {
-  io.stderr.write('dendrite bench: not implemented yet\n');
-  return EXIT.internal;
+export const BENCH_USAGE = `Usage: dendrite bench [--backend gpu|cpu] [--sizes 64,128,256] [--steps N] [--json]
+
+Runs the planar-li-foil preset at n × n cells for each size, N steps (default 200) after an
+untimed 20-step warm-up, and prints wall time, steps/s, cell-updates/s and simulated s per
+wall s. --json writes the same as JSON to stdout (the table then goes to stderr).
+Measures only; exits 0 whatever the figures.`;
+
+interface BenchArgs {
+  backend: 'gpu' | 'cpu';
+  sizes: number[];
+  steps: number;
+  json: boolean;
+}
+
+function parseBenchArgs(rest: string[]): BenchArgs | 'help' {
+  const args: BenchArgs = { backend: 'gpu', sizes: [64, 128, 256], steps: 200, json: false };
+  for (let k = 0; k < rest.length; k++) {
+    const arg = rest[k];
+    if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--json') {
+      args.json = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
+    if (!['--backend', '--sizes', '--steps'].includes(flag)) {
+      throw new Error(`unknown argument '${arg}' (allowed: --backend, --sizes, --steps, --json)`);
+    }
+    let value: string;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      if (k + 1 >= rest.length) throw new Error(`${flag} needs a value`);
+      value = rest[++k];
+    }
+    if (flag === '--backend') {
+      if (value !== 'gpu' && value !== 'cpu') throw new Error(`--backend: '${value}' is not allowed; allowed: gpu, cpu`);
+      args.backend = value;
+    } else if (flag === '--sizes') {
+      const sizes = value.split(',').map((v) => v.trim());
+      for (const v of sizes) {
+        const n = Number(v);
+        if (v === '' || !Number.isInteger(n) || n < 16 || n % 4 !== 0) {
+          throw new Error(`--sizes: '${v}' is not allowed; expected integers ≥ 16 and multiples of 4, e.g. 64,128,256`);
+        }
+      }
+      args.sizes = sizes.map(Number);
+    } else {
+      const n = Number(value);
+      if (value.trim() === '' || !Number.isInteger(n) || n < 1) {
+        throw new Error(`--steps: '${value}' is not allowed; expected an integer ≥ 1`);
+      }
+      args.steps = n;
+    }
+  }
+  return args;
+}
+
+export async function benchCommand(rest: string[], io: CliIO = defaultIO()): Promise<number> {
+  let args: BenchArgs | 'help';
+  try {
+    args = parseBenchArgs(rest);
+  } catch (e) {
+    io.stderr.write(`dendrite bench: ${errorMessage(e)}\n\n${BENCH_USAGE}\n`);
+    return EXIT.badInput;
+  }
+  if (args === 'help') {
+    io.stderr.write(`${BENCH_USAGE}\n`);
+    return EXIT.ok;
+  }
+  const { benchSolver, formatBenchTable } = await import('../../bench/solver.ts');
+  let report;
+  try {
+    report = await benchSolver({
+      backend: args.backend,
+      sizes: args.sizes,
+      steps: args.steps,
+      onProgress: (m) => io.stderr.write(`dendrite bench: ${m}\n`),
+    });
+  } catch (e) {
+    if (e instanceof ScenarioError || e instanceof NoAdapterError) {
+      io.stderr.write(`dendrite bench: ${e.message}\n`);
+      return EXIT.badInput;
+    }
+    throw e;
+  }
+  const table = formatBenchTable(report);
+  if (args.json) {
+    io.stderr.write(table);
+    io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  } else {
+    io.stdout.write(table);
+  }
+  if (report.warning) io.stderr.write(`dendrite bench: ${report.warning}\n`);
+  return EXIT.ok;
 }
 
 export async function runCommand(args: RunArgs, io: CliIO = defaultIO()): Promise<number> {

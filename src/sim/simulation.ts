@@ -190,6 +190,8 @@ export class Simulation {
       const next: Promise<BatchOutcome> | undefined =
         reason === undefined && this.steps + queuedSteps < maxSteps && !signal?.aborted ? submit() : undefined;
       const out: BatchOutcome = await pending;
+      // let timers and signals run between batches (the CPU backend computes synchronously)
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
       queuedSteps = next ? K : 0;
       pending = next;
       const row = this.absorb(out);
