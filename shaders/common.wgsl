@@ -26,6 +26,11 @@ fn interfaceWeight(xi: f32) -> f32 {
   let q = 4.0 * x * (1.0 - x);
   return q * q;
 }
+// Σ R / Σ h'R, falling back to 1 where the weighted sum is tiny or of the other sign
+fn sinkRatio(sumR: f32, sumHR: f32) -> f32 {
+  if (abs(sumHR) <= 1e-6 * abs(sumR) || sumR * sumHR <= 0.0) { return 1.0; }
+  return clamp(sumR / sumHR, 0.25, 4.0);
+}
 fn clampedExp(x: f32) -> f32 {
   return exp(clamp(x, -EXP_CLAMP, EXP_CLAMP));
 }

@@ -37,7 +37,15 @@ struct Col {
 @group(0) @binding(1) var<storage, read> xi: array<f32>;
 @group(0) @binding(2) var<storage, read> cf: array<f32>;
 @group(0) @binding(3) var<storage, read> phi: array<f32>;
+// per member: (csOverC0, saltFloor). saltFloor > 0: the salt is ψc̃ with ψ = max(1 − h(ξ), saltFloor)
+// (the binary closure's smoothed-boundary salt balance); 0: c̃ counts everywhere (chen2015).
 @group(0) @binding(4) var<storage, read> csOverC0: array<f32>;
+
+fn saltWeight(x: f32, floorValue: f32) -> f32 {
+  if (floorValue <= 0.0) { return 1.0; }
+  let q = clamp(x, 0.0, 1.0);
+  return max(1.0 - q * q * q * (q * (6.0 * q - 15.0) + 10.0), floorValue);
+}
 @group(0) @binding(5) var<storage, read_write> cols: array<Col>;
 @group(0) @binding(6) var<storage, read_write> outm: array<f32>;
 
@@ -81,7 +89,8 @@ fn columns(@builtin(global_invocation_id) gid: vec3u) {
   let nx = P.nx;
   let ny = P.ny;
   if (i >= nx || b >= P.nb) { return; }
-  let cs = csOverC0[b];
+  let cs = csOverC0[2u * b];
+  let saltFloor = csOverC0[2u * b + 1u];
   let inf = P.inf;
   var sxi = vec2f(0.0);
   var sinv = vec2f(0.0);
@@ -103,7 +112,7 @@ fn columns(@builtin(global_invocation_id) gid: vec3u) {
     let p = phi[k];
     k += nx;
     sxi = ffAdd1(sxi, x);
-    sinv = ffAdd1(sinv, c + cs * x);
+    sinv = ffAdd1(sinv, saltWeight(x, saltFloor) * c + cs * x);
     if (x >= 0.5) { li++; }
     if (finite(x)) { xmin = min(xmin, x); xmax = max(xmax, x); } else { nf++; }
     if (finite(c)) { cmin = min(cmin, c); cmax = max(cmax, c); } else { nf++; }

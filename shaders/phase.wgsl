@@ -8,7 +8,8 @@
 @group(0) @binding(2) var<storage, read_write> xi: array<f32>;
 @group(0) @binding(3) var<storage, read> conc: array<f32>;
 @group(0) @binding(4) var<storage, read> phi: array<f32>;
-// per cell: (ε², εε'∂yξ, εε'∂xξ, R_ac) — anisotropy writes xyz, rateTerms writes w
+// per cell: (ε², εε'∂yξ, εε'∂xξ, R_ac) — anisotropy writes xyz, rateTerms writes w; phaseUpdate
+// then leaves (ψⁿ = 1 − h(ξⁿ) floored, h'(ξⁿ), 0, 0) for the binary salt balance
 @group(0) @binding(5) var<storage, read_write> cellw: array<vec4f>;
 @group(0) @binding(6) var<storage, read_write> rate: array<f32>;
 // per workgroup partial sums: (Σ R_ac, Σ S_a, Σ S_c, 0) and (max |R|, max stiffness, Σ R, 0)
@@ -206,18 +207,38 @@ fn phaseUpdate(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
     // explicit stability of ξ, and positivity of c̃ under the explicit sink (sinkStiffness in src/cpu/solver.ts)
     let sink = 3.0 * P.gammaSrc * P.CsOverC0 * abs(r) / max(conc[k], SINK_CONC_FLOOR);
     let stiff = max(8.0 * P.LsK * cw.x / (P.h * P.h) + 2.0 * P.LsW + P.Leta * abs(hSecond(x) * bracket), sink);
-    m = vec4f(abs(r + noise), stiff, r, 0.0);
+    m = vec4f(abs(r + noise), stiff, r, hPrime(x) * r);
+    cellw[k] = vec4f(max(1.0 - hInterp(x), P.sigFloor), hPrime(x), 0.0, 0.0);
   }
   red[li] = m;
   workgroupBarrier();
   for (var s = 32u; s > 0u; s = s >> 1u) {
     if (li < s) {
       let o = red[li + s];
-      red[li] = vec4f(max(red[li].x, o.x), max(red[li].y, o.y), red[li].z + o.z, 0.0);
+      red[li] = vec4f(max(red[li].x, o.x), max(red[li].y, o.y), red[li].z + o.z, red[li].w + o.w);
     }
     workgroupBarrier();
   }
   if (li == 0u) {
     partMax[b * groupsPerSim(P.nx, P.ny) + groupIndex(wg, P.nx)] = red[0];
   }
+}
+
+// Σ R / Σ h'R for the binary salt sink γ(C_s/c0)·h'(ξ)R·scale (see transport.wgsl). One workgroup
+// per simulation.
+@compute @workgroup_size(64)
+fn sinkScale(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: vec3u) {
+  let b = wg.z;
+  let P = params[b];
+  let count = groupsPerSim(P.nx, P.ny);
+  var acc = vec4f(0.0);
+  for (var q = li; q < count; q += 64u) { acc += partMax[b * count + q]; }
+  red[li] = acc;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s = s >> 1u) {
+    if (li < s) { red[li] += red[li + s]; }
+    workgroupBarrier();
+  }
+  if (li != 0u || state[b].done != 0u) { return; }
+  state[b].sinkScale = sinkRatio(red[0].z, red[0].w);
 }

@@ -1,5 +1,10 @@
-// Li⁺ transport, backward Euler (MODEL.md §2, §7): (1/dt) c̃ − ∇·(D_eff ∇c̃ + β D_eff c̃ ∇φ̃) = c̃ⁿ/dt − γ (C_s/c0) R.
-// Assembled for the multigrid as b u − ∇·(a ∇u) = f. binary: u = c̃, a = D_eff. chen2015 (β = 1):
+// Li⁺ transport, backward Euler (MODEL.md §2, §7), assembled for the multigrid as b u − ∇·(a ∇u) = f.
+// binary: salt lives in the electrolyte fraction ψ = max(1 − h, floor) (smoothed boundary):
+//   (ψ c̃ − ψⁿc̃ⁿ)/dt = ∇·(ψ D_l ∇c̃) − γ (C_s/c0) s·h'(ξ)R,   u = c̃, a = ψD_l, b = ψ/dt.
+//   The sink is weighted by h' (= |∇ψ|/|∇ξ|: the flux condition of the smoothed-boundary method) and
+//   rescaled by s = ΣR/Σh'R so it removes exactly what deposits. Chen's form (salt in the metal too,
+//   sink ∝ R) let the salt on the metal side of the interface feed the sink: Sand's time came 7 % late.
+// chen2015 (β = 1): (1/dt) c̃ − ∇·(D_eff ∇c̃ + D_eff c̃ ∇φ̃) = c̃ⁿ/dt − (C_s/c0) R;
 // the Slotboom variable u = c̃ e^{φ̃} makes the drift symmetric, a = D_eff e^{−φ̃} with
 // Scharfetter–Gummel face weights, b = e^{−φ̃}/dt. CPU twin: CpuSolver.transport* in src/cpu/solver.ts.
 #include "layout"
@@ -16,16 +21,28 @@
 @group(0) @binding(8) var<storage, read_write> bd: array<f32>;
 @group(0) @binding(9) var<storage, read_write> rhs: array<f32>;
 @group(0) @binding(10) var<storage, read_write> u: array<f32>;
+// (ψⁿ, h'(ξⁿ), ·, ·) left by phaseUpdate
+@group(0) @binding(11) var<storage, read> cellw: array<vec4f>;
+
+fn saltFraction(P: Params, x: f32) -> f32 {
+  return max(1.0 - hInterp(x), P.sigFloor);
+}
 
 fn diffusivity(P: Params, x: f32) -> f32 {
   let hh = hInterp(x);
   return P.Dl * (1.0 - hh) + P.Ds * hh;
 }
 
-// Face weight between cells ka and kb (harmonic mean of D_eff; SG drift factor in chen2015).
+// Cell transport coefficient: ψ D_l (binary) or D_eff (chen2015).
+fn cellCoefficient(P: Params, k: u32) -> f32 {
+  if (P.transport == TRANSPORT_CHEN2015) { return diffusivity(P, xi[k]); }
+  return saltFraction(P, xi[k]) * P.Dl;
+}
+
+// Face weight between cells ka and kb (harmonic mean; SG drift factor in chen2015).
 fn faceWeight(P: Params, ka: u32, kb: u32) -> f32 {
-  let da = diffusivity(P, xi[ka]);
-  let db = diffusivity(P, xi[kb]);
+  let da = cellCoefficient(P, ka);
+  let db = cellCoefficient(P, kb);
   let harm = 2.0 * da * db / (da + db);
   if (P.transport == TRANSPORT_CHEN2015) {
     return harm * clampedExp(-phi[ka]) * bernoulli(phi[kb] - phi[ka]);
@@ -35,7 +52,7 @@ fn faceWeight(P: Params, ka: u32, kb: u32) -> f32 {
 
 // Reservoir face, half a cell above the top row: c̃ = 1, φ̃ = 0 (u = 1).
 fn topWeight(P: Params, k: u32) -> f32 {
-  let d = diffusivity(P, xi[k]);
+  let d = cellCoefficient(P, k);
   if (P.transport == TRANSPORT_CHEN2015) {
     return d * clampedExp(-phi[k]) * bernoulli(0.0 - phi[k]);
   }
@@ -68,18 +85,21 @@ fn transportCells(@builtin(global_invocation_id) g: vec3u) {
   let st = state[b];
   if (g.x >= P.nx || g.y >= P.ny || st.done != 0u) { return; }
   let k = cellAt(b, g.x, g.y, P.nx, P.ny);
+  // u keeps the last solution as the warm start (binary: c̃ itself; chen2015: c̃e^{φ̃} before φ̃ moved)
   let chen = P.transport == TRANSPORT_CHEN2015;
   var weight = 1.0;
-  var uk = conc[k];
+  if (chen) { weight = clampedExp(-phi[k]); }
+  var f = 0.0;
   if (chen) {
-    weight = clampedExp(-phi[k]);
-    uk = conc[k] * clampedExp(phi[k]);
+    bd[k] = weight / st.dt;
+    f = conc[k] / st.dt - P.gammaSrc * P.CsOverC0 * rate[k];
+  } else {
+    let old = cellw[k];
+    bd[k] = saltFraction(P, xi[k]) / st.dt;
+    f = old.x * conc[k] / st.dt - P.gammaSrc * P.CsOverC0 * st.sinkScale * old.y * rate[k];
   }
-  bd[k] = weight / st.dt;
-  var f = conc[k] / st.dt - P.gammaSrc * P.CsOverC0 * rate[k];
   if (g.y + 1u == P.ny) { f += 2.0 * topWeight(P, k) / (P.h * P.h); }
   rhs[k] = f;
-  u[k] = uk;
 }
 
 @compute @workgroup_size(8, 8)

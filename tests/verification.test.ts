@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { column, runScenario, BACKENDS } from './support/scenarios.ts';
 import { FARADAY, inverseThermalVoltage } from '../src/model/constants.ts';
+import { num, presetScenario } from '../src/model/scenario.ts';
 
 const f = inverseThermalVoltage(300);
 const butlerVolmer_mA_cm2 = (i0: number, eta_V: number, alpha = 0.5) => i0 * (Math.exp((1 - alpha) * f * eta_V) - Math.exp(-alpha * f * eta_V));
@@ -83,5 +84,26 @@ describe('Li⁺ transport against analytic results (CPU reference, binary closur
     const err = last.surface_min_conc / expected - 1;
     console.log(`[cpu] limiting current: J = ${J.toFixed(2)} mA/cm² = 0.5 J*; steady surface c̃ ${last.surface_min_conc.toFixed(4)} vs ${expected.toFixed(4)} (${(err * 100).toFixed(2)} %)`);
     expect(Math.abs(err)).toBeLessThan(0.02);
+  });
+});
+
+describe("Sand's time (binary closure, sand-column preset, 000:L91)", () => {
+  it.each(['cpu'] as const)('%s: surface c̃(t) within 2 % up to 0.8 t_Sand, depletion within 3 % of t_Sand', async (backend) => {
+    const s = presetScenario('sand-column');
+    const J = num(s, 'drive.current_density_mA_cm2') * 10; // A/m²
+    const D = num(s, 'electrolyte.diffusivity_m2_s');
+    const c0 = num(s, 'electrolyte.concentration_mol_L') * 1000;
+    const tp = num(s, 'electrolyte.transference_number');
+    const tSand = (Math.PI * D * (FARADAY * c0) ** 2) / (4 * (J * (1 - tp)) ** 2);
+    const analytic = (t: number) => 1 - ((2 * J * (1 - tp)) / (FARADAY * c0)) * Math.sqrt(t / (Math.PI * D));
+    const { sim, rows } = await runScenario(s, backend);
+    let curve = 0;
+    for (const r of rows) if (r.time_s <= 0.8 * tSand) curve = Math.max(curve, Math.abs(r.surface_min_conc - analytic(r.time_s)));
+    const event = sim.events.find((e) => e.kind === 'sand_depletion');
+    expect(event, 'no sand_depletion event').toBeDefined();
+    const err = event!.time_s / tSand - 1;
+    console.log(`[${backend}] Sand: t_Sand ${event!.time_s.toFixed(2)} s vs ${tSand.toFixed(2)} s (${(err * 100).toFixed(2)} %); max |c̃ − c̃_analytic| up to 0.8 t_Sand = ${curve.toFixed(4)} c0`);
+    expect(curve).toBeLessThan(0.02);
+    expect(Math.abs(err)).toBeLessThan(0.03);
   });
 });

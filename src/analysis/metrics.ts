@@ -36,7 +36,7 @@ export interface DepositMetrics {
   roughness_um: number;
   /** [5] min over columns of the surface concentration (see above). */
   surfaceMinConc: number;
-  /** [6] h²·Σ (c + csOverC0·ξ): Li inventory in dimensionless-concentration·µm². */
+  /** [6] h²·Σ (ψc + csOverC0·ξ): Li inventory in dimensionless-concentration·µm² (ψ = saltWeight, 1 unless saltFloor > 0). */
   inventory: number;
   /** [7] count of non-finite (NaN/±Inf) values in xi, c and phi together. */
   nonFinite: number;
@@ -134,6 +134,7 @@ export function computeMetrics(
   phi: ArrayLike<number>,
   csOverC0: number,
   b = 0,
+  saltFloor = 0,
 ): DepositMetrics {
   checkSize(nx, ny, b, xi, 'xi');
   checkSize(nx, ny, b, c, 'c');
@@ -150,7 +151,7 @@ export function computeMetrics(
     const cc = c[k];
     const p = phi[k];
     sXi += x;
-    sInv += cc + csOverC0 * x;
+    sInv += saltWeight(x, saltFloor) * cc + csOverC0 * x;
     if (x >= 0.5) liCells++;
     if (Number.isFinite(x)) {
       if (x < xiMin) xiMin = x;
@@ -204,4 +205,14 @@ export function computeMetrics(
     liCells,
     topXiMax,
   };
+}
+
+/**
+ * Weight of c̃ in the Li inventory: ψ = max(1 − h(ξ), saltFloor) for the binary closure's
+ * smoothed-boundary salt balance (salt only in the electrolyte fraction); 1 when saltFloor ≤ 0.
+ */
+export function saltWeight(xi: number, saltFloor: number): number {
+  if (saltFloor <= 0) return 1;
+  const q = Math.min(Math.max(xi, 0), 1);
+  return Math.max(1 - q * q * q * (q * (6 * q - 15) + 10), saltFloor);
 }

@@ -11,7 +11,7 @@
 //   potential       ∇·(σ∇φ̃) = K_φ R, multigrid
 
 import { CpuMultigrid } from './multigrid.ts';
-import { EXP_CLAMP, bernoulli, clampedExp, hInterp, hPrime, hSecond, interfaceWeight, rand01, solveElectrodePotential, wellPrime } from './terms.ts';
+import { EXP_CLAMP, sinkRatio, bernoulli, clampedExp, hInterp, hPrime, hSecond, interfaceWeight, rand01, solveElectrodePotential, wellPrime } from './terms.ts';
 import { DRIVE_GALVANOSTATIC, TRANSPORT_CHEN2015, type Dimless } from '../model/dimless.ts';
 
 export interface SolverState {
@@ -26,6 +26,8 @@ export interface SolverState {
   stiff: number;
   fluxIn: number;
   limitHit: number;
+  /** Σ R / Σ h'R of the last update (binary salt sink) */
+  sinkScale: number;
   step: number;
   done: boolean;
 }
@@ -79,6 +81,9 @@ export class CpuSolver {
   readonly rate: Float64Array;
   /** conserved Langevin noise of this step, as a rate (sums to zero along every row) */
   readonly noise: Float64Array;
+  /** ψⁿ = max(1 − h(ξⁿ), floor) and h'(ξⁿ) of the last update (binary salt balance) */
+  readonly psiOld: Float64Array;
+  readonly hpOld: Float64Array;
   /** ∂R/∂φ_l of the last update (binary): linearises the kinetics into the potential solve */
   readonly gain: Float64Array;
   readonly mgC: CpuMultigrid;
@@ -102,10 +107,13 @@ export class CpuSolver {
     this.rate = new Float64Array(n);
     this.gain = new Float64Array(n);
     this.noise = new Float64Array(n);
+    this.psiOld = new Float64Array(n);
+    this.hpOld = new Float64Array(n);
     this.mgC = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
     this.mgPhi = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
     this.mgCycles = mgCycles;
-    this.state = { dt: d.dtInitial, t: 0, tEnd: Infinity, phiS: d.phiApplied, phiRef: d.phiApplied, j: 0, maxRate: 0, stiff: 0, fluxIn: 0, limitHit: 0, step: 0, done: false };
+    this.state = { dt: d.dtInitial, t: 0, tEnd: Infinity, phiS: d.phiApplied, phiRef: d.phiApplied, j: 0, maxRate: 0, stiff: 0, fluxIn: 0, limitHit: 0, sinkScale: 1, step: 0, done: false };
+    this.mgC.u.set(this.c); // warm start; afterwards u keeps the last solution
   }
 
   /** Potential consistent with the initial fields (R = 0), solved to convergence. */
@@ -122,6 +130,7 @@ export class CpuSolver {
     const sums = this.rateTerms();
     this.drive(sums);
     this.phaseUpdate();
+    this.sinkScale();
     this.transportCoefficients();
     for (let k = 0; k < this.mgCycles; k++) this.mgC.vcycle();
     this.transportBack();
@@ -216,6 +225,7 @@ export class CpuSolver {
     const chen = d.transport === TRANSPORT_CHEN2015;
     const st = this.state;
     let sum = 0;
+    let sumH = 0;
     let maxRate = 0;
     let stiff = 0;
     for (let k = 0; k < nx * ny; k++) {
@@ -230,12 +240,22 @@ export class CpuSolver {
       this.gain[k] = chen ? 0 : d.Leta * hPrime(x) * ((1 - alpha) * ea + alpha * ec);
       xi[k] = x + st.dt * (r + this.noise[k]);
       sum += r;
+      sumH += hPrime(x) * r;
+      this.psiOld[k] = Math.max(1 - hInterp(x), d.sigFloor);
+      this.hpOld[k] = hPrime(x);
       maxRate = Math.max(maxRate, Math.abs(r + this.noise[k]));
       stiff = Math.max(stiff, (8 * d.LsK * this.e2[k]) / (h * h) + 2 * d.LsW + d.Leta * Math.abs(hSecond(x) * bracket), sinkStiffness(d, r, c[k]));
     }
     st.j = (sum * h) / nx;
+    this.sums = [sum, sumH];
     st.maxRate = maxRate;
     st.stiff = stiff;
+  }
+
+  private sums: [number, number] = [0, 0];
+
+  sinkScale(): void {
+    this.state.sinkScale = sinkRatio(this.sums[0], this.sums[1]);
   }
 
   transportCoefficients(): void {
@@ -245,7 +265,10 @@ export class CpuSolver {
     const { c, phi, xi, rate } = this;
     const chen = d.transport === TRANSPORT_CHEN2015;
     const dt = this.state.dt;
+    const psi = (k: number) => Math.max(1 - hInterp(xi[k]), d.sigFloor);
+    // binary: salt in the electrolyte fraction ψ (see shaders/transport.wgsl); chen2015: D_eff
     const D = (k: number) => {
+      if (!chen) return psi(k) * d.Dl;
       const hh = hInterp(xi[k]);
       return d.Dl * (1 - hh) + d.Ds * hh;
     };
@@ -260,10 +283,13 @@ export class CpuSolver {
         const k = j * nx + i;
         mg.ax[k] = face(j * nx + ((i + nx - 1) % nx), k);
         mg.ay[k] = j > 0 ? face(k - nx, k) : 0; // collector: no ion flux
-        const weight = chen ? clampedExp(-phi[k]) : 1;
-        mg.bd[k] = weight / dt;
-        mg.f[k] = c[k] / dt - d.gammaSrc * d.CsOverC0 * rate[k];
-        mg.u[k] = chen ? c[k] * clampedExp(phi[k]) : c[k];
+        if (chen) {
+          mg.bd[k] = clampedExp(-phi[k]) / dt;
+          mg.f[k] = c[k] / dt - d.gammaSrc * d.CsOverC0 * rate[k];
+        } else {
+          mg.bd[k] = psi(k) / dt;
+          mg.f[k] = (this.psiOld[k] * c[k]) / dt - d.gammaSrc * d.CsOverC0 * this.state.sinkScale * this.hpOld[k] * rate[k];
+        }
       }
     }
     // Reservoir face (half a cell away): c̃ = 1, φ̃ = 0, so u = 1 there.

@@ -88,3 +88,9 @@ export function bernoulli(x: number): number {
   if (Math.abs(x) < 1e-2) return 1 - x / 2 + (x * x) / 12;
   return x / Math.expm1(x);
 }
+
+/** Σ R / Σ h'R (binary salt sink), falling back to 1 where the weighted sum is tiny or of the other sign. */
+export function sinkRatio(sumR: number, sumHR: number): number {
+  if (Math.abs(sumHR) <= 1e-6 * Math.abs(sumR) || sumR * sumHR <= 0) return 1;
+  return Math.min(Math.max(sumR / sumHR, 0.25), 4);
+}

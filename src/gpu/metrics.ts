@@ -83,7 +83,7 @@ export class GpuMetrics {
     device.queue.writeBuffer(this.params, 0, pv);
 
     // csOverC0 per batch member: zero until setCsOverC0() is called
-    this.cs = device.createBuffer({ label: 'metrics.csOverC0', size: Math.max(16, nb * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    this.cs = device.createBuffer({ label: 'metrics.csOverC0', size: Math.max(16, nb * 8), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     this.cols = device.createBuffer({ label: 'metrics.cols', size: nb * nx * COL_BYTES, usage: GPUBufferUsage.STORAGE });
     this.out = device.createBuffer({ label: 'metrics.out', size: nb * METRICS_LENGTH * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
 
@@ -111,9 +111,9 @@ export class GpuMetrics {
   }
 
   /** Sets csOverC0 (Li site density / bulk salt concentration) of each batch member (nb values). */
-  setCsOverC0(values: number[]): void {
-    if (values.length !== this.nb) throw new RangeError(`GpuMetrics.setCsOverC0: ${values.length} values for nb = ${this.nb}`);
-    this.device.queue.writeBuffer(this.cs, 0, new Float32Array(values));
+  setCsOverC0(values: number[], saltFloor: number[] = values.map(() => 0)): void {
+    if (values.length !== this.nb || saltFloor.length !== this.nb) throw new RangeError(`GpuMetrics.setCsOverC0: ${values.length} values for nb = ${this.nb}`);
+    this.device.queue.writeBuffer(this.cs, 0, new Float32Array(values.flatMap((v, b) => [v, saltFloor[b]])));
   }
 
   /** Encodes the reductions; results land in `this.out` (nb × 16 f32, usage STORAGE|COPY_SRC). */

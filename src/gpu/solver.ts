@@ -15,7 +15,7 @@ import { GpuMetrics } from './metrics.ts';
 import { preprocess } from './wgsl.ts';
 import { METRICS_LENGTH } from '../analysis/metrics.ts';
 import { PARAMS_BYTES, RING_STRIDE, STATE_BYTES, STATE_FLOATS, layoutWgsl, packParams, ringSlot, stateSlot } from '../model/layout.ts';
-import type { Dimless } from '../model/dimless.ts';
+import { TRANSPORT_CHEN2015, type Dimless } from '../model/dimless.ts';
 
 const WG = 8;
 
@@ -67,6 +67,7 @@ async function compilePipelines(device: GPUDevice, nb: number, ringCapacity: num
     ['phase', phaseSrc, 'rateTerms'],
     ['phase', phaseSrc, 'drive'],
     ['phase', phaseSrc, 'phaseUpdate'],
+    ['phase', phaseSrc, 'sinkScale'],
     ['transport', transportSrc, 'transportFaces'],
     ['transport', transportSrc, 'transportCells'],
     ['transport', transportSrc, 'transportBack'],
@@ -160,7 +161,10 @@ export class GpuSolver {
     this.mgC = new GpuMultigrid(device, mgOpts);
     this.mgPhi = new GpuMultigrid(device, mgOpts);
     this.metrics = new GpuMetrics(device, { nx, ny, nb, h: d0.h, xi: this.xi, c: this.c, phi: this.mgPhi.u });
-    this.metrics.setCsOverC0(opts.batch.map((d) => d.CsOverC0));
+    this.metrics.setCsOverC0(
+      opts.batch.map((d) => d.CsOverC0),
+      opts.batch.map((d) => (d.transport === TRANSPORT_CHEN2015 ? 0 : d.sigFloor)),
+    );
 
     const xi = new Float32Array(N);
     const c = new Float32Array(N);
@@ -173,6 +177,7 @@ export class GpuSolver {
     device.queue.writeBuffer(this.xi, 0, xi);
     device.queue.writeBuffer(this.c, 0, c);
     device.queue.writeBuffer(this.mgPhi.u, 0, phi);
+    device.queue.writeBuffer(this.mgC.u, 0, c); // warm start; afterwards u keeps the last solution
     const st = new ArrayBuffer(STATE_BYTES * nb);
     const stF = new Float32Array(st);
     opts.batch.forEach((d, b) => {
@@ -181,6 +186,7 @@ export class GpuSolver {
       stF[o + stateSlot('tEnd')] = 3.0e38;
       stF[o + stateSlot('phiS')] = d.phiApplied;
       stF[o + stateSlot('phiRef')] = d.phiApplied;
+      stF[o + stateSlot('sinkScale')] = 1;
     });
     device.queue.writeBuffer(this.state, 0, st);
 
@@ -201,7 +207,8 @@ export class GpuSolver {
       drive: bind('drive', { 0: P, 1: T, 7: this.partSum }),
       phaseUpdate: bind('phaseUpdate', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 8: this.partMax, 9: this.gain }),
       transportFaces: bind('transportFaces', { 0: P, 1: T, 2: this.xi, 4: this.phi, 6: mc.ax, 7: mc.ay }),
-      transportCells: bind('transportCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.rate, 8: mc.bd, 9: mc.f, 10: mc.u }),
+      sinkScale: bind('sinkScale', { 0: P, 1: T, 8: this.partMax }),
+      transportCells: bind('transportCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.rate, 8: mc.bd, 9: mc.f, 11: this.cellw }),
       transportBack: bind('transportBack', { 0: P, 1: T, 3: this.c, 4: this.phi, 10: mc.u }),
       finish: bind('finish', { 0: P, 1: T, 2: this.partMax, 3: mc.ay, 4: mc.u, 5: this.ring }),
       potentialFaces: bind('potentialFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 5: mp.ax, 6: mp.ay }),
@@ -240,6 +247,7 @@ export class GpuSolver {
     this.dispatchCells(pass, 'rateTerms');
     this.dispatchPerSim(pass, 'drive');
     this.dispatchCells(pass, 'phaseUpdate');
+    this.dispatchPerSim(pass, 'sinkScale');
     this.dispatchCells(pass, 'transportFaces');
     this.dispatchCells(pass, 'transportCells');
     this.mgC.encodeCoarsenCoefficients(pass);

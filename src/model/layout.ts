@@ -59,6 +59,7 @@ export const STATE_FIELDS = [
   ['stiff', 'f32'], // max explicit stiffness of the last update [1/s]
   ['fluxIn', 'f32'], // Li entering through the reservoir this step [c0·µm per unit depth, per s]
   ['limitHit', 'f32'], // 1 when the galvanostatic solve hit the potential limit
+  ['sinkScale', 'f32'], // Σ R / Σ h'R: makes the interface-weighted Li⁺ sink sum to the deposition
   ['step', 'u32'],
   ['done', 'u32'],
 ] as const;

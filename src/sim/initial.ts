@@ -55,8 +55,8 @@ function relaxInterface(xi: Float64Array, d: Dimless): void {
   const { nx, ny, h, LsK, LsW } = d;
   const dt = (0.2 * h * h) / (8 * LsK + 2 * LsW * h * h);
   const steps = Math.ceil(1 / (LsW * dt));
-  let cur = xi;
-  let next = new Float64Array(xi.length);
+  let cur: Float64Array = xi;
+  let next: Float64Array = new Float64Array(xi.length);
   for (let n = 0; n < steps; n++) {
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {

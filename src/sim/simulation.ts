@@ -4,12 +4,17 @@
 
 import { CpuSolver, type StepRecord } from '../cpu/solver.ts';
 import { computeMetrics, unpackMetrics, type DepositMetrics } from '../analysis/metrics.ts';
-import { toDimless, rateToCurrentDensity, type Dimless } from '../model/dimless.ts';
+import { TRANSPORT_CHEN2015, toDimless, rateToCurrentDensity, type Dimless } from '../model/dimless.ts';
 import { roundedToF32, RING_STRIDE, ringSlot, stateSlot } from '../model/layout.ts';
 import { getValue, num, ScenarioError, type Scenario } from '../model/scenario.ts';
 import { initialFields } from './initial.ts';
 import { NonFiniteError, type BackendName, type Fields, type MetricsRow, type RunLimits, type RunResult, type SimEvent, type SimulationInfo, type Writer } from './types.ts';
 import type { AdapterLabel } from '../gpu/device.ts';
+
+/** The binary closure keeps salt in the electrolyte fraction ψ ≥ floor (shaders/transport.wgsl). */
+export function saltFloor(d: Dimless): number {
+  return d.transport === TRANSPORT_CHEN2015 ? 0 : d.sigFloor;
+}
 
 /** Surface concentration at which Li⁺ counts as depleted (Sand's time, MODEL.md §8). */
 export const SAND_DEPLETION_CONC = 0.01;
@@ -53,7 +58,7 @@ class CpuBackend implements Backend {
     const { nx, ny, h, CsOverC0 } = s.d;
     const [resC] = s.mgC.residualNorms();
     const [resPhi] = s.mgPhi.residualNorms();
-    return { records, metrics: computeMetrics(nx, ny, h, s.xi, s.c, s.phi, CsOverC0), resC, resPhi, done: s.state.done };
+    return { records, metrics: computeMetrics(nx, ny, h, s.xi, s.c, s.phi, CsOverC0, 0, saltFloor(s.d)), resC, resPhi, done: s.state.done };
   }
   async readFields() {
     const s = this.solver;
@@ -160,7 +165,7 @@ export class Simulation {
     init: { xi: ArrayLike<number>; c: ArrayLike<number>; phi: ArrayLike<number> },
   ) {
     this.info = { backend: backend.name, adapter: backend.adapter, scenario };
-    this.lastMetrics = this.initialMetrics = computeMetrics(d.nx, d.ny, d.h, init.xi, init.c, init.phi, d.CsOverC0);
+    this.lastMetrics = this.initialMetrics = computeMetrics(d.nx, d.ny, d.h, init.xi, init.c, init.phi, d.CsOverC0, 0, saltFloor(d));
     this.inventory0 = this.lastMetrics.inventory;
   }
 
