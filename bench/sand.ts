@@ -1,8 +1,7 @@
 // Sand's time in the binary closure (MODEL.md §8, 000:L91): runs the sand-column preset and prints
 // the surface-concentration curve against c̃(t) = 1 − (2J(1−t₊)/(F c0))·√(t/(πD)) and the depletion
-// time against t_Sand = πD(F c0)²/(4(J(1−t₊))²). Known gap (see README, "Verification"): the diffuse
-// interface of the Chen-form transport holds salt on its metal side, which feeds the sink and
-// delays depletion by ~7 %; a smoothed-boundary (ψ-weighted) salt balance is the planned fix.
+// time against t_Sand = πD(F c0)²/(4(J(1−t₊))²). tests/verification.test.ts asserts the same on the
+// CPU; this script also runs it on the GPU.
 //   node --import tsx --loader ./bin/raw-loader.mjs bench/sand.ts [cpu|gpu]
 import { presetScenario } from '../src/model/scenario.ts';
 import { num } from '../src/model/scenario.ts';

@@ -76,6 +76,8 @@ fn transportFaces(@builtin(global_invocation_id) g: vec3u) {
   if (j > 0u) { south = faceWeight(P, k - P.nx, k); }
   ay[faceRow(b, j, i, P.nx, P.ny)] = south;
   if (j + 1u == P.ny) { ay[faceRow(b, P.ny, i, P.nx, P.ny)] = topWeight(P, k); }
+  // chen2015 warm start in the Slotboom variable (binary: u already holds the last c̃)
+  if (P.transport == TRANSPORT_CHEN2015) { u[k] = conc[k] * clampedExp(phi[k]); }
 }
 
 @compute @workgroup_size(8, 8)
@@ -85,7 +87,6 @@ fn transportCells(@builtin(global_invocation_id) g: vec3u) {
   let st = state[b];
   if (g.x >= P.nx || g.y >= P.ny || st.done != 0u) { return; }
   let k = cellAt(b, g.x, g.y, P.nx, P.ny);
-  // u keeps the last solution as the warm start (binary: c̃ itself; chen2015: c̃e^{φ̃} before φ̃ moved)
   let chen = P.transport == TRANSPORT_CHEN2015;
   var weight = 1.0;
   if (chen) { weight = clampedExp(-phi[k]); }

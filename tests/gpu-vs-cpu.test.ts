@@ -58,15 +58,30 @@ describe.each([
     const cpu = new CpuSolver(d, init, 2);
     cpu.initialPotential(30);
     cpu.step();
+    // the anisotropy and Allen–Cahn terms, before phaseUpdate reuses their buffer
+    const terms = new CpuSolver(d, init, 2);
+    terms.initialPotential(30);
+    terms.anisotropy();
+    terms.rateTerms();
+    const probe = await GpuSolver.create(device, { batch: [d], init: [init], ringCapacity: 4, mgCycles: 2 });
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    probe.encodeInitialPotential(pass);
+    probe.encodePhaseTerms(pass);
+    pass.end();
+    device.queue.submit([enc.finish()]);
+    const cellw = await probe.readBuffer(probe.cellw, 4 * probe.cells);
+    probe.destroy();
     const gpu = await GpuSolver.create(device, { batch: [d], init: [init], ringCapacity: 4, mgCycles: 2 });
     await gpu.submitBatch(1, true);
-    const cellw = await gpu.readBuffer(gpu.cellw, 4 * gpu.cells);
+    const after = await gpu.readBuffer(gpu.cellw, 4 * gpu.cells);
     const state = await gpu.readBuffer(gpu.state, STATE_FLOATS);
     const checks: [string, number, number][] = [
-      ['anisotropy ε²', relDiff(pick(cellw, 0), cpu.e2), 1e-5],
-      ["anisotropy εε'∂yξ", relDiff(pick(cellw, 1), cpu.crossA), 1e-4],
-      ["anisotropy εε'∂xξ", relDiff(pick(cellw, 2), cpu.crossB), 1e-4],
-      ['Allen–Cahn + noise rate', relDiff(pick(cellw, 3), cpu.rac), 1e-4],
+      ['anisotropy ε²', relDiff(pick(cellw, 0), terms.e2), 1e-5],
+      ["anisotropy εε'∂yξ", relDiff(pick(cellw, 1), terms.crossA), 1e-4],
+      ["anisotropy εε'∂xξ", relDiff(pick(cellw, 2), terms.crossB), 1e-4],
+      ['Allen–Cahn rate', relDiff(pick(cellw, 3), terms.rac), 1e-4],
+      ['salt fraction ψⁿ', relDiff(pick(after, 0), cpu.psiOld), 1e-6],
       ['phase update ∂ξ/∂t', relDiff(await gpu.readBuffer(gpu.rate), cpu.rate), 1e-4],
       ['kinetic gain ∂R/∂φ', relDiff(await gpu.readBuffer(gpu.gain), cpu.gain), 1e-4],
       ['ξ', relDiff(await gpu.readBuffer(gpu.xi), cpu.xi), 1e-6],

@@ -284,6 +284,7 @@ export class CpuSolver {
         mg.ax[k] = face(j * nx + ((i + nx - 1) % nx), k);
         mg.ay[k] = j > 0 ? face(k - nx, k) : 0; // collector: no ion flux
         if (chen) {
+          mg.u[k] = c[k] * clampedExp(phi[k]); // warm start in the Slotboom variable
           mg.bd[k] = clampedExp(-phi[k]) / dt;
           mg.f[k] = c[k] / dt - d.gammaSrc * d.CsOverC0 * rate[k];
         } else {

@@ -206,7 +206,7 @@ export class GpuSolver {
       rateTerms: bind('rateTerms', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 7: this.partSum }),
       drive: bind('drive', { 0: P, 1: T, 7: this.partSum }),
       phaseUpdate: bind('phaseUpdate', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 8: this.partMax, 9: this.gain }),
-      transportFaces: bind('transportFaces', { 0: P, 1: T, 2: this.xi, 4: this.phi, 6: mc.ax, 7: mc.ay }),
+      transportFaces: bind('transportFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 6: mc.ax, 7: mc.ay, 10: mc.u }),
       sinkScale: bind('sinkScale', { 0: P, 1: T, 8: this.partMax }),
       transportCells: bind('transportCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.rate, 8: mc.bd, 9: mc.f, 11: this.cellw }),
       transportBack: bind('transportBack', { 0: P, 1: T, 3: this.c, 4: this.phi, 10: mc.u }),
@@ -238,6 +238,12 @@ export class GpuSolver {
     this.dispatchCells(pass, 'potentialCells');
     this.mgPhi.encodeCoarsenCoefficients(pass);
     for (let k = 0; k < cycles; k++) this.mgPhi.encodeVCycle(pass);
+  }
+
+  /** The first kernels of a step only (tests inspect the anisotropy and Allen–Cahn terms in cellw). */
+  encodePhaseTerms(pass: GPUComputePassEncoder): void {
+    this.dispatchCells(pass, 'anisotropy');
+    this.dispatchCells(pass, 'rateTerms');
   }
 
   /** One time step; with `recordResiduals` the multigrid residual norms go into this step's ring record. */
