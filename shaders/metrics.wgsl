@@ -37,7 +37,7 @@ struct Col {
 @group(0) @binding(1) var<storage, read> xi: array<f32>;
 @group(0) @binding(2) var<storage, read> cf: array<f32>;
 @group(0) @binding(3) var<storage, read> phi: array<f32>;
-// per member: (csOverC0, saltFloor). saltFloor > 0: the salt is ψc̃ with ψ = max(1 − h(ξ), saltFloor)
+// per member: (csOverC0, saltFloor). saltFloor > 0: the salt is χc̃ with χ = max(1 − h(ξ), saltFloor)
 // (the binary closure's smoothed-boundary salt balance); 0: c̃ counts everywhere (chen2015).
 @group(0) @binding(4) var<storage, read> csOverC0: array<f32>;
 

@@ -9,7 +9,7 @@
 @group(0) @binding(3) var<storage, read> conc: array<f32>;
 @group(0) @binding(4) var<storage, read> phi: array<f32>;
 // per cell: (ε², εε'∂yξ, εε'∂xξ, R_ac) — anisotropy writes xyz, rateTerms writes w; phaseUpdate
-// then leaves (ψⁿ = 1 − h(ξⁿ) floored, h'(ξⁿ), 0, 0) for the binary salt balance
+// then leaves (χⁿ = 1 − h(ξⁿ) floored, h'(ξⁿ), 0, 0) for the binary salt balance
 @group(0) @binding(5) var<storage, read_write> cellw: array<vec4f>;
 @group(0) @binding(6) var<storage, read_write> rate: array<f32>;
 // per workgroup partial sums: (Σ R_ac, Σ S_a, Σ S_c, 0) and (max |R|, max stiffness, Σ R, 0)

@@ -1,7 +1,7 @@
 // Li⁺ transport, backward Euler (MODEL.md §2, §7), assembled for the multigrid as b u − ∇·(a ∇u) = f.
-// binary: salt lives in the electrolyte fraction ψ = max(1 − h, floor) (smoothed boundary):
-//   (ψ c̃ − ψⁿc̃ⁿ)/dt = ∇·(ψ D_l ∇c̃) − γ (C_s/c0) s·h'(ξ)R,   u = c̃, a = ψD_l, b = ψ/dt.
-//   The sink is weighted by h' (= |∇ψ|/|∇ξ|: the flux condition of the smoothed-boundary method) and
+// binary: salt lives in the electrolyte fraction χ = max(1 − h, floor) (smoothed boundary):
+//   (χ c̃ − χⁿc̃ⁿ)/dt = ∇·(χ D_l ∇c̃) − γ (C_s/c0) s·h'(ξ)R,   u = c̃, a = χD_l, b = χ/dt.
+//   The sink is weighted by h' (= |∇χ|/|∇ξ|: the flux condition of the smoothed-boundary method) and
 //   rescaled by s = ΣR/Σh'R so it removes exactly what deposits. Chen's form (salt in the metal too,
 //   sink ∝ R) let the salt on the metal side of the interface feed the sink: Sand's time came 7 % late.
 // chen2015 (β = 1): (1/dt) c̃ − ∇·(D_eff ∇c̃ + D_eff c̃ ∇φ̃) = c̃ⁿ/dt − (C_s/c0) R;
@@ -21,7 +21,7 @@
 @group(0) @binding(8) var<storage, read_write> bd: array<f32>;
 @group(0) @binding(9) var<storage, read_write> rhs: array<f32>;
 @group(0) @binding(10) var<storage, read_write> u: array<f32>;
-// (ψⁿ, h'(ξⁿ), ·, ·) left by phaseUpdate
+// (χⁿ, h'(ξⁿ), ·, ·) left by phaseUpdate
 @group(0) @binding(11) var<storage, read> cellw: array<vec4f>;
 
 fn saltFraction(P: Params, x: f32) -> f32 {
@@ -33,7 +33,7 @@ fn diffusivity(P: Params, x: f32) -> f32 {
   return P.Dl * (1.0 - hh) + P.Ds * hh;
 }
 
-// Cell transport coefficient: ψ D_l (binary) or D_eff (chen2015).
+// Cell transport coefficient: χ D_l (binary) or D_eff (chen2015).
 fn cellCoefficient(P: Params, k: u32) -> f32 {
   if (P.transport == TRANSPORT_CHEN2015) { return diffusivity(P, xi[k]); }
   return saltFraction(P, xi[k]) * P.Dl;

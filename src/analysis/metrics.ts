@@ -36,7 +36,7 @@ export interface DepositMetrics {
   roughness_um: number;
   /** [5] min over columns of the surface concentration (see above). */
   surfaceMinConc: number;
-  /** [6] h²·Σ (ψc + csOverC0·ξ): Li inventory in dimensionless-concentration·µm² (ψ = saltWeight, 1 unless saltFloor > 0). */
+  /** [6] h²·Σ (χc + csOverC0·ξ): Li inventory in dimensionless-concentration·µm² (χ = saltWeight, 1 unless saltFloor > 0). */
   inventory: number;
   /** [7] count of non-finite (NaN/±Inf) values in xi, c and phi together. */
   nonFinite: number;
@@ -208,7 +208,7 @@ export function computeMetrics(
 }
 
 /**
- * Weight of c̃ in the Li inventory: ψ = max(1 − h(ξ), saltFloor) for the binary closure's
+ * Weight of c̃ in the Li inventory: χ = max(1 − h(ξ), saltFloor) for the binary closure's
  * smoothed-boundary salt balance (salt only in the electrolyte fraction); 1 when saltFloor ≤ 0.
  */
 export function saltWeight(xi: number, saltFloor: number): number {

@@ -81,7 +81,7 @@ export class CpuSolver {
   readonly rate: Float64Array;
   /** conserved Langevin noise of this step, as a rate (sums to zero along every row) */
   readonly noise: Float64Array;
-  /** ψⁿ = max(1 − h(ξⁿ), floor) and h'(ξⁿ) of the last update (binary salt balance) */
+  /** χⁿ = max(1 − h(ξⁿ), floor) and h'(ξⁿ) of the last update (binary salt balance) */
   readonly psiOld: Float64Array;
   readonly hpOld: Float64Array;
   /** ∂R/∂φ_l of the last update (binary): linearises the kinetics into the potential solve */
@@ -266,7 +266,7 @@ export class CpuSolver {
     const chen = d.transport === TRANSPORT_CHEN2015;
     const dt = this.state.dt;
     const psi = (k: number) => Math.max(1 - hInterp(xi[k]), d.sigFloor);
-    // binary: salt in the electrolyte fraction ψ (see shaders/transport.wgsl); chen2015: D_eff
+    // binary: salt in the electrolyte fraction χ (see shaders/transport.wgsl); chen2015: D_eff
     const D = (k: number) => {
       if (!chen) return psi(k) * d.Dl;
       const hh = hInterp(xi[k]);

@@ -1,5 +1,5 @@
 // The pointwise terms of the model, in f64. shaders/common.wgsl has the same functions in f32,
-// line for line; tests/kernels.test.ts compares them.
+// line for line; tests/gpu-vs-cpu.test.ts compares the kernels that use them.
 
 /** Interpolation h(ξ) = ξ³(6ξ² − 15ξ + 10) on the clamped ξ (MODEL.md §2). */
 export function hInterp(xi: number): number {

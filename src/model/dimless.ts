@@ -74,7 +74,7 @@ export interface Dimless {
   delta: number;
   omega: number;
   psi0: number;
-  /** Lη [1/s] = i0 / (F C_s · 5w) */
+  /** Lη [1/s] = i0 / (F C_s · 6w · discrete factor), see KINETIC_INTEGRAL_PER_WIDTH */
   Leta: number;
   alpha: number;
   /** electrolyte and metal diffusivities [µm²/s] */

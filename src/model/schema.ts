@@ -85,7 +85,7 @@ export const SCENARIO_KEYS: readonly KeySpec[] = [
   int('initial.nuclei_count', 0, 'hemispherical Li nuclei on the film, evenly spaced with seeded jitter', 0, 10000),
   n('initial.nucleus_radius_um', 2, 'radius of the initial nuclei [µm]', { ...POS, max: 1e4 }),
 
-  n('run.until_s', 10, 'simulated time to stop at [s]', { ...POS, max: 1e9 }),
+  n('run.until_s', 10, 'simulated time to stop at [s]; not used when run.charge_mAh_cm2 > 0', { ...POS, max: 1e9 }),
   n('run.charge_mAh_cm2', 0, 'stop once this areal charge has passed [mAh/cm²]; 0 = not used', { min: 0, max: 1e3 }),
   int('run.seed', 1, 'random seed (noise, nuclei jitter): identical on CPU and GPU', 0, 4294967295),
   int('run.metrics_every_steps', 50, 'steps between metric rows (asynchronous GPU readback)', 1, 4096),
@@ -97,7 +97,7 @@ export const SCENARIO_KEYS: readonly KeySpec[] = [
   n('numerics.max_dxi_per_step', 0.02, 'largest change of ξ per step (interface-motion dt control)', { ...POS, max: 0.5 }, 'MODEL.md §7'),
   n('numerics.stability_safety', 0.45, 'fraction of the explicit phase-field stability limit used', { ...POS, max: 1 }),
   int('numerics.mg_cycles', 2, 'multigrid V-cycles per implicit solve per step (warm-started)', 1, 50),
-  n('numerics.sigma_floor', 1e-2, 'floor on (1 − h) in the electrolyte-potential solve (binary): keeps φ_l regular where the diffuse profile relaxes inside the metal', { ...POS, max: 0.5 }, 'MODEL.md §2; 1e-4 lets profile relaxation at ξ ≈ 0.96 drive φ_l to ~1 V'),
+  n('numerics.sigma_floor', 1e-2, 'floor on the electrolyte fraction 1 − h (binary): in the φ_l conductivity and the salt balance; keeps φ_l regular where the diffuse profile relaxes inside the metal', { ...POS, max: 0.5 }, 'MODEL.md §2; 1e-4 lets profile relaxation at ξ ≈ 0.96 drive φ_l to ~1 V'),
   n('numerics.conc_floor', 1e-3, 'floor on c̃ in σ_l(c̃) = σ_l0·max(c̃, floor) (binary)', { ...POS, max: 0.5 }, 'MODEL.md §2'),
 ];
 

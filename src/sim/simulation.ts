@@ -6,12 +6,12 @@ import { CpuSolver, type StepRecord } from '../cpu/solver.ts';
 import { computeMetrics, unpackMetrics, type DepositMetrics } from '../analysis/metrics.ts';
 import { TRANSPORT_CHEN2015, toDimless, rateToCurrentDensity, type Dimless } from '../model/dimless.ts';
 import { roundedToF32, RING_STRIDE, ringSlot, stateSlot } from '../model/layout.ts';
-import { getValue, num, ScenarioError, type Scenario } from '../model/scenario.ts';
+import { getValue, num, ScenarioError, text, type Scenario } from '../model/scenario.ts';
 import { initialFields } from './initial.ts';
 import { NonFiniteError, type BackendName, type Fields, type MetricsRow, type RunLimits, type RunResult, type SimEvent, type SimulationInfo, type Writer } from './types.ts';
 import type { AdapterLabel } from '../gpu/device.ts';
 
-/** The binary closure keeps salt in the electrolyte fraction ψ ≥ floor (shaders/transport.wgsl). */
+/** The binary closure keeps salt in the electrolyte fraction χ ≥ floor (shaders/transport.wgsl). */
 export function saltFloor(d: Dimless): number {
   return d.transport === TRANSPORT_CHEN2015 ? 0 : d.sigFloor;
 }
@@ -180,8 +180,13 @@ export class Simulation {
   /** Runs to the first of the limits (default: the scenario's run.until_s / run.charge_mAh_cm2 / run.max_steps). */
   async run(limits: RunLimits = {}, signal?: AbortSignal): Promise<RunResult> {
     const s = this.scenario;
-    const until = limits.until_s ?? num(s, 'run.until_s');
     const chargeLimit = limits.charge_mAh_cm2 ?? (num(s, 'run.charge_mAh_cm2') || Infinity);
+    // a charge target replaces the scenario's stop time (an explicit limits.until_s still applies)
+    let until = limits.until_s ?? (Number.isFinite(chargeLimit) ? 1e9 : num(s, 'run.until_s'));
+    // galvanostatic: the charge target is a time, so the GPU clock can stop on it exactly
+    if (Number.isFinite(chargeLimit) && text(s, 'drive.mode') === 'galvanostatic') {
+      until = Math.min(until, this.time_s + ((chargeLimit - this.charge_mAh_cm2) * 3600) / num(s, 'drive.current_density_mA_cm2'));
+    }
     const maxSteps = limits.maxSteps ?? num(s, 'run.max_steps');
     const K = num(s, 'run.metrics_every_steps');
     this.backend.setStopTime(until);
@@ -213,8 +218,8 @@ export class Simulation {
           reason = 'short_circuit';
           await this.event({ kind: 'short_circuit', step: this.steps, time_s: this.time_s, message: 'the deposit reached the reservoir boundary' });
         } else if (this.sandSeen && getValue(s, 'run.stop_at_sand') === true) reason = 'sand';
+        else if (this.charge_mAh_cm2 >= chargeLimit * (1 - 1e-9)) reason = 'charge';
         else if (out.done || this.time_s >= until) reason = 'time';
-        else if (this.charge_mAh_cm2 >= chargeLimit) reason = 'charge';
         else if (this.steps >= maxSteps) reason = 'steps';
         else if (signal?.aborted) reason = 'aborted';
         if (reason !== undefined && reason !== 'time') this.backend.setStopTime(this.time_s);
