@@ -41,10 +41,8 @@ describe.each(BACKENDS)('verification on %s', (backend) => {
     const { sim, rows } = await runScenario(s, backend, 10);
     const last = rows.at(-1)!;
     const Lx = 16 * 0.5;
-    const m0Volume = rows.length > 0 ? sim.rows[0] : last;
-    void m0Volume;
     // deposited Li from the phase field vs charge passed: 1 µm of Li per unit area = C_s·F coulombs
-    const deposited_um = (sim.metrics.depositVolume_um2 - initialVolume(sim)) / Lx;
+    const deposited_um = (sim.metrics.depositVolume_um2 - sim.initialMetrics.depositVolume_um2) / Lx;
     const charge_um = (last.charge_mAh_cm2 * 3600 * 10) / (FARADAY * 7.64e4) / 1e-6;
     const faraday = deposited_um / charge_um - 1;
     const currentErr = Math.max(...rows.map((r) => Math.abs(r.current_density_mA_cm2 / 5 - 1)));
@@ -55,10 +53,6 @@ describe.each(BACKENDS)('verification on %s', (backend) => {
     expect(inventory).toBeLessThan(backend === 'cpu' ? 1e-5 : 1e-4);
   });
 });
-
-function initialVolume(sim: { initialMetrics: { depositVolume_um2: number } }): number {
-  return sim.initialMetrics.depositVolume_um2;
-}
 
 describe('Li⁺ transport against analytic results (CPU reference, binary closure)', () => {
   it('limiting current: steady surface c̃ = 1 − J/J* within 2 % (J* = F D c0 / ((1 − t₊) L), 000:L99)', async () => {

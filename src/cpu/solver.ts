@@ -5,10 +5,13 @@
 //   anisotropy      ε²(ψ), εε'∂yξ, εε'∂xξ at cell centres (Kobayashi 1993)
 //   rateTerms       the Allen–Cahn part of ∂ξ/∂t and the Butler–Volmer pieces, summed
 //   drive           electrode potential: fixed (potentiostatic) or solved so Σ∂ξ/∂t hits the target current
-//   phaseUpdate     ξ ← ξ + dt·R (explicit), R kept as the source of the c̃ and φ equations
-//   transport       c̃ implicit (backward Euler): (1/dt − ∇·D∇) c̃ = c̃ⁿ/dt − γ (C_s/c0) R, multigrid
+//   phaseUpdate     ξ ← ξ + dt·(R + conserved noise) (explicit), R kept as the source of c̃ and φ
+//   sinkScale       Σ R / Σ h'R, so the interface-weighted Li⁺ sink removes what deposits (binary)
+//   transport       c̃ implicit (backward Euler), multigrid-CG; binary: salt in χ = 1 − h,
+//                   (χc̃ − χⁿc̃ⁿ)/dt = ∇·(χD_l∇c̃) − γ(C_s/c0)·s·h'R; chen2015: Nernst–Planck in the
+//                   Slotboom variable (shaders/transport.wgsl)
 //   finish          reservoir flux for the inventory, next dt, time
-//   potential       ∇·(σ∇φ̃) = K_φ R, multigrid
+//   potential       −∇·(σ∇φ̃) = −K_φ R(φ̃), R linearised about φ̃ⁿ, multigrid-CG
 
 import { CpuMultigrid } from './multigrid.ts';
 import { EXP_CLAMP, sinkRatio, bernoulli, clampedExp, hInterp, hPrime, hSecond, interfaceWeight, rand01, solveElectrodePotential, wellPrime } from './terms.ts';
