@@ -31,7 +31,9 @@ let shared: Promise<GpuContext> | undefined;
 
 async function nodeNavigatorGpu(): Promise<GPU> {
   if (nodeGpu) return nodeGpu;
-  const mod = (await import('webgpu')) as unknown as {
+  // a non-literal specifier keeps bundlers (vite build of the browser app) from pulling Dawn in
+  const dawn = 'webgpu';
+  const mod = (await import(/* @vite-ignore */ dawn)) as unknown as {
     create: (flags: string[]) => GPU;
     globals: Record<string, unknown>;
   };
@@ -74,6 +76,14 @@ async function acquire(): Promise<GpuContext> {
     console.error('WebGPU error:', (e as GPUUncapturedErrorEvent).error.message);
   });
   return { device, adapter, label: describeAdapter(adapter) };
+}
+
+/**
+ * Forgets the shared context after its device was lost, so the next getGpu() asks the adapter for a
+ * new device (the app's recovery path; pipelines are cached per device and rebuilt).
+ */
+export function resetGpu(): void {
+  shared = undefined;
 }
 
 /** The process-wide GPU context (created on first use). */

@@ -4,19 +4,10 @@
 // exact double.
 
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { METRIC_COLUMNS, type MetricsRow, type Writer } from '../sim/types.ts';
+import type { MetricsRow, Writer } from '../sim/types.ts';
+import { METRICS_CSV_HEADER, formatMetricsRow } from './csvFormat.ts';
 
-export const METRICS_CSV_HEADER = METRIC_COLUMNS.join(',');
-
-/** Shortest round-trip decimal of a number (NaN, Infinity and -Infinity spelt out). */
-export function formatNumber(v: number): string {
-  if (Object.is(v, -0)) return '0';
-  return String(v);
-}
-
-export function formatMetricsRow(row: MetricsRow): string {
-  return METRIC_COLUMNS.map((k) => formatNumber(row[k])).join(',');
-}
+export { METRICS_CSV_HEADER, formatNumber, formatMetricsRow } from './csvFormat.ts';
 
 export class MetricsCsvWriter implements Writer {
   private fd: number | undefined;
