@@ -147,7 +147,7 @@ export function resolveScenario(input: unknown, where = 'scenario'): Scenario {
 function presetBase(input: unknown): Scenario {
   const preset = (input as { preset?: unknown } | null)?.preset;
   if (preset === undefined) return defaultScenario();
-  if (typeof preset !== 'string' || !PRESETS[preset]) {
+  if (typeof preset !== 'string' || !Object.hasOwn(PRESETS, preset)) {
     throw new ScenarioError('preset', preset, `one of ${Object.keys(PRESETS).join(', ')}`);
   }
   return resolveScenario(PRESETS[preset].scenario, `preset ${preset}`);
@@ -194,7 +194,8 @@ export async function loadScenarioArg(arg: string): Promise<Scenario> {
   if (!arg.endsWith('.json')) {
     throw new ScenarioError('scenario', arg, `a preset name (${Object.keys(PRESETS).join(', ')}) or a path to a .json file`);
   }
-  const { readFile } = await import('node:fs/promises');
+  const fsName = 'node:fs/promises'; // not a literal: keeps the browser bundle free of node:fs
+  const { readFile } = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
   let text: string;
   try {
     text = await readFile(arg, 'utf8');

@@ -1,0 +1,102 @@
+// What the app can draw: the layer table (shared numbering with shaders/render.wgsl), colour-map
+// tables for the GPU and the colour bar, and the helpers that turn a range readback into numbers.
+// Pure functions, unit-tested in tests/app-units.test.ts.
+
+import { colormap, COLORMAP_NAMES, type ColormapName } from '../io/colormap.ts';
+
+export interface LayerSpec {
+  /** index in shaders/render.wgsl's layerValue() */
+  index: number;
+  id: string;
+  label: string;
+  /** unit shown on the colour bar and in the readout */
+  unit: string;
+  colormap: ColormapName;
+  /** a fixed range, or undefined for an automatic one (reduced on the GPU) */
+  fixed?: [number, number];
+}
+
+// The SEI layers (issue 5) are added here with their WGSL index when their buffers exist.
+export const LAYERS: readonly LayerSpec[] = [
+  { index: 0, id: 'xi', label: 'Li metal ξ', unit: '–', colormap: 'cividis', fixed: [0, 1] },
+  { index: 1, id: 'c', label: 'Li⁺ concentration', unit: 'mol/L', colormap: 'viridis' },
+  { index: 2, id: 'phi', label: 'electrolyte potential', unit: 'V', colormap: 'magma' },
+  { index: 3, id: 'i', label: 'ionic current density |i|', unit: 'mA/cm²', colormap: 'magma' },
+];
+
+export function layerById(id: string): LayerSpec {
+  const l = LAYERS.find((x) => x.id === id);
+  if (!l) throw new Error(`view.layer = ${JSON.stringify(id)} is not allowed: one of ${LAYERS.map((x) => x.id).join(', ')}`);
+  return l;
+}
+
+/** The 256-entry table as vec4<f32> (0–1) for the uniform buffer the fragment shader samples. */
+export function lutFloats(name: ColormapName | string): Float32Array<ArrayBuffer> {
+  const lut = colormap(name);
+  const out = new Float32Array(256 * 4);
+  for (let k = 0; k < out.length; k++) out[k] = lut[k] / 255;
+  return out;
+}
+
+/** A CSS linear-gradient of the same table (bottom → top), for the colour bar. */
+export function cssGradient(name: ColormapName | string, stops = 16): string {
+  const lut = colormap(name);
+  const parts: string[] = [];
+  for (let s = 0; s < stops; s++) {
+    const t = s / (stops - 1);
+    const k = Math.round(t * 255) * 4;
+    parts.push(`rgb(${lut[k]},${lut[k + 1]},${lut[k + 2]}) ${(t * 100).toFixed(2)}%`);
+  }
+  return `linear-gradient(to top, ${parts.join(', ')})`;
+}
+
+export { COLORMAP_NAMES };
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** TypeScript twin of orderedBits() in shaders/render.wgsl: f32 → u32 preserving order. */
+export function orderedBits(v: number): number {
+  f32[0] = v;
+  const b = u32[0];
+  return (b & 0x80000000 ? ~b : b | 0x80000000) >>> 0;
+}
+
+/** Inverse of orderedBits. */
+export function fromOrderedBits(o: number): number {
+  u32[0] = o & 0x80000000 ? (o & 0x7fffffff) >>> 0 : ~o >>> 0;
+  return f32[0];
+}
+
+/** Rounds a data range outward to "nice" numbers for the colour bar; degenerate ranges are widened. */
+export function niceRange(lo: number, hi: number): [number, number] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) return [0, 1];
+  if (hi - lo < 1e-12 * Math.max(1, Math.abs(hi))) {
+    const pad = Math.abs(hi) > 0 ? Math.abs(hi) * 0.05 : 1;
+    return [lo - pad, hi + pad];
+  }
+  const step = niceStep((hi - lo) / 8);
+  return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
+}
+
+function niceStep(raw: number): number {
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const m = raw / p;
+  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+}
+
+/** Tick values for a colour bar over [lo, hi]. */
+export function ticks(lo: number, hi: number, target = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const step = niceStep((hi - lo) / target);
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
+/** A scale-bar length [µm] of 1, 2 or 5 × 10ⁿ that is at most `maxUm` long. */
+export function scaleBarLength(maxUm: number): number {
+  const p = 10 ** Math.floor(Math.log10(maxUm));
+  const m = maxUm / p;
+  return (m >= 5 ? 5 : m >= 2 ? 2 : 1) * p;
+}

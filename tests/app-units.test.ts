@@ -1,0 +1,129 @@
+// Pure pieces of the browser app: the renderer's colour tables and colour bar, the float ordering
+// the GPU range reduction relies on, colour-bar ticks, the scale bar, and the pan/zoom transform.
+
+import { describe, expect, it } from 'vitest';
+import { colormap, COLORMAP_NAMES } from '../src/io/colormap.ts';
+import { cssGradient, fromOrderedBits, layerById, LAYERS, lutFloats, niceRange, orderedBits, scaleBarLength, ticks } from '../src/app/layers.ts';
+import { View } from '../src/app/view.ts';
+
+/** CIE L* of an sRGB colour (D65). */
+function lightness(r: number, g: number, b: number): number {
+  const lin = (c: number) => {
+    const v = c / 255;
+    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  const Y = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  return Y > 216 / 24389 ? 116 * Math.cbrt(Y) - 16 : (24389 / 27) * Y;
+}
+
+describe('renderer colour maps', () => {
+  it('the GPU table is the 8-bit table scaled to [0, 1], entry for entry', () => {
+    for (const name of COLORMAP_NAMES) {
+      const lut = colormap(name);
+      const f = lutFloats(name);
+      expect(f.length).toBe(1024);
+      for (let k = 0; k < 1024; k++) expect(f[k]).toBeCloseTo(lut[k] / 255, 7);
+    }
+    // published end points (matplotlib): viridis #440154 → #fde725
+    expect(Array.from(lutFloats('viridis').slice(0, 3)).map((v) => Math.round(v * 255))).toEqual([0x44, 0x01, 0x54]);
+    expect(Array.from(lutFloats('viridis').slice(1020, 1023)).map((v) => Math.round(v * 255))).toEqual([0xfd, 0xe7, 0x25]);
+  });
+
+  it('every map is perceptually ordered: CIE L* rises monotonically from end to end', () => {
+    for (const name of COLORMAP_NAMES) {
+      const lut = colormap(name);
+      let prev = -1;
+      let minStep = Infinity;
+      for (let k = 0; k < 256; k++) {
+        const L = lightness(lut[4 * k], lut[4 * k + 1], lut[4 * k + 2]);
+        if (k > 0) minStep = Math.min(minStep, L - prev);
+        prev = L;
+      }
+      // 8-bit quantisation allows a flat step here and there, never a reversal beyond rounding
+      expect(minStep, name).toBeGreaterThan(-0.25);
+    }
+  });
+
+  it('the colour bar gradient samples the same table, bottom to top', () => {
+    const g = cssGradient('magma', 3);
+    const lut = colormap('magma');
+    expect(g.startsWith('linear-gradient(to top, ')).toBe(true);
+    expect(g).toContain(`rgb(${lut[0]},${lut[1]},${lut[2]}) 0.00%`);
+    expect(g).toContain(`rgb(${lut[128 * 4]},${lut[128 * 4 + 1]},${lut[128 * 4 + 2]}) 50.00%`);
+    expect(g).toContain(`rgb(${lut[1020]},${lut[1021]},${lut[1022]}) 100.00%`);
+    expect(() => cssGradient('jet')).toThrow(/viridis, magma, cividis/);
+  });
+
+  it('layers have units and unique shader indices; an unknown layer names what is allowed', () => {
+    expect(new Set(LAYERS.map((l) => l.index)).size).toBe(LAYERS.length);
+    for (const l of LAYERS) expect(l.unit.length).toBeGreaterThan(0);
+    expect(() => layerById('stress')).toThrow(/view.layer = "stress" is not allowed: one of xi, c, phi, i/);
+  });
+});
+
+describe('GPU range reduction encoding', () => {
+  it('orderedBits preserves the order of floats (negatives, zero, denormals, large) and inverts exactly', () => {
+    const xs = [-3.4e38, -1e5, -1, -1e-30, -0, 0, 1e-40, 1e-30, 0.5, 1, 7.25, 1e20, 3.4e38].map((v) => Math.fround(v));
+    const enc = xs.map(orderedBits);
+    for (let k = 1; k < xs.length; k++) expect(enc[k]).toBeGreaterThanOrEqual(enc[k - 1]);
+    for (let k = 0; k < xs.length; k++) expect(fromOrderedBits(enc[k])).toBe(xs[k] === 0 ? fromOrderedBits(enc[k]) : xs[k]);
+    expect(orderedBits(-1)).toBeLessThan(orderedBits(1));
+  });
+});
+
+describe('colour bar and scale bar numbers', () => {
+  it('niceRange rounds outward and widens a degenerate range', () => {
+    expect(niceRange(0.013, 0.987)).toEqual([0, 1]);
+    const [lo, hi] = niceRange(-0.4512, -0.0031);
+    expect(lo).toBeLessThanOrEqual(-0.4512);
+    expect(hi).toBeGreaterThanOrEqual(-0.0031);
+    expect(hi - lo).toBeLessThan(0.6);
+    const [a, b] = niceRange(2, 2);
+    expect(a).toBeLessThan(2);
+    expect(b).toBeGreaterThan(2);
+    expect(niceRange(NaN, 1)).toEqual([0, 1]);
+  });
+
+  it('ticks are round numbers inside the range', () => {
+    expect(ticks(0, 1)).toEqual([0, 0.2, 0.4, 0.6000000000000001, 0.8, 1]);
+    const t = ticks(-0.45, 0);
+    expect(t[0]).toBeGreaterThanOrEqual(-0.45);
+    expect(t[t.length - 1]).toBe(0);
+  });
+
+  it('scale bars are 1, 2 or 5 × 10ⁿ µm and never longer than allowed', () => {
+    expect(scaleBarLength(37)).toBe(20);
+    expect(scaleBarLength(9.9)).toBe(5);
+    expect(scaleBarLength(0.15)).toBeCloseTo(0.1, 12);
+    expect(scaleBarLength(1)).toBe(1);
+  });
+});
+
+describe('pan and zoom', () => {
+  it('fit puts the box inside the canvas, y up; screen ↔ world round-trips', () => {
+    const v = new View();
+    v.fit(800, 600, 0, 100, -4, 200);
+    const [x0, y0] = v.toScreen(0, -4);
+    const [x1, y1] = v.toScreen(100, 200);
+    expect(x0).toBeGreaterThanOrEqual(0);
+    expect(x1).toBeLessThanOrEqual(800);
+    expect(y1).toBeGreaterThanOrEqual(0);
+    expect(y0).toBeLessThanOrEqual(600);
+    expect(y1).toBeLessThan(y0); // world y up, screen y down
+    const [wx, wy] = v.toWorld(...v.toScreen(12.5, 33));
+    expect(wx).toBeCloseTo(12.5, 4);
+    expect(wy).toBeCloseTo(33, 4);
+  });
+
+  it('zoomAt keeps the point under the cursor fixed', () => {
+    const v = new View();
+    v.fit(800, 600, 0, 100, 0, 100);
+    const before = v.toWorld(321, 222);
+    v.zoomAt(321, 222, 3.7);
+    const after = v.toWorld(321, 222);
+    expect(after[0]).toBeCloseTo(before[0], 4);
+    expect(after[1]).toBeCloseTo(before[1], 4);
+    v.pan(10, -5);
+    expect(v.toWorld(331, 217)[0]).toBeCloseTo(before[0], 4);
+  });
+});
