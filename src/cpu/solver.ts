@@ -94,11 +94,15 @@ export class CpuSolver {
   readonly state: SolverState;
   mgCycles: number;
 
+  /** the parameters; replace them with setParams (live changes) */
+  d: Dimless;
+
   constructor(
-    readonly d: Dimless,
+    d: Dimless,
     init: { xi: ArrayLike<number>; c: ArrayLike<number>; phi: ArrayLike<number> },
     mgCycles = 2,
   ) {
+    this.d = d;
     const n = (this.n = d.nx * d.ny);
     this.xi = Float64Array.from(init.xi);
     this.c = Float64Array.from(init.c);
@@ -117,6 +121,41 @@ export class CpuSolver {
     this.mgCycles = mgCycles;
     this.state = { dt: d.dtInitial, t: 0, tEnd: Infinity, phiS: d.phiApplied, phiRef: d.phiApplied, j: 0, maxRate: 0, stiff: 0, fluxIn: 0, limitHit: 0, sinkScale: 1, step: 0, done: false };
     this.mgC.u.set(this.c); // warm start; afterwards u keeps the last solution
+  }
+
+  /**
+   * New parameters from the next step on (Simulation.updateScenario). Nothing else in the solver is
+   * derived from them except the grid, which cannot change.
+   */
+  setParams(d: Dimless): void {
+    if (d.nx !== this.d.nx || d.ny !== this.d.ny || d.h !== this.d.h) throw new Error('CpuSolver.setParams: grid.nx, grid.ny and grid.dx_um cannot change');
+    this.d = d;
+  }
+
+  /**
+   * Continues from a checkpoint's solver state (the fields come through the constructor; the c̃
+   * warm start mgC.u is c̃ itself after a step, as the constructor sets it).
+   */
+  restoreState(state: SolverState): void {
+    Object.assign(this.state, state);
+  }
+
+  /**
+   * Sets the stop time. Without `resume`, done = t ≥ tEnd. With `resume` (a run starting or its stop
+   * time changed), done and dt are decided as finish() does: done if the time left is ≤ 1e-3 dt,
+   * else dt is clamped to the time left. Returns done.
+   */
+  setStopTime(tEnd: number, resume = false): boolean {
+    const st = this.state;
+    st.tEnd = tEnd;
+    if (!resume) {
+      st.done = st.t >= tEnd;
+      return st.done;
+    }
+    const remaining = tEnd - st.t;
+    st.done = remaining <= 1e-3 * st.dt;
+    if (!st.done) st.dt = Math.min(st.dt, remaining);
+    return st.done;
   }
 
   /** Potential consistent with the initial fields (R = 0), solved to convergence. */

@@ -21,7 +21,8 @@ const WG = 8;
 
 export interface GpuSolverOptions {
   batch: readonly Dimless[];
-  init: readonly { xi: ArrayLike<number>; c: ArrayLike<number>; phi: ArrayLike<number> }[];
+  /** initial fields per member; `cWarm` (default c) is the warm start of the c̃ solve (mgC.u) */
+  init: readonly { xi: ArrayLike<number>; c: ArrayLike<number>; phi: ArrayLike<number>; cWarm?: ArrayLike<number> }[];
   /** ring capacity = the most steps between two readbacks */
   ringCapacity: number;
   mgCycles: number;
@@ -114,6 +115,13 @@ export class GpuSolver {
   private readonly readbackBytes: { state: number; ring: number; metrics: number };
   /** steps encoded so far (equals the GPU's step counter until a member is done) */
   encodedSteps = 0;
+  /**
+   * Host copy of the state words of every member (STATE_FLOATS per member) as last known: written at
+   * creation and by restoreState, replaced by every batch readback. It is current only while no batch
+   * is in flight (setStopTime's `resume` relies on that).
+   */
+  stateWords: Uint32Array<ArrayBuffer>;
+  private probeBuffer?: GPUBuffer;
 
   /** φ lives in the potential multigrid's solution buffer: solved in place, warm-started. */
   get phi(): GPUBuffer {
@@ -169,15 +177,19 @@ export class GpuSolver {
     const xi = new Float32Array(N);
     const c = new Float32Array(N);
     const phi = new Float32Array(N);
+    const cWarm = new Float32Array(N);
     opts.init.forEach((f, b) => {
       xi.set(f.xi, b * this.cells);
       c.set(f.c, b * this.cells);
       phi.set(f.phi, b * this.cells);
+      cWarm.set(f.cWarm ?? f.c, b * this.cells);
     });
     device.queue.writeBuffer(this.xi, 0, xi);
     device.queue.writeBuffer(this.c, 0, c);
     device.queue.writeBuffer(this.mgPhi.u, 0, phi);
-    device.queue.writeBuffer(this.mgC.u, 0, c); // warm start; afterwards u keeps the last solution
+    // warm start; afterwards u keeps the last solution (binary: transportBack copies it into c, so
+    // u = c̃ bit for bit after every step; chen2015: transportFaces overwrites it from c̃ and φ̃)
+    device.queue.writeBuffer(this.mgC.u, 0, cWarm);
     const st = new ArrayBuffer(STATE_BYTES * nb);
     const stF = new Float32Array(st);
     opts.batch.forEach((d, b) => {
@@ -189,6 +201,7 @@ export class GpuSolver {
       stF[o + stateSlot('sinkScale')] = 1;
     });
     device.queue.writeBuffer(this.state, 0, st);
+    this.stateWords = new Uint32Array(st.slice(0));
 
     this.pipelines = pipelines;
     const bind = (entry: string, bindings: Record<number, GPUBuffer>) =>
@@ -270,11 +283,94 @@ export class GpuSolver {
     this.encodedSteps++;
   }
 
-  /** Sets the stop time of every member (takes effect in queue order). */
-  setStopTime(tEnd_s: number): void {
+  /**
+   * Sets the stop time of every member (takes effect in queue order). With `resume` (only when no
+   * batch is in flight, so that stateWords is the GPU's state) the done flag is decided again from the
+   * clock as finish() in shaders/control.wgsl does it: done if the time left is ≤ 1e-3 dt, else not
+   * done and dt clamped to the time left, so a finished run can be continued to a later stop time.
+   * Returns whether every member is done (always false without `resume`).
+   */
+  setStopTime(tEnd_s: number, resume = false): boolean {
+    let allDone = true;
+    const f32 = new Float32Array(this.stateWords.buffer, this.stateWords.byteOffset, this.stateWords.length);
     for (let b = 0; b < this.nb; b++) {
-      this.device.queue.writeBuffer(this.state, (b * STATE_FLOATS + stateSlot('tEnd')) * 4, new Float32Array([tEnd_s]));
+      const o = b * STATE_FLOATS;
+      f32[o + stateSlot('tEnd')] = tEnd_s;
+      if (!resume) {
+        this.device.queue.writeBuffer(this.state, (o + stateSlot('tEnd')) * 4, new Float32Array([tEnd_s]));
+        allDone = false;
+        continue;
+      }
+      const dt = f32[o + stateSlot('dt')];
+      const remaining = Math.fround(Math.fround(f32[o + stateSlot('tEnd')] - f32[o + stateSlot('tHi')]) - f32[o + stateSlot('tLo')]);
+      const done = remaining <= Math.fround(1e-3 * dt);
+      this.stateWords[o + stateSlot('done')] = done ? 1 : 0;
+      if (!done) f32[o + stateSlot('dt')] = Math.min(dt, remaining);
+      allDone &&= done;
+      this.device.queue.writeBuffer(this.state, o * 4, this.stateWords, o, STATE_FLOATS);
     }
+    // after a member was done the encoded steps ran ahead of its step counter
+    if (resume) this.encodedSteps = this.stateWords[stateSlot('step')];
+    return allDone;
+  }
+
+  /** Rewrites the parameters of every member (takes effect in queue order: from the next submitted step). */
+  setParams(batch: readonly Dimless[]): void {
+    if (batch.length !== this.nb) throw new Error(`GpuSolver.setParams: ${batch.length} members for a batch of ${this.nb}`);
+    for (const d of batch) {
+      if (d.nx !== this.nx || d.ny !== this.ny || d.h !== this.mgPhi.levels[0].hx) throw new Error('GpuSolver.setParams: grid.nx, grid.ny and grid.dx_um cannot change');
+    }
+    this.device.queue.writeBuffer(this.params, 0, packParams(batch));
+    this.metrics.setCsOverC0(
+      batch.map((d) => d.CsOverC0),
+      batch.map((d) => (d.transport === TRANSPORT_CHEN2015 ? 0 : d.sigFloor)),
+    );
+  }
+
+  /**
+   * Overwrites the state words of one member (a checkpoint's clock, dt, electrode potential, step
+   * counter, …) and aligns the ring bookkeeping with its step counter. Call before submitting steps.
+   */
+  restoreState(words: Uint32Array, member = 0): void {
+    if (words.length !== STATE_FLOATS) throw new Error(`GpuSolver.restoreState: ${words.length} words, expected ${STATE_FLOATS}`);
+    if (!(member >= 0 && member < this.nb)) throw new Error(`GpuSolver.restoreState: no member ${member} in a batch of ${this.nb}`);
+    this.stateWords.set(words, member * STATE_FLOATS);
+    this.device.queue.writeBuffer(this.state, member * STATE_BYTES, this.stateWords, member * STATE_FLOATS, STATE_FLOATS);
+    this.encodedSteps = words[stateSlot('step')];
+  }
+
+  /** The state words of every member as the GPU has them once the queued work is done. */
+  async readState(): Promise<Uint32Array> {
+    const f = await this.readBuffer(this.state, STATE_FLOATS * this.nb);
+    return new Uint32Array(f.buffer, f.byteOffset, f.length);
+  }
+
+  /**
+   * Fills the potential multigrid's finest-level face conductances (mgPhi.ax / mgPhi.ay) from the
+   * current ξ and c̃, as the next step will. Harmless at any time (every step recomputes them); used
+   * so a renderer has them before the first batch.
+   */
+  computeConductances(): void {
+    const enc = this.device.createCommandEncoder({ label: 'conductances' });
+    const pass = enc.beginComputePass();
+    this.dispatchCells(pass, 'potentialFaces');
+    pass.end();
+    this.device.queue.submit([enc.finish()]);
+  }
+
+  /** ξ, c̃, φ̃ of one cell (index into the member-major field layout), copied into a 16-byte buffer. */
+  async readCell(k: number): Promise<[number, number, number]> {
+    if (!(Number.isInteger(k) && k >= 0 && k < this.cells * this.nb)) throw new RangeError(`GpuSolver.readCell: cell ${k} out of range`);
+    const buf = (this.probeBuffer ??= this.device.createBuffer({ label: 'probe', size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
+    const enc = this.device.createCommandEncoder({ label: 'probe' });
+    enc.copyBufferToBuffer(this.xi, 4 * k, buf, 0, 4);
+    enc.copyBufferToBuffer(this.c, 4 * k, buf, 4, 4);
+    enc.copyBufferToBuffer(this.phi, 4 * k, buf, 8, 4);
+    this.device.queue.submit([enc.finish()]);
+    await buf.mapAsync(GPUMapMode.READ);
+    const v = new Float32Array(buf.getMappedRange(0, 12).slice(0));
+    buf.unmap();
+    return [v[0], v[1], v[2]];
   }
 
   /** Encodes `steps` steps, the metrics and the copy into a staging buffer, submits, and resolves when mapped. */
@@ -298,6 +394,7 @@ export class GpuSolver {
       const bytes = staging.getMappedRange().slice(0);
       staging.unmap();
       const members = [];
+      this.stateWords = new Uint32Array(bytes.slice(0, state));
       for (let b = 0; b < this.nb; b++) {
         members.push({ f32: new Float32Array(bytes, b * STATE_BYTES, STATE_FLOATS), u32: new Uint32Array(bytes, b * STATE_BYTES, STATE_FLOATS) });
       }
@@ -320,6 +417,7 @@ export class GpuSolver {
 
   destroy(): void {
     for (const b of [this.params, this.state, this.xi, this.c, this.cellw, this.rate, this.gain, this.partSum, this.partMax, this.ring, ...this.staging]) b.destroy();
+    this.probeBuffer?.destroy();
     this.mgC.destroy();
     this.mgPhi.destroy();
     this.metrics.destroy();
