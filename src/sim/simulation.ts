@@ -2,13 +2,31 @@
 // advanced in batches of run.metrics_every_steps steps, with writers attached (Oceananigans-style).
 // Time, charge and the Li inventory are accumulated here in f64 from the per-step records.
 
-import { CpuSolver, type StepRecord } from '../cpu/solver.ts';
+import { CpuSolver, type SolverState, type StepRecord } from '../cpu/solver.ts';
 import { computeMetrics, unpackMetrics, type DepositMetrics } from '../analysis/metrics.ts';
 import { TRANSPORT_CHEN2015, toDimless, rateToCurrentDensity, type Dimless } from '../model/dimless.ts';
-import { roundedToF32, RING_STRIDE, ringSlot, stateSlot } from '../model/layout.ts';
-import { getValue, num, ScenarioError, text, type Scenario } from '../model/scenario.ts';
+import { roundedToF32, RING_STRIDE, ringSlot, STATE_FLOATS, stateSlot } from '../model/layout.ts';
+import { getValue, num, resolveScenario, ScenarioError, text, type Scenario } from '../model/scenario.ts';
+import { A_M2_PER_MA_CM2, LENGTH_SCALE_M } from '../model/constants.ts';
 import { initialFields } from './initial.ts';
-import { NonFiniteError, type BackendName, type Fields, type MetricsRow, type RunLimits, type RunResult, type SimEvent, type SimulationInfo, type Writer } from './types.ts';
+import { RESTART_KEYS, restartKeys } from './live.ts';
+import {
+  NonFiniteError,
+  type BackendName,
+  type Checkpoint,
+  type CpuSolverCheckpoint,
+  type Fields,
+  type GpuFieldView,
+  type GpuSolverCheckpoint,
+  type HostCheckpoint,
+  type MetricsRow,
+  type ProbeResult,
+  type RunLimits,
+  type RunResult,
+  type SimEvent,
+  type SimulationInfo,
+  type Writer,
+} from './types.ts';
 import type { AdapterLabel } from '../gpu/device.ts';
 
 /** The binary closure keeps salt in the electrolyte fraction χ ≥ floor (shaders/transport.wgsl). */
@@ -26,27 +44,51 @@ interface BatchOutcome {
   resC: number;
   resPhi: number;
   done: boolean;
+  /** steps the batch was submitted with (records can be fewer once the solver is done) */
+  submitted: number;
 }
+
+type HostFields = { xi: Float32Array | Float64Array; c: Float32Array | Float64Array; phi: Float32Array | Float64Array };
 
 interface Backend {
   readonly name: BackendName;
   readonly adapter?: AdapterLabel;
-  setStopTime(t_s: number): void;
+  /**
+   * Stop time. `resume` only while no batch is in flight: done and dt are decided again from the
+   * solver's clock (a finished run continues to a later stop time). Returns done (with `resume`).
+   */
+  setStopTime(t_s: number, resume?: boolean): boolean;
+  /** new parameters from the next submitted step on */
+  setParams(d: Dimless, mgCycles: number): void;
   submit(steps: number): Promise<BatchOutcome>;
-  readFields(): Promise<{ xi: Float32Array | Float64Array; c: Float32Array | Float64Array; phi: Float32Array | Float64Array }>;
+  readFields(): Promise<HostFields>;
+  /** Copies the solver's fields and scalar state; the copies are queued before anything submitted after the call. */
+  checkpointSolver(): Promise<{ fields: HostFields; solver: GpuSolverCheckpoint | CpuSolverCheckpoint }>;
+  /** ξ, c̃, φ̃ of cell k */
+  probe(k: number): Promise<[number, number, number]>;
   destroy(): void;
 }
 
 class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
   readonly solver: CpuSolver;
-  constructor(d: Dimless, init: ReturnType<typeof initialFields>, mgCycles: number) {
+  constructor(
+    d: Dimless,
+    init: { xi: ArrayLike<number>; c: ArrayLike<number>; phi: ArrayLike<number> },
+    mgCycles: number,
+    private readonly f32Params: boolean,
+    restore?: SolverState,
+  ) {
     this.solver = new CpuSolver(d, init, mgCycles);
-    this.solver.initialPotential();
+    if (restore) this.solver.restoreState(restore);
+    else this.solver.initialPotential();
   }
-  setStopTime(t_s: number): void {
-    this.solver.state.tEnd = t_s;
-    this.solver.state.done = this.solver.state.t >= t_s;
+  setStopTime(t_s: number, resume = false): boolean {
+    return this.solver.setStopTime(t_s, resume);
+  }
+  setParams(d: Dimless, mgCycles: number): void {
+    this.solver.setParams(d);
+    this.solver.mgCycles = mgCycles;
   }
   async submit(steps: number): Promise<BatchOutcome> {
     const s = this.solver;
@@ -58,25 +100,44 @@ class CpuBackend implements Backend {
     const { nx, ny, h, CsOverC0 } = s.d;
     const [resC] = s.mgC.residualNorms();
     const [resPhi] = s.mgPhi.residualNorms();
-    return { records, metrics: computeMetrics(nx, ny, h, s.xi, s.c, s.phi, CsOverC0, 0, saltFloor(s.d)), resC, resPhi, done: s.state.done };
+    return { records, metrics: computeMetrics(nx, ny, h, s.xi, s.c, s.phi, CsOverC0, 0, saltFloor(s.d)), resC, resPhi, done: s.state.done, submitted: steps };
   }
   async readFields() {
     const s = this.solver;
     return { xi: s.xi.slice(), c: s.c.slice(), phi: s.phi.slice() };
+  }
+  checkpointSolver() {
+    const s = this.solver;
+    const solver: CpuSolverCheckpoint = { kind: 'cpu', state: { ...s.state }, f32Params: this.f32Params };
+    return Promise.resolve({ fields: { xi: s.xi.slice(), c: s.c.slice(), phi: s.phi.slice() }, solver });
+  }
+  probe(k: number): Promise<[number, number, number]> {
+    const s = this.solver;
+    return Promise.resolve([s.xi[k], s.c[k], s.phi[k]]);
   }
   destroy(): void {}
 }
 
 class GpuBackend implements Backend {
   readonly name = 'gpu' as const;
-  private first = true;
-  private stepsSeen = 0;
+  /** the first batch solves the potential of the initial fields (not after a restore) */
+  private first: boolean;
+  private stepsSeen: number;
   constructor(
     readonly solver: import('../gpu/solver.ts').GpuSolver,
     readonly adapter: AdapterLabel,
-  ) {}
-  setStopTime(t_s: number): void {
-    this.solver.setStopTime(t_s);
+    restored: boolean,
+  ) {
+    this.first = !restored;
+    // the ring holds step s in slot s % capacity: continue from the restored step counter
+    this.stepsSeen = solver.encodedSteps;
+  }
+  setStopTime(t_s: number, resume = false): boolean {
+    return this.solver.setStopTime(t_s, resume);
+  }
+  setParams(d: Dimless, mgCycles: number): void {
+    this.solver.setParams([d]);
+    this.solver.mgCycles = mgCycles;
   }
   async submit(steps: number): Promise<BatchOutcome> {
     const read = await this.solver.submitBatch(steps, this.first);
@@ -97,6 +158,7 @@ class GpuBackend implements Backend {
       resC: at(last, 'resC'),
       resPhi: at(last, 'resPhi'),
       done: st.u32[stateSlot('done')] !== 0,
+      submitted: steps,
     };
     this.stepsSeen = stepNow;
     return outcome;
@@ -106,6 +168,16 @@ class GpuBackend implements Backend {
     const [xi, c, phi] = await Promise.all([s.readBuffer(s.xi, s.cells), s.readBuffer(s.c, s.cells), s.readBuffer(s.phi, s.cells)]);
     return { xi, c, phi };
   }
+  async checkpointSolver() {
+    const s = this.solver;
+    // every copy is submitted before the first await, so it sees exactly the work queued so far
+    const [state, xi, c, phi] = await Promise.all([s.readState(), s.readBuffer(s.xi, s.cells), s.readBuffer(s.c, s.cells), s.readBuffer(s.phi, s.cells)]);
+    const solver: GpuSolverCheckpoint = { kind: 'gpu', state: state.slice(0, STATE_FLOATS) };
+    return { fields: { xi, c, phi }, solver };
+  }
+  probe(k: number): Promise<[number, number, number]> {
+    return this.solver.readCell(k);
+  }
   destroy(): void {
     this.solver.destroy();
   }
@@ -113,20 +185,57 @@ class GpuBackend implements Backend {
 
 export interface CreateOptions {
   backend: BackendName;
-  /** CPU only: run the reference on the f32-rounded parameters the GPU sees (for comparisons) */
+  /** CPU only: run the reference on the f32-rounded parameters the GPU sees (for comparisons); default: as in `restore`, else false */
   f32Params?: boolean;
+  /**
+   * Continue from a checkpoint (Simulation.checkpoint()) instead of the initial state. It must come
+   * from the same backend and grid, and `scenario` may differ from the checkpoint's only in keys that
+   * can change live (src/sim/live.ts); else this throws.
+   */
+  restore?: Checkpoint;
+}
+
+/** Throws unless `cp` can continue as `scenario` on `backend`. */
+function checkRestore(cp: Checkpoint, scenario: Scenario, backend: BackendName): void {
+  if (cp?.version !== 1) throw new Error(`restore: checkpoint version ${String(cp?.version)} is not supported (this build reads version 1)`);
+  if (cp.backend !== backend || cp.solver?.kind !== backend) {
+    throw new Error(
+      `restore: the checkpoint was taken on the ${cp.backend} backend and cannot be restored on the ${backend} backend ` +
+        `(its fields and solver state are in the ${cp.backend} solver's form and precision); create the simulation with backend '${cp.backend}'`,
+    );
+  }
+  const nx = num(scenario, 'grid.nx');
+  const ny = num(scenario, 'grid.ny');
+  if (nx !== cp.nx) throw new ScenarioError('grid.nx', nx, `${cp.nx}, the grid of the checkpoint (${cp.nx}×${cp.ny} cells): a checkpoint restores only on its own grid`);
+  if (ny !== cp.ny) throw new ScenarioError('grid.ny', ny, `${cp.ny}, the grid of the checkpoint (${cp.nx}×${cp.ny} cells): a checkpoint restores only on its own grid`);
+  const Field = backend === 'gpu' ? Float32Array : Float64Array;
+  for (const name of ['xi', 'c', 'phi'] as const) {
+    const f = cp[name];
+    if (!(f instanceof Field) || f.length !== nx * ny) {
+      throw new Error(`restore: checkpoint field ${name} must be a ${Field.name} of ${nx * ny} values (got ${f?.constructor?.name} of ${f?.length})`);
+    }
+  }
+  const keys = restartKeys(cp.scenario, scenario);
+  if (keys.length > 0) {
+    const k = keys[0];
+    throw new ScenarioError(k, getValue(scenario, k), `${JSON.stringify(getValue(cp.scenario, k))} as in the checkpoint: ${RESTART_KEYS.get(k)}, so a checkpoint cannot continue with another value`);
+  }
 }
 
 export async function createSimulation(scenario: Scenario, opts: CreateOptions): Promise<Simulation> {
+  const cp = opts.restore;
+  if (cp) checkRestore(cp, scenario, opts.backend);
   const d = toDimless(scenario);
   const cells = d.nx * d.ny;
   const cycles = num(scenario, 'numerics.mg_cycles');
   const K = num(scenario, 'run.metrics_every_steps');
   if (opts.backend === 'cpu') {
     if (cells > CPU_MAX_CELLS) throw new ScenarioError('grid.nx', d.nx, `grid.nx·grid.ny ≤ ${CPU_MAX_CELLS} cells on the CPU backend (got ${cells})`);
-    const dd = opts.f32Params ? roundedToF32(d) : d;
-    const init = initialFields(scenario, dd);
-    return new Simulation(scenario, dd, new CpuBackend(dd, init, cycles), init);
+    const cpuState = cp?.solver.kind === 'cpu' ? cp.solver : undefined;
+    const f32Params = opts.f32Params ?? cpuState?.f32Params ?? false;
+    const dd = f32Params ? roundedToF32(d) : d;
+    const init = cp ? { xi: cp.xi, c: cp.c, phi: cp.phi } : initialFields(scenario, dd);
+    return new Simulation(scenario, dd, new CpuBackend(dd, init, cycles, f32Params, cpuState?.state), init, f32Params, cp?.host);
   }
   const { getGpu } = await import('../gpu/device.ts');
   const gpu = await getGpu();
@@ -136,10 +245,23 @@ export async function createSimulation(scenario: Scenario, opts: CreateOptions):
     throw new ScenarioError('grid.nx', d.nx, `grid.nx·grid.ny ≤ ${maxCells} cells on this adapter (maxStorageBufferBindingSize ${limit} bytes, 16 bytes per cell); got ${d.nx}·${d.ny} = ${cells}`);
   }
   const { GpuSolver } = await import('../gpu/solver.ts');
-  const init = initialFields(scenario, d);
-  const f32 = { xi: Float32Array.from(init.xi), c: Float32Array.from(init.c), phi: Float32Array.from(init.phi) };
+  let f32: { xi: Float32Array; c: Float32Array; phi: Float32Array };
+  if (cp) {
+    f32 = { xi: cp.xi as Float32Array, c: cp.c as Float32Array, phi: cp.phi as Float32Array };
+  } else {
+    const init = initialFields(scenario, d);
+    f32 = { xi: Float32Array.from(init.xi), c: Float32Array.from(init.c), phi: Float32Array.from(init.phi) };
+  }
   const solver = await GpuSolver.create(gpu.device, { batch: [d], init: [f32], ringCapacity: K, mgCycles: cycles });
-  return new Simulation(scenario, d, new GpuBackend(solver, gpu.label), f32);
+  if (cp?.solver.kind === 'gpu') solver.restoreState(cp.solver.state);
+  solver.computeConductances(); // gpuView's sigmaX/sigmaY before the first batch
+  return new Simulation(scenario, d, new GpuBackend(solver, gpu.label, cp !== undefined), f32, false, cp?.host);
+}
+
+interface StopLimits {
+  chargeLimit: number;
+  until: number;
+  maxSteps: number;
 }
 
 export class Simulation {
@@ -155,18 +277,54 @@ export class Simulation {
   private sandSeen = false;
   private limitSeen = false;
   private lastMetrics: DepositMetrics;
-  /** metrics of the initial fields */
+  /** metrics of the initial fields (of the original run, after a restore) */
   readonly initialMetrics: DepositMetrics;
+  private current: Scenario;
+  private dimless: Dimless;
+  /** bumped by updateScenario; a run in progress reads its stop limits again when it changes */
+  private version = 0;
+  private running = false;
+  private checkpointRequests: { resolve: (c: Checkpoint) => void; reject: (e: unknown) => void }[] = [];
+  private probeInFlight?: Promise<ProbeResult>;
 
   constructor(
-    readonly scenario: Scenario,
-    readonly d: Dimless,
+    scenario: Scenario,
+    d: Dimless,
     private readonly backend: Backend,
     init: { xi: ArrayLike<number>; c: ArrayLike<number>; phi: ArrayLike<number> },
+    /** CPU: the parameters are rounded to f32 (kept on updateScenario) */
+    private readonly f32Params = false,
+    restore?: HostCheckpoint,
   ) {
+    this.current = scenario;
+    this.dimless = d;
     this.info = { backend: backend.name, adapter: backend.adapter, scenario };
-    this.lastMetrics = this.initialMetrics = computeMetrics(d.nx, d.ny, d.h, init.xi, init.c, init.phi, d.CsOverC0, 0, saltFloor(d));
-    this.inventory0 = this.lastMetrics.inventory;
+    if (restore) {
+      this.time_s = restore.time_s;
+      this.steps = restore.steps;
+      this.charge_um = restore.charge_um;
+      this.inventoryIn = restore.inventoryIn;
+      this.inventory0 = restore.inventory0;
+      this.sandSeen = restore.sandSeen;
+      this.limitSeen = restore.limitSeen;
+      this.rows.push(...restore.rows.map((r) => ({ ...r })));
+      this.events.push(...restore.events.map((e) => ({ ...e })));
+      this.initialMetrics = { ...restore.initialMetrics };
+      this.lastMetrics = { ...restore.metrics };
+    } else {
+      this.lastMetrics = this.initialMetrics = computeMetrics(d.nx, d.ny, d.h, init.xi, init.c, init.phi, d.CsOverC0, 0, saltFloor(d));
+      this.inventory0 = this.lastMetrics.inventory;
+    }
+  }
+
+  /** The scenario in effect (replaced by updateScenario). */
+  get scenario(): Scenario {
+    return this.current;
+  }
+
+  /** Its dimensionless parameters, as the solver uses them. */
+  get d(): Dimless {
+    return this.dimless;
   }
 
   get metrics(): DepositMetrics {
@@ -177,9 +335,9 @@ export class Simulation {
     this.writers.push(w);
   }
 
-  /** Runs to the first of the limits (default: the scenario's run.until_s / run.charge_mAh_cm2 / run.max_steps). */
-  async run(limits: RunLimits = {}, signal?: AbortSignal): Promise<RunResult> {
-    const s = this.scenario;
+  /** The stop conditions from the explicit limits and the scenario in effect. */
+  private stopLimits(limits: RunLimits): StopLimits {
+    const s = this.current;
     const chargeLimit = limits.charge_mAh_cm2 ?? (num(s, 'run.charge_mAh_cm2') || Infinity);
     // a charge target replaces the scenario's stop time (an explicit limits.until_s still applies)
     let until = limits.until_s ?? (Number.isFinite(chargeLimit) ? 1e9 : num(s, 'run.until_s'));
@@ -187,44 +345,87 @@ export class Simulation {
     if (Number.isFinite(chargeLimit) && text(s, 'drive.mode') === 'galvanostatic') {
       until = Math.min(until, this.time_s + ((chargeLimit - this.charge_mAh_cm2) * 3600) / num(s, 'drive.current_density_mA_cm2'));
     }
-    const maxSteps = limits.maxSteps ?? num(s, 'run.max_steps');
-    const K = num(s, 'run.metrics_every_steps');
-    this.backend.setStopTime(until);
+    return { chargeLimit, until, maxSteps: limits.maxSteps ?? num(s, 'run.max_steps') };
+  }
+
+  /**
+   * Runs to the first of the limits (default: the scenario's run.until_s / run.charge_mAh_cm2 /
+   * run.max_steps; maxSteps counts all steps, including those before a restore). A later call
+   * continues where this one stopped. updateScenario during a run applies from the next submitted
+   * batch, and the stop limits are read again from the new scenario.
+   */
+  async run(limits: RunLimits = {}, signal?: AbortSignal): Promise<RunResult> {
+    if (this.running) throw new Error('Simulation.run: a run is already in progress');
+    this.running = true;
     const started = performance.now();
     let reason: RunResult['reason'] | undefined;
-    const submit = () => this.backend.submit(Math.max(1, Math.min(K, maxSteps - this.steps)));
-    let pending: Promise<BatchOutcome> | undefined = submit();
-    let queuedSteps = K;
-    while (pending) {
-      // keep one batch queued behind the one being read back, unless we are about to stop
-      const next: Promise<BatchOutcome> | undefined =
-        reason === undefined && this.steps + queuedSteps < maxSteps && !signal?.aborted ? submit() : undefined;
-      const out: BatchOutcome = await pending;
-      // let timers and signals run between batches (the CPU backend computes synchronously)
-      await new Promise<void>((resolve) => setTimeout(resolve, 0));
-      queuedSteps = next ? K : 0;
-      pending = next;
-      const row = this.absorb(out);
-      if (row) await this.emit(row);
-      if (out.metrics.nonFinite > 0) {
-        const hint = `Try a smaller numerics.dt_max_s (now ${this.d.dtMax}) or numerics.max_dxi_per_step (now ${this.d.dxiMax}).`;
-        const err = new NonFiniteError(this.steps, this.time_s, hint);
-        await this.event({ kind: 'non_finite', step: this.steps, time_s: this.time_s, message: err.message });
-        if (next) await next.catch(() => undefined);
-        throw err;
+    try {
+      const K = num(this.current, 'run.metrics_every_steps');
+      let L = this.stopLimits(limits);
+      let version = this.version;
+      /** the stop time changed during the run: set it again once nothing is in flight */
+      let stopChanged = false;
+      /** steps submitted and not yet absorbed */
+      let inFlight = 0;
+      this.backend.setStopTime(L.until, true);
+      const submit = (): Promise<BatchOutcome> => {
+        const n = Math.max(1, Math.min(K, L.maxSteps - this.steps - inFlight));
+        inFlight += n;
+        return this.backend.submit(n);
+      };
+      let pending: Promise<BatchOutcome> | undefined = submit();
+      while (pending) {
+        // keep one batch queued behind the one being read back, unless we are about to stop or
+        // something needs the solver idle (a checkpoint, a new stop time)
+        const sync = stopChanged || this.checkpointRequests.length > 0;
+        const next: Promise<BatchOutcome> | undefined =
+          reason === undefined && !sync && this.steps + inFlight < L.maxSteps && !signal?.aborted ? submit() : undefined;
+        const out: BatchOutcome = await pending;
+        inFlight -= out.submitted;
+        // let timers and signals run between batches (the CPU backend computes synchronously)
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        pending = next;
+        const row = this.absorb(out);
+        if (row) await this.emit(row);
+        if (out.metrics.nonFinite > 0) {
+          const hint = `Try a smaller numerics.dt_max_s (now ${this.d.dtMax}) or numerics.max_dxi_per_step (now ${this.d.dxiMax}).`;
+          const err = new NonFiniteError(this.steps, this.time_s, hint);
+          await this.event({ kind: 'non_finite', step: this.steps, time_s: this.time_s, message: err.message });
+          if (next) await next.catch(() => undefined);
+          throw err;
+        }
+        if (this.version !== version) {
+          version = this.version;
+          const before = L.until;
+          L = this.stopLimits(limits);
+          if (L.until !== before) stopChanged = true;
+        }
+        if (reason === undefined) {
+          if (out.metrics.topXiMax >= 0.5) {
+            reason = 'short_circuit';
+            await this.event({ kind: 'short_circuit', step: this.steps, time_s: this.time_s, message: 'the deposit reached the reservoir boundary' });
+          } else if (this.sandSeen && getValue(this.current, 'run.stop_at_sand') === true) reason = 'sand';
+          else if (this.charge_mAh_cm2 >= L.chargeLimit * (1 - 1e-9)) reason = 'charge';
+          // out.done refers to the old stop time when it changed
+          else if ((out.done && !stopChanged) || this.time_s >= L.until) reason = 'time';
+          else if (this.steps >= L.maxSteps) reason = 'steps';
+          else if (signal?.aborted) reason = 'aborted';
+          if (reason !== undefined && reason !== 'time') this.backend.setStopTime(this.time_s);
+        }
+        if (reason === undefined && !pending) {
+          // nothing in flight: host and solver agree, so the stop time can be decided again and
+          // checkpoints taken; then go on
+          if (stopChanged) {
+            stopChanged = false;
+            if (this.backend.setStopTime(L.until, true)) reason = 'time';
+          }
+          this.serviceCheckpoints();
+          if (reason === undefined) pending = submit();
+        }
       }
-      if (reason === undefined) {
-        if (out.metrics.topXiMax >= 0.5) {
-          reason = 'short_circuit';
-          await this.event({ kind: 'short_circuit', step: this.steps, time_s: this.time_s, message: 'the deposit reached the reservoir boundary' });
-        } else if (this.sandSeen && getValue(s, 'run.stop_at_sand') === true) reason = 'sand';
-        else if (this.charge_mAh_cm2 >= chargeLimit * (1 - 1e-9)) reason = 'charge';
-        else if (out.done || this.time_s >= until) reason = 'time';
-        else if (this.steps >= maxSteps) reason = 'steps';
-        else if (signal?.aborted) reason = 'aborted';
-        if (reason !== undefined && reason !== 'time') this.backend.setStopTime(this.time_s);
-      }
-      if (reason === undefined && !pending) reason = 'steps';
+    } finally {
+      this.running = false;
+      this.serviceCheckpoints();
     }
     const result: RunResult = { reason: reason ?? 'time', steps: this.steps, time_s: this.time_s, wall_s: (performance.now() - started) / 1000, events: this.events };
     for (const w of this.writers) await w.onFinish?.(result);
@@ -232,7 +433,152 @@ export class Simulation {
   }
 
   get charge_mAh_cm2(): number {
-    return rateToCurrentDensity(this.charge_um, this.scenario) / 3600;
+    return rateToCurrentDensity(this.charge_um, this.current) / 3600;
+  }
+
+  /**
+   * Applies a new scenario without a restart. Only keys that can change live may differ
+   * (src/sim/live.ts); otherwise this throws a ScenarioError naming the first key that needs a
+   * restart, and nothing changes. The new parameters take effect from the next submitted step (a run
+   * in progress has at most one batch queued ahead of the rows it reports); its stop limits
+   * (run.until_s, charge, max_steps, stop_at_sand, and the galvanostatic charge time) are read again.
+   * After a change of the conductivity, call gpuView() again for its currentScale_mA_cm2.
+   */
+  updateScenario(next: Scenario): void {
+    const resolved = resolveScenario(next);
+    const keys = restartKeys(this.current, resolved);
+    if (keys.length > 0) {
+      const k = keys[0];
+      throw new ScenarioError(k, getValue(resolved, k), `${JSON.stringify(getValue(this.current, k))} while the simulation runs; another value needs a restart, because ${RESTART_KEYS.get(k)}`);
+    }
+    let d = toDimless(resolved);
+    if (this.f32Params) d = roundedToF32(d);
+    this.backend.setParams(d, num(resolved, 'numerics.mg_cycles'));
+    this.current = resolved;
+    this.dimless = d;
+    this.info.scenario = resolved;
+    this.version++;
+  }
+
+  /**
+   * Everything needed to continue this simulation later: pass it to
+   * createSimulation(scenario, { backend, restore }). During a run it is taken at the next batch
+   * boundary, with nothing in flight (the run pauses its pipelining for one batch), so the fields
+   * match the host accumulators and rows.
+   */
+  checkpoint(): Promise<Checkpoint> {
+    if (!this.running) return this.takeCheckpoint();
+    return new Promise<Checkpoint>((resolve, reject) => this.checkpointRequests.push({ resolve, reject }));
+  }
+
+  private serviceCheckpoints(): void {
+    const requests = this.checkpointRequests;
+    this.checkpointRequests = [];
+    for (const r of requests) this.takeCheckpoint().then(r.resolve, r.reject);
+  }
+
+  /** The host part is captured and the solver copies are queued synchronously, before anything else is submitted. */
+  private takeCheckpoint(): Promise<Checkpoint> {
+    const host: HostCheckpoint = {
+      time_s: this.time_s,
+      steps: this.steps,
+      charge_um: this.charge_um,
+      inventoryIn: this.inventoryIn,
+      inventory0: this.inventory0,
+      sandSeen: this.sandSeen,
+      limitSeen: this.limitSeen,
+      rows: this.rows.map((r) => ({ ...r })),
+      events: this.events.map((e) => ({ ...e })),
+      initialMetrics: { ...this.initialMetrics },
+      metrics: { ...this.lastMetrics },
+    };
+    const scenario = structuredClone(this.current);
+    const { nx, ny } = this.dimless;
+    return this.backend.checkpointSolver().then(({ fields, solver }) => ({
+      version: 1 as const,
+      backend: this.backend.name,
+      scenario,
+      nx,
+      ny,
+      xi: fields.xi,
+      c: fields.c,
+      phi: fields.phi,
+      solver,
+      host,
+    }));
+  }
+
+  /**
+   * The GPU buffers for rendering (undefined on the CPU backend). They are the solver's own
+   * buffers: read them in queue order, never write them. Fields are f32, cell (i, j) at k = j·nx + i
+   * (j = 0 at the collector), batch member 0 at offset 0.
+   *
+   * sigmaX / sigmaY are the potential multigrid's finest-level face coefficients (mgPhi.ax / mgPhi.ay;
+   * the finest level is the whole of these buffers, offset 0), written by potentialFaces
+   * (shaders/potential.wgsl) from the ξ and c̃ of the end of the last step, i.e. the coefficients the
+   * φ̃ in `phi` was solved with. Values are the dimensionless conductance σ̃ = σ/σ_l0 at the face,
+   * harmonic mean of the two cells' σ̃, NOT divided by h² (the multigrid multiplies by 1/h² itself).
+   * Cell σ̃: binary max(1 − h(ξ), sigma_floor)·max(c̃, conc_floor); chen2015 σ_s/σ_l0·h(ξ) + 1 − h(ξ).
+   *   sigmaX[k], k = j·nx + i (nx·ny floats): the face between cell (i−1, j) and cell (i, j), i.e. the
+   *     WEST face of cell k; x is periodic, so i = 0 pairs with i = nx − 1.
+   *   sigmaY[j·nx + i], j = 0 … ny ((ny + 1)·nx floats): the face between cell (i, j−1) and cell (i, j),
+   *     i.e. the SOUTH face of cell (i, j). Row 0 is the collector: 0 for binary (no ionic flux), σ̃ of
+   *     cell (i, 0) for chen2015 (φ = φ_s half a cell below). Row ny is the reservoir: σ̃ of cell
+   *     (i, ny−1), with φ̃ = 0 half a cell above.
+   * Current density (i = −σ∇φ, positive along +x / +y, y pointing away from the collector) in mA/cm²,
+   * with S = currentScale_mA_cm2 = σ_l0·(RT/F)/(h·1e-6 m)/10 = electrolyte.conductivity_S_m /
+   * (d.fInv · d.h · 1e-6) / 10:
+   *   i_x(west face of k)        = −S · sigmaX[k] · (φ̃[k] − φ̃[west of k])
+   *   i_y(south face of (i, j))  = −S · sigmaY[j·nx + i] · (φ̃(i, j) − φ̃(i, j−1)),  0 < j < ny
+   *   i_y(reservoir face, j = ny) = −S · 2·sigmaY[ny·nx + i] · (0 − φ̃(i, ny−1))   (half-cell distance)
+   *   i_y(collector face, j = 0) = −S · 2·sigmaY[i] · (φ̃(i, 0) − φ̃_s)              (chen2015 only;
+   *     φ̃_s is the electrode potential, applied_potential_V·F/RT; binary: 0)
+   * A cell-centred vector is the mean of its two faces per direction (x: k and its east neighbour;
+   * y: rows j and j + 1). While plating, the column mean of −i_y at the reservoir face equals the
+   * plating current density once φ̃ has settled (the φ̃ source is R linearised about the previous φ̃;
+   * tests/live.test.ts finds 0.06 % against current_density_mA_cm2 after 100 steps).
+   * This is a snapshot of the scales: call it again after updateScenario (conductivity is live).
+   */
+  gpuView(): GpuFieldView | undefined {
+    if (!(this.backend instanceof GpuBackend)) return undefined;
+    const s = this.backend.solver;
+    const d = this.dimless;
+    const sigma = num(this.current, 'electrolyte.conductivity_S_m');
+    return {
+      device: s.device,
+      nx: d.nx,
+      ny: d.ny,
+      dx_um: d.h,
+      xi: s.xi,
+      c: s.c,
+      phi: s.phi,
+      sigmaX: s.mgPhi.ax,
+      sigmaY: s.mgPhi.ay,
+      c0_mol_L: num(this.current, 'electrolyte.concentration_mol_L'),
+      thermalVoltage_V: 1 / d.fInv,
+      currentScale_mA_cm2: sigma / (d.fInv * d.h * LENGTH_SCALE_M) / A_M2_PER_MA_CM2,
+    };
+  }
+
+  /**
+   * One cell (i along the collector, j = 0 at the collector): ξ, c̃ and φ in volts. On the GPU a
+   * 12-byte copy in queue order (it sees the work submitted so far); at most one is in flight, and a
+   * call while one is in flight returns that same promise (its i, j say which cell it read).
+   */
+  probe(i: number, j: number): Promise<ProbeResult> {
+    const { nx, ny } = this.dimless;
+    if (!(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && i < nx && j >= 0 && j < ny)) {
+      return Promise.reject(new RangeError(`Simulation.probe: cell (${i}, ${j}) is outside the ${nx}×${ny} grid`));
+    }
+    if (this.probeInFlight) return this.probeInFlight;
+    const fInv = this.dimless.fInv;
+    const read = this.backend.probe(j * nx + i).then(([xi, c, phi]) => ({ i, j, xi, c, phi_V: phi / fInv }));
+    if (this.backend.name === 'cpu') return read;
+    const p = read.finally(() => {
+      if (this.probeInFlight === p) this.probeInFlight = undefined;
+    });
+    this.probeInFlight = p;
+    return p;
   }
 
   /** Folds a batch into the f64 accumulators; returns its metrics row (undefined if it held no step). */
@@ -260,7 +606,7 @@ export class Simulation {
       step: this.steps,
       time_s: this.time_s,
       dt_s: last.dt,
-      current_density_mA_cm2: rateToCurrentDensity(jdt / dtSum, this.scenario),
+      current_density_mA_cm2: rateToCurrentDensity(jdt / dtSum, this.current),
       applied_potential_V: last.phiS / d.fInv,
       charge_mAh_cm2: this.charge_mAh_cm2,
       deposit_mean_height_um: m.meanHeight_um,

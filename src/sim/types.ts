@@ -3,6 +3,8 @@
 
 import type { AdapterLabel } from '../gpu/device.ts';
 import type { Scenario } from '../model/scenario.ts';
+import type { SolverState } from '../cpu/solver.ts';
+import type { DepositMetrics } from '../analysis/metrics.ts';
 
 export type BackendName = 'gpu' | 'cpu';
 
@@ -93,4 +95,97 @@ export interface SimulationInfo {
   backend: BackendName;
   adapter?: AdapterLabel;
   scenario: Scenario;
+}
+
+/** The solver's scalar state in a GPU checkpoint. */
+export interface GpuSolverCheckpoint {
+  kind: 'gpu';
+  /**
+   * The raw words of the `state` buffer for batch member 0, STATE_FIELDS order (src/model/layout.ts):
+   * dt, clock tHi/tLo, tEnd, phiS, phiRef, j, maxRate, stiff, fluxIn, limitHit, sinkScale (f32 bits)
+   * and the step counter and done flag (u32).
+   */
+  state: Uint32Array;
+}
+
+/** The solver's scalar state in a CPU checkpoint. */
+export interface CpuSolverCheckpoint {
+  kind: 'cpu';
+  state: SolverState;
+  /** the solver ran on the f32-rounded parameters (CreateOptions.f32Params) */
+  f32Params: boolean;
+}
+
+/** The Simulation's host accumulators (f64). */
+export interface HostCheckpoint {
+  time_s: number;
+  steps: number;
+  /** charge passed, as µm of Li at the scenario's site density */
+  charge_um: number;
+  inventoryIn: number;
+  inventory0: number;
+  sandSeen: boolean;
+  limitSeen: boolean;
+  rows: MetricsRow[];
+  events: SimEvent[];
+  /** Simulation.initialMetrics of the original run, and Simulation.metrics at the checkpoint */
+  initialMetrics: DepositMetrics;
+  metrics: DepositMetrics;
+}
+
+/**
+ * Everything needed to continue a Simulation (Simulation.checkpoint(), then
+ * createSimulation(scenario, { backend, restore })). A plain, structured-cloneable object: it can be
+ * posted to a worker or stored in IndexedDB as it is (not JSON: typed arrays, and tEnd may be Infinity).
+ */
+export interface Checkpoint {
+  version: 1;
+  backend: BackendName;
+  /** the scenario the simulation ran with when the checkpoint was taken */
+  scenario: Scenario;
+  nx: number;
+  ny: number;
+  /**
+   * The solver's own fields, row-major [j][i], in its dimensionless form and precision: ξ, c̃ = c/c0,
+   * φ̃ = φ·F/(RT). Float32Array on the GPU backend, Float64Array on the CPU backend.
+   */
+  xi: Float32Array | Float64Array;
+  c: Float32Array | Float64Array;
+  phi: Float32Array | Float64Array;
+  solver: GpuSolverCheckpoint | CpuSolverCheckpoint;
+  host: HostCheckpoint;
+}
+
+/** One cell read by Simulation.probe. */
+export interface ProbeResult {
+  i: number;
+  j: number;
+  /** phase field (1 = Li) */
+  xi: number;
+  /** c̃ = c/c0 */
+  c: number;
+  /** electrolyte potential (binary) or potential (chen2015) [V] */
+  phi_V: number;
+}
+
+/** The GPU buffers of a running simulation, for rendering (Simulation.gpuView()). */
+export interface GpuFieldView {
+  device: GPUDevice;
+  nx: number;
+  ny: number;
+  /** cell size [µm] */
+  dx_um: number;
+  /** f32 fields, cell (i, j) at j·nx + i: ξ, c̃ = c/c0, φ̃ = φ·F/(RT) */
+  xi: GPUBuffer;
+  c: GPUBuffer;
+  phi: GPUBuffer;
+  /** potential multigrid finest-level face conductances, see Simulation.gpuView */
+  sigmaX: GPUBuffer;
+  sigmaY: GPUBuffer;
+  /** c0 [mol/L] */
+  c0_mol_L: number;
+  /** RT/F [V] (φ = φ̃ · thermalVoltage_V) */
+  thermalVoltage_V: number;
+  /** σ_l0·(RT/F)/h in mA/cm²: current density per unit of σ̃·Δφ̃ across one cell (see Simulation.gpuView) */
+  currentScale_mA_cm2: number;
 }

@@ -1,0 +1,51 @@
+// Which scenario keys a running Simulation can take without a restart (Simulation.updateScenario).
+//
+// The rule comes from src/model/dimless.ts: the solver stores ξ, c̃ = c/c0 and φ̃ = φ·F/(RT) on a
+// fixed grid, and the host counts the charge in µm of Li at the site density C_s. A key that sets
+// one of those scales, the grid, the buffers or the initial state changes what the stored numbers
+// mean, so it needs a new run. Every other key only enters the per-step parameters (packParams on
+// the GPU, the Dimless of the CPU solver) and takes effect from the next step that is submitted.
+
+import { SCENARIO_KEYS } from '../model/schema.ts';
+import { getValue, type Scenario } from '../model/scenario.ts';
+
+/** Keys that need a restart, each with the reason (shown in the ScenarioError of updateScenario). */
+export const RESTART_KEYS: ReadonlyMap<string, string> = new Map([
+  ['grid.nx', 'it sets the grid (buffer sizes, multigrid levels)'],
+  ['grid.ny', 'it sets the grid (buffer sizes, multigrid levels)'],
+  ['grid.dx_um', 'it sets the grid spacing (and the discrete kinetic factor in Lη)'],
+  ['electrolyte.concentration_mol_L', 'it sets the concentration scale c0: the stored c̃ = c/c0 is relative to it'],
+  ['electrolyte.temperature_K', 'it sets the potential scale RT/F: the stored φ̃ = φ·F/(RT) is in units of it'],
+  ['electrolyte.transport', 'it selects other equations: φ̃ and the salt balance mean different things in binary and chen2015'],
+  ['metal.site_density_mol_m3', 'it sets C_s: the charge passed is counted in µm of Li at this density, and C_s/c0 scales the Li⁺ sink'],
+  ['phase.interface_width_um', 'it sets the interface profile the phase field was relaxed to (and κ, W, Lη)'],
+  ['numerics.sigma_floor', 'it sets the salt fraction χ = max(1 − h, floor) of the binary salt balance: a change creates or removes salt inside the metal and breaks the Li inventory check'],
+  ['run.seed', 'it sets the initial nuclei and the noise stream: the run would no longer follow from its scenario'],
+  ['run.metrics_every_steps', 'it sets the size of the GPU history ring, which is compiled into the shaders'],
+  ['initial.li_thickness_um', 'it describes the initial state, which is already past'],
+  ['initial.nuclei_count', 'it describes the initial state, which is already past'],
+  ['initial.nucleus_radius_um', 'it describes the initial state, which is already past'],
+]);
+
+/**
+ * Keys a running simulation takes live (from the next submitted step): everything in the schema that
+ * is not in RESTART_KEYS. Notes:
+ * - drive.*: the drive kernel reads drive.mode, the current and the overpotential every step; a
+ *   potentiostatic overpotential is the electrode potential of the next step, and a switch to
+ *   galvanostatic starts the potential solve from the last electrode potential (phiS carries over).
+ * - numerics.mg_cycles: the cycle count is read when a step is encoded, nothing is sized by it.
+ * - numerics.dt_initial_s: only sets the first step, so a change has no effect after it.
+ * - run.until_s / charge_mAh_cm2 / stop_at_sand / max_steps: read again by a run in progress.
+ * - about.*: labels only.
+ */
+export const LIVE_KEYS: readonly string[] = SCENARIO_KEYS.map((k) => k.key).filter((k) => !RESTART_KEYS.has(k));
+
+/** The keys whose values differ between a and b, in schema order. */
+export function changedKeys(a: Scenario, b: Scenario): string[] {
+  return SCENARIO_KEYS.map((k) => k.key).filter((key) => getValue(a, key) !== getValue(b, key));
+}
+
+/** The changed keys that need a restart, in schema order (empty: b can be applied live). */
+export function restartKeys(a: Scenario, b: Scenario): string[] {
+  return changedKeys(a, b).filter((key) => RESTART_KEYS.has(key));
+}
