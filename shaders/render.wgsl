@@ -1,0 +1,145 @@
+// The app's field renderer: draws straight from the simulation's storage buffers (no readback).
+// One full-screen triangle; each pixel is mapped to world coordinates [µm] by the inverse view
+// matrix, then to a cell. Layers (src/app/layers.ts keeps the same numbering):
+//   0 ξ (Li metal fraction), 1 Li⁺ concentration [mol/L], 2 electrolyte potential [V],
+//   3 ionic current density |i| [mA/cm²] from the potential solve's face conductances.
+// rangeMinMax reduces the displayed quantity over the grid for the colour bar's auto range, with the
+// same layerValue() the fragment shader uses.
+
+struct View {
+  s2w0: vec4f,            // columns of the 3×3 screen-pixel → world-µm matrix
+  s2w1: vec4f,
+  s2w2: vec4f,
+  nx: u32,
+  ny: u32,
+  layer: u32,
+  flags: u32,             // bit 0: interface contour; bit 1: draw metal over field layers
+  dx: f32,                // cell size [µm]
+  lo: f32,                // colour range of the layer, in its display unit
+  hi: f32,
+  collector: f32,         // thickness of the drawn collector band [µm]
+  cScale: f32,            // c0 [mol/L]: c = c̃·c0
+  phiScale: f32,          // RT/F [V]: φ = φ̃·RT/F
+  iScale: f32,            // [mA/cm²] per unit σ_rel·Δφ̃ across one cell (σ_l0 RT/F / h / 10)
+  pad0: f32,
+  metal: vec4f,           // colour of the metal where a field layer is shown
+  collectorColour: vec4f,
+  background: vec4f,
+}
+
+@group(0) @binding(0) var<uniform> V: View;
+@group(0) @binding(1) var<storage, read> xi: array<f32>;
+@group(0) @binding(2) var<storage, read> conc: array<f32>;
+@group(0) @binding(3) var<storage, read> phi: array<f32>;
+@group(0) @binding(4) var<storage, read> sx: array<f32>;   // σ_rel at the west face of cell k
+@group(0) @binding(5) var<storage, read> sy: array<f32>;   // σ_rel at the south face, rows 0..ny
+@group(0) @binding(6) var<uniform> lut: array<vec4f, 256>;
+@group(0) @binding(7) var<storage, read_write> range: array<atomic<u32>, 2>;
+
+const FLAG_CONTOUR: u32 = 1u;
+const FLAG_METAL: u32 = 2u;
+
+fn cell(i: u32, j: u32) -> u32 { return j * V.nx + i; }
+fn east(i: u32) -> u32 { return select(i + 1u, 0u, i + 1u == V.nx); }
+fn west(i: u32) -> u32 { return select(i - 1u, V.nx - 1u, i == 0u); }
+
+fn currentDensity(i: u32, j: u32) -> f32 {
+  let k = cell(i, j);
+  let p = phi[k];
+  // face currents (σ_rel Δφ̃ per cell), averaged to the cell centre; the boundary faces are left out
+  let fw = sx[k] * (phi[cell(west(i), j)] - p);
+  let fe = sx[cell(east(i), j)] * (p - phi[cell(east(i), j)]);
+  var ix = 0.5 * (fw + fe);
+  var iy = 0.0;
+  var nf = 0.0;
+  if (j > 0u) { iy += sy[j * V.nx + i] * (phi[k - V.nx] - p); nf += 1.0; }
+  if (j + 1u < V.ny) { iy += sy[(j + 1u) * V.nx + i] * (p - phi[k + V.nx]); nf += 1.0; }
+  iy = iy / max(nf, 1.0);
+  return length(vec2f(ix, iy)) * V.iScale;
+}
+
+fn layerValue(i: u32, j: u32) -> f32 {
+  let k = cell(i, j);
+  switch V.layer {
+    case 1u: { return conc[k] * V.cScale; }
+    case 2u: { return phi[k] * V.phiScale; }
+    case 3u: { return currentDensity(i, j); }
+    default: { return xi[k]; }
+  }
+}
+
+/** ξ interpolated between cell centres (periodic in x, clamped in y), for a smooth contour. */
+fn xiSmooth(x: f32, y: f32) -> f32 {
+  let gx = x / V.dx - 0.5;
+  let gy = clamp(y / V.dx - 0.5, 0.0, f32(V.ny) - 1.0);
+  let fx = floor(gx);
+  let fy = min(floor(gy), f32(V.ny) - 2.0);
+  let tx = gx - fx;
+  let ty = gy - fy;
+  let n = i32(V.nx);
+  let i0 = u32(((i32(fx) % n) + n) % n);
+  let i1 = east(i0);
+  let j0 = u32(max(fy, 0.0));
+  let j1 = min(j0 + 1u, V.ny - 1u);
+  let a = mix(xi[cell(i0, j0)], xi[cell(i1, j0)], tx);
+  let b = mix(xi[cell(i0, j1)], xi[cell(i1, j1)], tx);
+  return mix(a, b, ty);
+}
+
+fn colour(t: f32) -> vec3f {
+  let x = clamp(t, 0.0, 1.0) * 255.0;
+  let k = u32(min(floor(x), 254.0));
+  return mix(lut[k].rgb, lut[k + 1u].rgb, x - f32(k));
+}
+
+struct VsOut { @builtin(position) pos: vec4f }
+
+@vertex
+fn vs(@builtin(vertex_index) v: u32) -> VsOut {
+  let p = vec2f(f32((v << 1u) & 2u), f32(v & 2u)) * 2.0 - 1.0;
+  return VsOut(vec4f(p, 0.0, 1.0));
+}
+
+@fragment
+fn fs(in: VsOut) -> @location(0) vec4f {
+  let m = mat3x3f(V.s2w0.xyz, V.s2w1.xyz, V.s2w2.xyz);
+  let w = m * vec3f(in.pos.xy, 1.0);
+  let Lx = f32(V.nx) * V.dx;
+  let Ly = f32(V.ny) * V.dx;
+  // derivatives must be taken in uniform control flow: before any branch on the position
+  let xs = xiSmooth(clamp(w.x, 0.0, Lx), w.y);
+  let fw = max(fwidth(xs), 1e-4);
+  if (w.x < 0.0 || w.x >= Lx || w.y >= Ly || w.y < -V.collector) { return V.background; }
+  if (w.y < 0.0) { return V.collectorColour; }
+  let i = min(u32(w.x / V.dx), V.nx - 1u);
+  let j = min(u32(w.y / V.dx), V.ny - 1u);
+  var rgb = colour((layerValue(i, j) - V.lo) / (V.hi - V.lo));
+  if (V.layer != 0u && (V.flags & FLAG_METAL) != 0u) {
+    // metal drawn as a solid with a soft edge, so fields are read in the electrolyte only
+    let a = smoothstep(0.5 - fw, 0.5 + fw, xs);
+    rgb = mix(rgb, V.metal.rgb, a);
+  }
+  if ((V.flags & FLAG_CONTOUR) != 0u) {
+    let a = 1.0 - smoothstep(0.0, 1.5 * fw, abs(xs - 0.5));
+    rgb = mix(rgb, vec3f(1.0, 1.0, 1.0), 0.85 * a);
+  }
+  return vec4f(rgb, 1.0);
+}
+
+// Order-preserving map of f32 to u32, so atomicMin/atomicMax work on floats.
+fn orderedBits(v: f32) -> u32 {
+  let b = bitcast<u32>(v);
+  return select(b | 0x80000000u, ~b, (b & 0x80000000u) != 0u);
+}
+
+@compute @workgroup_size(8, 8)
+fn rangeMinMax(@builtin(global_invocation_id) g: vec3u) {
+  if (g.x >= V.nx || g.y >= V.ny) { return; }
+  // field layers are ranged over the electrolyte (ξ < 0.5) only: the metal is drawn as a solid
+  if (V.layer != 0u && xi[cell(g.x, g.y)] >= 0.5) { return; }
+  let v = layerValue(g.x, g.y);
+  if (v != v || abs(v) > 3.0e38) { return; } // NaN or infinite: leave the range alone
+  let o = orderedBits(v);
+  atomicMin(&range[0], o);
+  atomicMax(&range[1], o);
+}

@@ -1,0 +1,706 @@
+// The interactive app: one Simulation on the GPU (the same object the CLI drives), drawn from its
+// buffers every frame, steered from the panel, plotted live, shareable by URL, and recovered from a
+// lost GPU device using the host copy of its state kept every few seconds.
+
+import { createSimulation, type Simulation } from '../sim/simulation.ts';
+import type { Checkpoint, MetricsRow, RunResult } from '../sim/types.ts';
+import { restartKeys } from '../sim/live.ts';
+import { getGpu, resetGpu, type GpuContext } from '../gpu/device.ts';
+import { applyOverrides, num, presetScenario, ScenarioError, text, type Scenario } from '../model/scenario.ts';
+import { decodeShare, encodeShare, scenarioFromJson, scenarioToJson } from './share.ts';
+import { Renderer, type RenderOptions } from './renderer.ts';
+import { View } from './view.ts';
+import { Panel } from './panel.ts';
+import { Plots } from './plots.ts';
+import { COLORMAP_NAMES, cssGradient, layerById, niceRange, scaleBarLength, ticks } from './layers.ts';
+import { download, exportCsv, exportVti, formatTick, Recorder, snapshotPng } from './exporters.ts';
+
+export const DEFAULT_PRESET = 'hong2018';
+/** how often the host copy of the state (for device-loss recovery) is refreshed [ms] */
+const KEEP_EVERY_MS = 3000;
+const RANGE_EVERY_MS = 400;
+
+export interface AppElements {
+  canvas: HTMLCanvasElement;
+  stage: HTMLElement;
+  panel: HTMLElement;
+  plots: HTMLElement;
+  colorbar: HTMLElement;
+  scalebar: HTMLElement;
+  readout: HTMLElement;
+  status: HTMLElement;
+  message: HTMLElement;
+  help: HTMLElement;
+}
+
+export class App {
+  private gpu!: GpuContext;
+  private sim?: Simulation;
+  private renderer?: Renderer;
+  private readonly view = new View();
+  private readonly panel: Panel;
+  private readonly plots: Plots;
+  private readonly recorder = new Recorder();
+  /** the scenario the running simulation was built from, and the edited one (differs until a restart) */
+  private scenario!: Scenario;
+  private edited!: Scenario;
+  private preset: string | undefined;
+  private playing = false;
+  private locked = false;
+  private keep?: Checkpoint;
+  private keptAt = 0;
+  private rangeAt = 0;
+  private range: [number, number] = [0, 1];
+  private pointer?: { x: number; y: number };
+  private probeAt = 0;
+  private rate = { t: 0, wall: 0 };
+  private lostByUs = false;
+  private recovering = false;
+  readonly consoleErrors: string[] = [];
+  private finishedReason?: RunResult['reason'];
+  private shownLayer?: string;
+
+  constructor(private readonly el: AppElements) {
+    this.panel = new Panel(el.panel, {
+      onPreset: (name) => this.act(this.loadScenario(presetScenario(name), name)),
+      onKey: (key, value) => this.editKey(key, value),
+      onRestart: () => this.act(this.loadScenario(this.edited, this.preset)),
+      play: () => this.togglePlay(),
+      step: () => this.act(this.advance(1)),
+      reset: () => this.act(this.loadScenario(this.scenario, this.preset)),
+      onView: () => this.onView(),
+      fit: () => this.fit(),
+      share: () => this.act(this.share()),
+      exportJson: () => download(`${this.fileStem()}.json`, scenarioToJson(this.scenario, this.preset), 'application/json'),
+      importJson: () => this.importJson(),
+      exportPng: () => this.act(this.exportPng()),
+      exportCsv: () => exportCsv(this.fileStem(), this.sim?.rows ?? []),
+      exportVti: () => this.act(this.exportVti()),
+      toggleRecord: () => this.act(this.toggleRecord()),
+    });
+    this.plots = new Plots(el.plots);
+  }
+
+  /** Boots from the page URL: a bad key in it is named, and the default preset runs instead. */
+  async start(): Promise<void> {
+    this.gpu = await getGpu();
+    this.attachRenderer();
+    this.bindInput();
+    let scenario: Scenario;
+    let preset: string | undefined;
+    let view: Record<string, string> = {};
+    try {
+      const shared = decodeShare(location.search);
+      view = shared.view;
+      preset = shared.preset;
+      scenario = shared.scenario;
+      if (!preset && location.search.length <= 1) {
+        preset = DEFAULT_PRESET;
+        scenario = presetScenario(DEFAULT_PRESET);
+      }
+      if (view.layer) layerById(view.layer);
+      if (view.colormap && !(COLORMAP_NAMES as readonly string[]).includes(view.colormap)) {
+        throw new Error(`view.colormap = ${JSON.stringify(view.colormap)} is not allowed: one of ${COLORMAP_NAMES.join(', ')}`);
+      }
+    } catch (e) {
+      this.error(`The link's scenario was not loaded: ${(e as Error).message}. Showing the ${DEFAULT_PRESET} preset instead.`);
+      preset = DEFAULT_PRESET;
+      scenario = presetScenario(DEFAULT_PRESET);
+      view = {};
+    }
+    if (view.layer) this.panel.view.layer = view.layer;
+    this.panel.view.colormap = view.colormap ?? layerById(this.panel.view.layer).colormap;
+    this.shownLayer = this.panel.view.layer;
+    if (view.contour) this.panel.view.contour = view.contour !== '0' && view.contour !== 'false';
+    if (view.spf) this.panel.run['steps per frame'] = Math.max(1, Math.min(400, Number(view.spf) || 5));
+    this.onView();
+    await this.loadScenario(scenario, preset, false);
+    requestAnimationFrame(() => this.frame());
+  }
+
+  private attachRenderer(): void {
+    const ctx = this.el.canvas.getContext('webgpu');
+    if (!ctx) throw new Error('the canvas has no WebGPU context');
+    this.renderer?.destroy();
+    this.renderer = new Renderer(this.gpu.device, ctx);
+    this.lostByUs = false;
+    const device = this.gpu.device;
+    device.lost.then((info) => {
+      if (this.lostByUs || device !== this.gpu.device) return;
+      this.act(this.recover(info.message || info.reason || 'unknown'));
+    });
+  }
+
+  // ------------------------------------------------------------------ simulation lifecycle
+
+  /** Builds a new simulation (preset, reset, restart, import); on failure the old one keeps running. */
+  async loadScenario(s: Scenario, preset: string | undefined, showErrors = true): Promise<boolean> {
+    return this.exclusive(async () => {
+      let sim: Simulation;
+      try {
+        sim = await createSimulation(s, { backend: 'gpu' });
+      } catch (e) {
+        if (!showErrors && !this.sim && e instanceof ScenarioError) {
+          this.error(`${e.message}. Showing the ${DEFAULT_PRESET} preset instead.`);
+          s = presetScenario(DEFAULT_PRESET);
+          preset = DEFAULT_PRESET;
+          sim = await createSimulation(s, { backend: 'gpu' });
+        } else {
+          this.error((e as Error).message);
+          this.panel.show(this.edited ?? s, this.preset);
+          return false;
+        }
+      }
+      this.sim?.destroy();
+      this.sim = sim;
+      this.scenario = s;
+      this.edited = s;
+      this.preset = preset;
+      this.finishedReason = undefined;
+      this.attachSim(sim);
+      this.plots.setRows([]);
+      this.panel.show(s, preset);
+      this.panel.setPendingRestart([]);
+      this.keep = await sim.checkpoint();
+      this.keptAt = performance.now();
+      this.updateUrl();
+      this.fit();
+      this.rangeAt = 0;
+      this.status();
+      return true;
+    });
+  }
+
+  private attachSim(sim: Simulation): void {
+    const src = sim.gpuView();
+    if (!src) throw new Error('the app needs the GPU backend');
+    this.renderer!.setSource(src);
+    sim.addWriter({
+      onMetrics: (row: MetricsRow) => this.plots.push(row),
+      onEvent: (e) => this.note(`${e.kind.replace('_', ' ')} at t = ${e.time_s.toPrecision(4)} s: ${e.message}`),
+    });
+  }
+
+  /** Runs `fn` with the simulation to itself (no overlapping runs, checkpoints or rebuilds). */
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.locked) await new Promise((r) => setTimeout(r, 5));
+    this.locked = true;
+    try {
+      return await fn();
+    } finally {
+      this.locked = false;
+    }
+  }
+
+  /** Advances exactly n steps (the step button and automation). */
+  async advance(n: number): Promise<void> {
+    this.setPlaying(false);
+    await this.exclusive(() => this.runSteps(n));
+  }
+
+  private async runSteps(n: number): Promise<void> {
+    const sim = this.sim;
+    if (!sim) return;
+    const t0 = sim.time_s;
+    const w0 = performance.now();
+    try {
+      const r = await sim.run({ maxSteps: sim.steps + n });
+      if (r.reason !== 'steps' && r.reason !== 'aborted') {
+        this.finishedReason = r.reason;
+        this.setPlaying(false);
+        const why: Record<string, string> = {
+          time: `reached run.until_s = ${num(sim.scenario, 'run.until_s')} s (raise "stop at" to go on)`,
+          charge: 'passed run.charge_mAh_cm2',
+          short_circuit: 'the deposit reached the reservoir: short circuit',
+          sand: "stopped at Sand's time (run.stop_at_sand)",
+        };
+        this.note(`Run finished: ${why[r.reason] ?? r.reason}.`);
+      }
+    } catch (e) {
+      this.setPlaying(false);
+      this.error((e as Error).message);
+    }
+    const wall = (performance.now() - w0) / 1000;
+    this.rate.t += sim.time_s - t0;
+    this.rate.wall += wall;
+    this.plots.flush();
+  }
+
+  private async keepState(): Promise<void> {
+    if (!this.sim) return;
+    this.keep = await this.sim.checkpoint();
+    this.keptAt = performance.now();
+  }
+
+  /** Device lost: a new device, the kept state restored, and the run goes on. */
+  private async recover(reason: string): Promise<void> {
+    if (this.recovering) return;
+    this.recovering = true;
+    const wasPlaying = this.playing;
+    this.setPlaying(false);
+    const keep = this.keep;
+    this.note(`The GPU device was lost (${reason}). Recovering from the state kept at t = ${keep ? keep.host.time_s.toPrecision(4) : 0} s…`);
+    try {
+      // wait for a run or checkpoint that was in flight on the dead device to give up
+      await this.exclusive(async () => {
+        resetGpu();
+        this.gpu = await getGpu();
+        this.attachRenderer();
+        const s = keep?.scenario ?? this.scenario;
+        const sim = await createSimulation(s, { backend: 'gpu', restore: keep });
+        this.sim = sim;
+        this.attachSim(sim);
+        this.plots.setRows(sim.rows);
+        this.plots.flush();
+      });
+      this.note(`Recovered on a new GPU device at t = ${this.sim!.time_s.toPrecision(4)} s (step ${this.sim!.steps}).`);
+      if (wasPlaying) this.setPlaying(true);
+    } catch (e) {
+      this.error(`Could not recover from the lost GPU device: ${(e as Error).message}. Reload the page.`);
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  // ------------------------------------------------------------------ per frame
+
+  private frame(): void {
+    const now = performance.now();
+    const sim = this.sim;
+    if (sim && !this.locked && !this.recovering) {
+      if (now - this.keptAt > KEEP_EVERY_MS && sim.steps > (this.keep?.host.steps ?? 0)) {
+        // a failure here means the device is going away: recover() takes over
+        this.exclusive(() => this.keepState()).catch(() => undefined);
+      } else if (this.playing) {
+        this.act(this.exclusive(() => this.runSteps(this.panel.run['steps per frame'])));
+      }
+    }
+    if (this.renderer && sim && !this.recovering) {
+      this.renderer.draw(this.view, this.renderOptions());
+      if (now - this.rangeAt > RANGE_EVERY_MS && this.panel.view['auto range']) {
+        this.rangeAt = now;
+        const layer = layerById(this.panel.view.layer);
+        if (layer.fixed) this.setRange(layer.fixed);
+        else {
+          this.renderer
+            .measureRange(this.view, this.renderOptions())
+            .then((r) => r && this.setRange(niceRange(r[0], r[1])))
+            .catch(() => undefined); // the device was lost mid-readback: recover() takes over
+        }
+      }
+      if (this.pointer && now - this.probeAt > 250) {
+        this.probeAt = now;
+        this.updateReadout().catch(() => undefined);
+      }
+    }
+    this.status();
+    this.drawScaleBar();
+    requestAnimationFrame(() => this.frame());
+  }
+
+  private renderOptions(): RenderOptions {
+    const v = this.panel.view;
+    return { layer: layerById(v.layer), colormap: v.colormap, range: this.range, contour: v.contour, metalSolid: v['metal as solid'] };
+  }
+
+  private setRange(r: [number, number]): void {
+    if (r[0] === this.range[0] && r[1] === this.range[1]) return;
+    this.range = r;
+    this.panel.view.min = r[0];
+    this.panel.view.max = r[1];
+    this.drawColorBar();
+  }
+
+  private onView(): void {
+    const v = this.panel.view;
+    const layer = layerById(v.layer);
+    if (layer.id !== this.shownLayer) {
+      // a new layer comes with its own colour map (the user may pick another afterwards)
+      if (this.shownLayer !== undefined) v.colormap = layer.colormap;
+      this.shownLayer = layer.id;
+      this.panel.gui.controllersRecursive().forEach((c) => c.updateDisplay());
+    }
+    if (!v['auto range']) this.range = [v.min, v.max];
+    else if (layer.fixed) this.range = [...layer.fixed];
+    this.rangeAt = 0;
+    this.plots.setXAxis(v['x axis']);
+    this.drawColorBar();
+    this.updateUrl();
+  }
+
+  private drawColorBar(): void {
+    const layer = layerById(this.panel.view.layer);
+    const [lo, hi] = this.range;
+    const bar = this.el.colorbar;
+    bar.innerHTML = '';
+    const title = document.createElement('div');
+    title.className = 'cb-title';
+    title.textContent = `${layer.label} [${layer.unit}]`;
+    const grad = document.createElement('div');
+    grad.className = 'cb-gradient';
+    grad.style.background = cssGradient(this.panel.view.colormap);
+    const labels = document.createElement('div');
+    labels.className = 'cb-ticks';
+    for (const t of ticks(lo, hi)) {
+      const s = document.createElement('span');
+      s.style.bottom = `${((t - lo) / (hi - lo)) * 100}%`;
+      s.textContent = formatTick(t);
+      labels.appendChild(s);
+    }
+    bar.append(title, grad, labels);
+  }
+
+  private drawScaleBar(): void {
+    const dpr = window.devicePixelRatio || 1;
+    const um = scaleBarLength(120 * dpr / this.view.zoom);
+    const px = (um * this.view.zoom) / dpr;
+    const el = this.el.scalebar;
+    const text = `${um} µm`;
+    if (el.dataset.text !== text || el.dataset.px !== px.toFixed(1)) {
+      el.dataset.text = text;
+      el.dataset.px = px.toFixed(1);
+      el.innerHTML = `<div class="sb-bar" style="width:${px}px"></div><div class="sb-label">${text}</div>`;
+    }
+  }
+
+  private status(): void {
+    const sim = this.sim;
+    if (!sim) return;
+    this.panel.run.time = `${sim.time_s.toPrecision(5)} s`;
+    this.panel.run.steps = sim.steps;
+    if (this.rate.wall > 1) {
+      this.panel.run['sim s / wall s'] = (this.rate.t / this.rate.wall).toPrecision(3);
+      this.rate = { t: this.rate.t * 0.5, wall: this.rate.wall * 0.5 };
+    }
+    const a = this.gpu.label;
+    const row = sim.rows[sim.rows.length - 1];
+    const q = row ? `${row.charge_mAh_cm2.toPrecision(3)} mAh/cm² · E = ${(row.applied_potential_V * 1000).toFixed(1)} mV` : 'not started';
+    this.el.status.textContent = `${this.preset ?? this.scenario.about?.name ?? 'custom'} · ${sim.d.nx}×${sim.d.ny} · t = ${sim.time_s.toPrecision(4)} s · ${q} · ${a.vendor} ${a.architecture || a.device}${a.isFallback ? ' (software adapter)' : ''}`;
+  }
+
+  // ------------------------------------------------------------------ input
+
+  private bindInput(): void {
+    const c = this.el.canvas;
+    const resize = () => {
+      const dpr = window.devicePixelRatio || 1;
+      const w = Math.max(1, Math.round(c.clientWidth * dpr));
+      const h = Math.max(1, Math.round(c.clientHeight * dpr));
+      if (c.width !== w || c.height !== h) {
+        const first = c.width === 300 && c.height === 150;
+        c.width = w;
+        c.height = h;
+        if (first || !this.sim) this.fit();
+      }
+    };
+    new ResizeObserver(resize).observe(c);
+    resize();
+    const pointers = new Map<number, { x: number; y: number }>();
+    let pinch = 0;
+    c.addEventListener('pointerdown', (e) => {
+      c.setPointerCapture(e.pointerId);
+      pointers.set(e.pointerId, { x: e.offsetX, y: e.offsetY });
+      if (pointers.size === 2) pinch = this.pinchDistance(pointers);
+    });
+    const up = (e: PointerEvent) => {
+      pointers.delete(e.pointerId);
+      pinch = 0;
+    };
+    c.addEventListener('pointerup', up);
+    c.addEventListener('pointercancel', up);
+    c.addEventListener('pointerleave', () => {
+      this.pointer = undefined;
+      this.el.readout.hidden = true;
+    });
+    c.addEventListener('pointermove', (e) => {
+      const dpr = window.devicePixelRatio || 1;
+      const prev = pointers.get(e.pointerId);
+      if (prev) {
+        if (pointers.size === 1) this.view.pan((e.offsetX - prev.x) * dpr, (e.offsetY - prev.y) * dpr);
+        pointers.set(e.pointerId, { x: e.offsetX, y: e.offsetY });
+        if (pointers.size === 2) {
+          const d = this.pinchDistance(pointers);
+          const [a, b] = [...pointers.values()];
+          if (pinch > 0) this.view.zoomAt(((a.x + b.x) / 2) * dpr, ((a.y + b.y) / 2) * dpr, d / pinch);
+          pinch = d;
+        }
+      }
+      this.pointer = { x: e.offsetX * dpr, y: e.offsetY * dpr };
+      this.probeAt = 0;
+    });
+    c.addEventListener(
+      'wheel',
+      (e) => {
+        e.preventDefault();
+        const dpr = window.devicePixelRatio || 1;
+        this.view.zoomAt(e.offsetX * dpr, e.offsetY * dpr, Math.exp(-e.deltaY * 0.0015));
+      },
+      { passive: false },
+    );
+    c.addEventListener('dblclick', () => this.fit());
+    window.addEventListener('keydown', (e) => {
+      const t = e.target as HTMLElement;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
+      if (e.key === ' ') {
+        e.preventDefault();
+        this.togglePlay();
+      } else if (e.key === '.') this.act(this.advance(1));
+      else if (e.key === 'r') this.act(this.loadScenario(this.scenario, this.preset));
+      else if (e.key === '?') this.el.help.hidden = !this.el.help.hidden;
+      else if (e.key === 'Escape') this.el.help.hidden = true;
+      else if (e.key === 'f') this.fit();
+    });
+    this.el.help.addEventListener('click', () => (this.el.help.hidden = true));
+  }
+
+  private pinchDistance(p: Map<number, { x: number; y: number }>): number {
+    const [a, b] = [...p.values()];
+    return Math.hypot(a.x - b.x, a.y - b.y);
+  }
+
+  fit(): void {
+    const sim = this.sim;
+    const c = this.el.canvas;
+    if (!sim) return;
+    const L = sim.d.nx * sim.d.h;
+    const H = sim.d.ny * sim.d.h;
+    this.view.fit(c.width, c.height, 0, L, -(this.renderer?.collectorThickness_um() ?? 0), H);
+  }
+
+  private async updateReadout(): Promise<void> {
+    const sim = this.sim;
+    const p = this.pointer;
+    if (!sim || !p) return;
+    const [x, y] = this.view.toWorld(p.x, p.y);
+    const i = Math.floor(x / sim.d.h);
+    const j = Math.floor(y / sim.d.h);
+    const r = this.el.readout;
+    if (i < 0 || j < 0 || i >= sim.d.nx || j >= sim.d.ny) {
+      r.hidden = true;
+      return;
+    }
+    const v = await sim.probe(i, j);
+    if (!v || this.pointer !== p) return;
+    const c0 = num(sim.scenario, 'electrolyte.concentration_mol_L');
+    r.hidden = false;
+    r.innerHTML =
+      `x = ${x.toFixed(2)} µm, y = ${y.toFixed(2)} µm<br>` +
+      `ξ = ${v.xi.toFixed(3)}<br>` +
+      `c = ${(v.c * c0).toPrecision(4)} mol/L (c̃ = ${v.c.toPrecision(4)})<br>` +
+      `φ = ${(v.phi_V * 1000).toPrecision(4)} mV`;
+    r.style.left = `${p.x / (window.devicePixelRatio || 1) + 14}px`;
+    r.style.top = `${p.y / (window.devicePixelRatio || 1) + 14}px`;
+  }
+
+  // ------------------------------------------------------------------ panel actions
+
+  togglePlay(): void {
+    this.setPlaying(!this.playing);
+  }
+
+  setPlaying(on: boolean): void {
+    if (on && this.finishedReason) {
+      this.note(`The run has finished (${this.finishedReason}); raise its limit or reset.`);
+      on = false;
+    }
+    this.playing = on;
+    this.panel.setPlaying(on);
+    this.rate = { t: 0, wall: 0 };
+  }
+
+  /** A panel edit: applied live when the running simulation can take it, else kept for a restart. */
+  private editKey(key: string, value: number | string | boolean): string | undefined {
+    const set = `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    let next: Scenario;
+    try {
+      next = applyOverrides(this.edited, [set]);
+    } catch (e) {
+      this.error((e as Error).message);
+      this.panel.show(this.edited, this.preset);
+      return (e as Error).message;
+    }
+    this.edited = next;
+    const restart = restartKeys(this.scenario, next);
+    this.panel.setPendingRestart(restart);
+    const sim = this.sim;
+    if (!restart.includes(key) && sim) {
+      // a live key goes to the running simulation at once, even while other edits wait for a restart
+      const live = applyOverrides(this.scenario, [set]);
+      this.act(
+        this.exclusive(async () => {
+          sim.updateScenario(live);
+          this.scenario = live;
+          if (key.startsWith('run.')) this.finishedReason = undefined;
+        }),
+      );
+      this.note(`${key} = ${value} applied live.`);
+    }
+    if (restart.length) {
+      this.note(`${restart.join(', ')} ${restart.length > 1 ? 'need' : 'needs'} a restart: press "apply changes & restart".`);
+    }
+    this.updateUrl();
+    return undefined;
+  }
+
+  private shareQuery(): string {
+    const v = this.panel.view;
+    const view: Record<string, string> = { layer: v.layer, colormap: v.colormap };
+    if (!v.contour) view.contour = '0';
+    return encodeShare(this.edited ?? this.scenario, this.preset, view);
+  }
+
+  private updateUrl(): void {
+    if (!this.scenario) return;
+    history.replaceState(null, '', `${location.pathname}?${this.shareQuery()}`);
+  }
+
+  private async share(): Promise<void> {
+    this.updateUrl();
+    const url = location.href;
+    try {
+      await navigator.clipboard.writeText(url);
+      this.note(`Share link copied: ${url}`);
+    } catch {
+      this.note(`Share link (copy it): ${url}`);
+    }
+  }
+
+  private importJson(): void {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = '.json,application/json';
+    input.onchange = async () => {
+      const f = input.files?.[0];
+      if (!f) return;
+      try {
+        const s = scenarioFromJson(await f.text(), f.name);
+        await this.loadScenario(s, undefined);
+        this.note(`Loaded ${f.name}.`);
+      } catch (e) {
+        this.error(`${f.name}: ${(e as Error).message}`);
+      }
+    };
+    input.click();
+  }
+
+  /** Imports scenario JSON text (the file picker and automation). */
+  async importJsonText(textJson: string, name = 'scenario.json'): Promise<boolean> {
+    try {
+      return await this.loadScenario(scenarioFromJson(textJson, name), undefined);
+    } catch (e) {
+      this.error(`${name}: ${(e as Error).message}`);
+      return false;
+    }
+  }
+
+  private fileStem(): string {
+    const t = this.sim ? this.sim.time_s.toPrecision(4) : '0';
+    return `dendrite-${this.preset ?? text(this.scenario, 'about.name')}-t${t}s`;
+  }
+
+  private async exportPng(): Promise<void> {
+    const layer = layerById(this.panel.view.layer);
+    const dpr = window.devicePixelRatio || 1;
+    const um = scaleBarLength((120 * dpr) / this.view.zoom);
+    const blob = await snapshotPng(this.el.canvas, () => this.renderer?.draw(this.view, this.renderOptions()), {
+      colormap: this.panel.view.colormap,
+      range: this.range,
+      label: layer.label,
+      unit: layer.unit,
+      bar_um: um,
+      bar_px: um * this.view.zoom,
+      caption: this.el.status.textContent ?? '',
+    });
+    download(`${this.fileStem()}.png`, blob);
+  }
+
+  private async exportVti(): Promise<void> {
+    const sim = this.sim;
+    if (!sim) return;
+    const f = await this.exclusive(() => sim.readFields());
+    exportVti(this.fileStem(), f, num(sim.scenario, 'electrolyte.concentration_mol_L'), sim.time_s);
+  }
+
+  private async toggleRecord(): Promise<void> {
+    try {
+      if (this.recorder.recording) {
+        const blob = await this.recorder.stop();
+        this.panel.setRecording(false);
+        download(`${this.fileStem()}.webm`, blob);
+      } else {
+        this.recorder.start(this.el.canvas);
+        this.panel.setRecording(true);
+        this.note('Recording the field view; press again to stop and save the .webm.');
+      }
+    } catch (e) {
+      this.error((e as Error).message);
+    }
+  }
+
+  // ------------------------------------------------------------------ messages
+
+  /** Runs a user action in the background; a failure becomes a message, never an unhandled rejection. */
+  private act(p: Promise<unknown>): void {
+    p.catch((e: Error) => this.error(e.message));
+  }
+
+  private note(msg: string): void {
+    this.show(msg, 'note');
+  }
+
+  private error(msg: string): void {
+    this.show(msg, 'error');
+  }
+
+  private show(msg: string, kind: 'note' | 'error'): void {
+    const item = document.createElement('div');
+    item.className = `msg ${kind}`;
+    item.textContent = msg;
+    const close = document.createElement('button');
+    close.textContent = '×';
+    close.title = 'dismiss';
+    close.onclick = () => item.remove();
+    item.appendChild(close);
+    this.el.message.prepend(item);
+    while (this.el.message.children.length > 4) this.el.message.lastElementChild?.remove();
+    if (kind === 'note') setTimeout(() => item.remove(), 8000);
+  }
+
+  // ------------------------------------------------------------------ automation (tests, scripting)
+
+  /** The hooks the end-to-end tests (and anyone scripting the page) use. */
+  hooks() {
+    return {
+      advance: (n: number) => this.advance(n),
+      state: () => ({
+        steps: this.sim?.steps ?? 0,
+        time_s: this.sim?.time_s ?? 0,
+        playing: this.playing,
+        scenario: this.scenario,
+        query: this.shareQuery(),
+        rows: this.sim?.rows.length ?? 0,
+        lastRow: this.sim?.rows[this.sim.rows.length - 1],
+        adapter: this.gpu.label,
+        range: this.range,
+      }),
+      /** ξ on the host (for comparing the picture with the field) */
+      readXi: async () => {
+        const sim = this.sim!;
+        const f = await this.exclusive(() => sim.readFields());
+        return { nx: f.nx, ny: f.ny, dx_um: f.dx_um, xi: Array.from(f.xi) };
+      },
+      /** world µm → CSS pixels of the canvas */
+      toScreen: (x: number, y: number) => {
+        const [px, py] = this.view.toScreen(x, y);
+        const dpr = window.devicePixelRatio || 1;
+        return [px / dpr, py / dpr];
+      },
+      setKey: (key: string, value: number | string | boolean) => this.editKey(key, value),
+      play: (on: boolean) => this.setPlaying(on),
+      loseDevice: () => this.gpu.device.destroy(),
+      importJson: (t: string) => this.importJsonText(t),
+      busy: () => this.locked || this.recovering,
+      messages: () => [...this.el.message.querySelectorAll('.msg')].map((m) => ({ kind: m.classList.contains('error') ? 'error' : 'note', text: m.firstChild?.textContent ?? '' })),
+    };
+  }
+}

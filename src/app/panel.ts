@@ -1,0 +1,194 @@
+// The control panel (lil-gui) in physical units. Scenario controls edit flat scenario keys; the
+// app decides whether a change applies live or needs a restart (src/sim/live.ts) and says so.
+
+import GUI, { type Controller } from 'lil-gui';
+import { KEY_INDEX } from '../model/schema.ts';
+import { getValue, listPresets, type Scenario } from '../model/scenario.ts';
+import { COLORMAP_NAMES, LAYERS } from './layers.ts';
+
+/** A scenario key on the panel: its label (with unit) and an optional display scale. */
+interface KeyControl {
+  key: string;
+  label: string;
+  /** displayed = value / scale (e.g. D in 10⁻¹⁰ m²/s) */
+  scale?: number;
+  step?: number;
+}
+
+const FOLDERS: { title: string; keys: KeyControl[] }[] = [
+  {
+    title: 'Drive',
+    keys: [
+      { key: 'drive.mode', label: 'mode' },
+      { key: 'drive.current_density_mA_cm2', label: 'current density [mA/cm²]', step: 0.1 },
+      { key: 'drive.overpotential_V', label: 'electrode potential [V]', step: 0.005 },
+    ],
+  },
+  {
+    title: 'Electrolyte',
+    keys: [
+      { key: 'electrolyte.concentration_mol_L', label: 'c₀ [mol/L]', step: 0.05 },
+      { key: 'electrolyte.diffusivity_m2_s', label: 'D [10⁻¹⁰ m²/s]', scale: 1e-10, step: 0.05 },
+      { key: 'electrolyte.transference_number', label: 't₊', step: 0.01 },
+      { key: 'electrolyte.transport', label: 'transport closure' },
+    ],
+  },
+  { title: 'Kinetics', keys: [{ key: 'kinetics.exchange_current_mA_cm2', label: 'i₀ [mA/cm²]', step: 0.01 }] },
+  {
+    title: 'Grid',
+    keys: [
+      { key: 'grid.nx', label: 'nx (cells)', step: 4 },
+      { key: 'grid.ny', label: 'ny (cells)', step: 4 },
+      { key: 'grid.dx_um', label: 'Δx [µm]', step: 0.05 },
+    ],
+  },
+  {
+    title: 'Run',
+    keys: [
+      { key: 'run.seed', label: 'random seed', step: 1 },
+      { key: 'run.until_s', label: 'stop at [s]', step: 1 },
+    ],
+  },
+];
+
+export interface PanelHandlers {
+  onPreset(name: string): void;
+  /** a scenario key changed on the panel (value in the key's own unit); returns an error message or undefined */
+  onKey(key: string, value: number | string | boolean): string | undefined;
+  onRestart(): void;
+  play(): void;
+  step(): void;
+  reset(): void;
+  onView(): void;
+  fit(): void;
+  share(): void;
+  exportJson(): void;
+  importJson(): void;
+  exportPng(): void;
+  exportCsv(): void;
+  exportVti(): void;
+  toggleRecord(): void;
+}
+
+export class Panel {
+  readonly gui: GUI;
+  /** values shown by the scenario controllers, keyed by scenario key (display units) */
+  readonly values: Record<string, number | string | boolean> = {};
+  readonly run = { 'steps per frame': 5, 'sim s / wall s': '–', time: '0 s', steps: 0 };
+  readonly view = { layer: LAYERS[0].id, colormap: 'cividis', contour: true, 'metal as solid': true, 'auto range': true, min: 0, max: 1, 'x axis': 'time' as 'time' | 'charge' };
+  readonly preset = { preset: '' };
+  private readonly controllers = new Map<string, Controller>();
+  private readonly restartNote: Controller;
+  private readonly restartInfo = { 'needs restart': '' };
+  private playCtl: Controller;
+  private recordCtl: Controller;
+  private readonly scaleOf = new Map<string, number>();
+
+  constructor(container: HTMLElement, h: PanelHandlers) {
+    this.gui = new GUI({ container, title: 'Dendrite Lab' });
+    const presets = listPresets();
+    this.gui
+      .add(this.preset, 'preset', presets.map((p) => p.name))
+      .name('preset')
+      .onChange((v: string) => h.onPreset(v));
+
+    const runF = this.gui.addFolder('Run');
+    const act = {
+      play: () => h.play(),
+      step: () => h.step(),
+      reset: () => h.reset(),
+      restart: () => h.onRestart(),
+    };
+    this.playCtl = runF.add(act, 'play').name('▶ play  [space]');
+    runF.add(act, 'step').name('step  [.]');
+    runF.add(act, 'reset').name('reset  [r]');
+    runF.add(this.run, 'steps per frame', 1, 400, 1);
+    runF.add(this.run, 'sim s / wall s').disable().listen();
+    runF.add(this.run, 'time').disable().listen();
+    runF.add(this.run, 'steps').disable().listen();
+    this.restartNote = runF.add(this.restartInfo, 'needs restart').disable();
+    runF.add(act, 'restart').name('apply changes & restart');
+    this.restartNote.hide();
+
+    for (const f of FOLDERS) {
+      const folder = this.gui.addFolder(f.title);
+      if (f.title === 'Grid' || f.title === 'Electrolyte') folder.close();
+      for (const c of f.keys) {
+        const spec = KEY_INDEX.get(c.key)!;
+        const scale = c.scale ?? 1;
+        this.scaleOf.set(c.key, scale);
+        this.values[c.key] = spec.default;
+        let ctl: Controller;
+        if (spec.type === 'string' && spec.values) ctl = folder.add(this.values, c.key, [...spec.values]);
+        else if (spec.type === 'boolean') ctl = folder.add(this.values, c.key);
+        else {
+          ctl = folder.add(this.values, c.key);
+          if (c.step) ctl.step(c.step / (spec.type === 'integer' ? 1 : 1));
+        }
+        ctl.name(c.label);
+        ctl.onFinishChange((v: number | string | boolean) => {
+          const value = typeof v === 'number' ? v * scale : v;
+          const err = h.onKey(c.key, value);
+          if (err) ctl.domElement.title = err;
+        });
+        ctl.domElement.dataset.key = c.key;
+        this.controllers.set(c.key, ctl);
+      }
+    }
+
+    const viewF = this.gui.addFolder('View');
+    viewF.add(this.view, 'layer', Object.fromEntries(LAYERS.map((l) => [`${l.label} [${l.unit}]`, l.id]))).onChange(() => h.onView());
+    viewF.add(this.view, 'colormap', [...COLORMAP_NAMES]).onChange(() => h.onView());
+    viewF.add(this.view, 'contour').name('interface contour (ξ = ½)').onChange(() => h.onView());
+    viewF.add(this.view, 'metal as solid').onChange(() => h.onView());
+    viewF.add(this.view, 'auto range').onChange(() => h.onView());
+    viewF.add(this.view, 'min').listen().onFinishChange(() => ((this.view['auto range'] = false), h.onView()));
+    viewF.add(this.view, 'max').listen().onFinishChange(() => ((this.view['auto range'] = false), h.onView()));
+    viewF.add(this.view, 'x axis', ['time', 'charge']).name('plot against').onChange(() => h.onView());
+    viewF.add({ fit: () => h.fit() }, 'fit').name('fit view');
+
+    const ex = this.gui.addFolder('Share & export');
+    const exp = {
+      share: () => h.share(),
+      json: () => h.exportJson(),
+      importJson: () => h.importJson(),
+      png: () => h.exportPng(),
+      csv: () => h.exportCsv(),
+      vti: () => h.exportVti(),
+      record: () => h.toggleRecord(),
+    };
+    ex.add(exp, 'share').name('copy share link');
+    ex.add(exp, 'json').name('export scenario JSON');
+    ex.add(exp, 'importJson').name('import scenario JSON…');
+    ex.add(exp, 'png').name('PNG snapshot');
+    ex.add(exp, 'csv').name('metrics CSV');
+    ex.add(exp, 'vti').name('fields as VTK (.vti)');
+    this.recordCtl = ex.add(exp, 'record').name('● record WebM');
+  }
+
+  /** Shows a scenario's values (after a reset, a preset or an import). */
+  show(s: Scenario, preset: string | undefined): void {
+    this.preset.preset = preset ?? '';
+    for (const [key, ctl] of this.controllers) {
+      const v = getValue(s, key);
+      this.values[key] = typeof v === 'number' ? v / (this.scaleOf.get(key) ?? 1) : v;
+      ctl.updateDisplay();
+    }
+    this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
+  }
+
+  setPendingRestart(keys: string[]): void {
+    this.restartInfo['needs restart'] = keys.join(', ');
+    this.restartNote.updateDisplay();
+    if (keys.length) this.restartNote.show();
+    else this.restartNote.hide();
+  }
+
+  setPlaying(playing: boolean): void {
+    this.playCtl.name(playing ? '❚❚ pause  [space]' : '▶ play  [space]');
+  }
+
+  setRecording(on: boolean): void {
+    this.recordCtl.name(on ? '■ stop recording (saves .webm)' : '● record WebM');
+  }
+}

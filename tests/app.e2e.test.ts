@@ -1,0 +1,223 @@
+// The browser app end to end: built with Vite, served locally, driven in Debian's headless chromium
+// (SwiftShader WebGPU) through playwright-core. The page exposes window.dendrite (src/app/app.ts,
+// hooks()) for stepping exactly and reading the field back; everything else goes through the DOM.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { BrowserContext, Page } from 'playwright-core';
+import { buildApp, decodePng, launch, serve, watchErrors, type Rgba } from './support/browser.ts';
+import { METRICS_CSV_HEADER } from '../src/io/csvFormat.ts';
+import { colormap } from '../src/io/colormap.ts';
+
+interface Hooks {
+  advance(n: number): Promise<void>;
+  state(): { steps: number; time_s: number; query: string; rows: number; lastRow?: Record<string, number>; adapter: { isFallback: boolean; vendor: string; architecture: string } };
+  readXi(): Promise<{ nx: number; ny: number; dx_um: number; xi: number[] }>;
+  toScreen(x: number, y: number): [number, number];
+  loseDevice(): void;
+  busy(): boolean;
+  messages(): { kind: string; text: string }[];
+}
+declare const dendrite: Hooks;
+
+// Small grids: SwiftShader emulates the GPU on the CPU.
+// Two nuclei on a Li film at 300 mA/cm² with a low interface mobility, so that the explicit stability
+// limit does not cap dt and the deposit grows a cell or more within the test's steps.
+const GROWING =
+  'preset=planar-li-foil&grid.nx=48&grid.ny=48&initial.nuclei_count=2&initial.nucleus_radius_um=3&drive.current_density_mA_cm2=300' +
+  '&phase.interface_mobility_m3_J_s=6.25e-8&numerics.dt_initial_s=0.01&run.metrics_every_steps=20&view.layer=xi&view.contour=0';
+const GALVANO = 'preset=planar-li-foil&grid.nx=32&grid.ny=32&initial.li_thickness_um=4&run.metrics_every_steps=10&phase.noise_amplitude_per_sqrt_s=0.04&view.layer=c';
+
+let dist: string;
+let server: Server;
+let base: string;
+let browser: BrowserContext;
+const errors: string[] = [];
+
+async function open(query: string): Promise<Page> {
+  const page = await browser.newPage();
+  watchErrors(page, errors);
+  await page.goto(`${base}?${query}`);
+  await page.waitForFunction(() => ['ready', 'failed', 'no-webgpu'].includes(document.body.dataset.state ?? ''), undefined, { timeout: 120_000 });
+  expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
+  return page;
+}
+
+async function canvasShot(page: Page): Promise<Rgba> {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return decodePng(await page.locator('#field').screenshot());
+}
+
+/** Interface height per column [µm]: the highest ξ = ½ crossing, linearly interpolated. */
+function fieldHeights(f: { nx: number; ny: number; dx_um: number; xi: number[] }): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < f.nx; i++) {
+    let h = 0;
+    for (let j = f.ny - 1; j > 0; j--) {
+      const a = f.xi[(j - 1) * f.nx + i];
+      const b = f.xi[j * f.nx + i];
+      if (a >= 0.5 && b < 0.5) {
+        h = (j - 0.5 + (a - 0.5) / (a - b)) * f.dx_um;
+        break;
+      }
+    }
+    out.push(h);
+  }
+  return out;
+}
+
+describe('browser app (headless chromium, SwiftShader WebGPU)', () => {
+  beforeAll(async () => {
+    dist = await buildApp();
+    ({ server, url: base } = await serve(dist));
+    browser = await launch();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  it('draws the deposit from the GPU buffers: the picture changes as Li plates and its interface matches the field', async () => {
+    const page = await open(GROWING);
+    const info = await page.evaluate(() => dendrite.state().adapter);
+    console.log(`adapter: ${info.vendor} ${info.architecture} (fallback ${info.isFallback})`);
+    const before = await canvasShot(page);
+    await page.evaluate(() => dendrite.advance(80));
+    const after = await canvasShot(page);
+    let changed = 0;
+    for (let k = 0; k < before.data.length; k += 4) if (Math.abs(before.data[k] - after.data[k]) + Math.abs(before.data[k + 2] - after.data[k + 2]) > 24) changed++;
+    console.log(`pixels changed after 80 steps: ${changed} of ${before.width * before.height}`);
+    expect(changed).toBeGreaterThan(200);
+
+    // the rendered interface (the ξ layer, cividis, no contour) against the phase field read back
+    const f = await page.evaluate(() => dendrite.readXi());
+    const heights = fieldHeights(f);
+    const lut = colormap('cividis');
+    const mid = 0.299 * lut[128 * 4] + 0.587 * lut[128 * 4 + 1] + 0.114 * lut[128 * 4 + 2];
+    let worst = 0;
+    let checked = 0;
+    for (let i = 2; i < f.nx; i += 4) {
+      const x = (i + 0.5) * f.dx_um;
+      const [sx, sy0] = await page.evaluate(([x]) => dendrite.toScreen(x, 0), [x]);
+      const [, syTop] = await page.evaluate(([x, y]) => dendrite.toScreen(x, y), [x, f.ny * f.dx_um]);
+      const px = Math.round(sx);
+      // scan down from the top of the domain for the first bright (ξ > ½) pixel
+      let found = -1;
+      for (let py = Math.ceil(syTop) + 1; py < sy0; py++) {
+        const o = (py * after.width + px) * 4;
+        const lum = 0.299 * after.data[o] + 0.587 * after.data[o + 1] + 0.114 * after.data[o + 2];
+        if (lum > mid) {
+          found = py;
+          break;
+        }
+      }
+      expect(found).toBeGreaterThan(0);
+      const pxPerUm = (sy0 - syTop) / (f.ny * f.dx_um);
+      const rendered = (sy0 - found) / pxPerUm;
+      worst = Math.max(worst, Math.abs(rendered - heights[i]));
+      checked++;
+    }
+    console.log(`rendered vs field interface height: worst |Δ| = ${worst.toFixed(3)} µm over ${checked} columns (cell ${f.dx_um} µm)`);
+    expect(worst).toBeLessThan(1.0 * f.dx_um + 0.1);
+    if (process.env.DENDRITE_UPDATE_DOCS === '1') {
+      mkdirSync('docs', { recursive: true });
+      await page.screenshot({ path: 'docs/app-e2e.png' });
+    }
+    await page.close();
+  });
+
+  it('a panel change applies live, the URL follows it, and the exported CSV has the CLI header', async () => {
+    const page = await open(GALVANO);
+    await page.evaluate(() => dendrite.advance(20));
+    const i1 = await page.evaluate(() => dendrite.state().lastRow!.current_density_mA_cm2);
+    expect(i1).toBeCloseTo(1, 4);
+    // open the Drive folder's current-density field and type a new value
+    const input = page.locator('[data-key="drive.current_density_mA_cm2"] input');
+    await input.fill('3');
+    await input.press('Enter');
+    await page.evaluate(() => dendrite.advance(20));
+    const st = await page.evaluate(() => dendrite.state());
+    console.log(`galvanostatic current before/after the panel change: ${i1} → ${st.lastRow!.current_density_mA_cm2} mA/cm²`);
+    expect(st.lastRow!.current_density_mA_cm2).toBeCloseTo(3, 4);
+    expect(st.query).toContain('drive.current_density_mA_cm2=3');
+    expect(new URL(page.url()).search).toContain('drive.current_density_mA_cm2=3');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByText('metrics CSV').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe(METRICS_CSV_HEADER);
+    expect(csv.length - 1).toBe(st.rows);
+    await page.close();
+  });
+
+  it('a shared link loaded in a fresh page reproduces the same state', async () => {
+    const page = await open(`${GALVANO}&run.seed=7&drive.current_density_mA_cm2=2`);
+    await page.evaluate(() => dendrite.advance(30));
+    const a = await page.evaluate(() => dendrite.readXi());
+    const query = await page.evaluate(() => dendrite.state().query);
+    await page.close();
+    const fresh = await browser.newPage();
+    watchErrors(fresh, errors);
+    await fresh.goto(`${base}?${query}`);
+    await fresh.waitForFunction(() => document.body.dataset.state === 'ready', undefined, { timeout: 120_000 });
+    await fresh.evaluate(() => dendrite.advance(30));
+    const b = await fresh.evaluate(() => dendrite.readXi());
+    let diff = 0;
+    for (let k = 0; k < a.xi.length; k++) diff = Math.max(diff, Math.abs(a.xi[k] - b.xi[k]));
+    console.log(`shared link: ${query}\nmax |Δξ| after 30 steps = ${diff}`);
+    expect(b.nx).toBe(a.nx);
+    expect(diff).toBeLessThanOrEqual(1e-6);
+    await fresh.close();
+  });
+
+  it('a lost GPU device is recovered and the run continues from the kept state', async () => {
+    const page = await open(GALVANO);
+    await page.evaluate(() => dendrite.advance(20));
+    // wait for the periodic host copy of the state (every 3 s) to include these steps
+    await page.waitForTimeout(4000);
+    const kept = await page.evaluate(() => dendrite.state().steps);
+    await page.evaluate(() => dendrite.loseDevice());
+    await page.waitForFunction(() => dendrite.messages().some((m) => m.text.startsWith('Recovered')), undefined, { timeout: 120_000 });
+    const st = await page.evaluate(() => dendrite.state());
+    expect(st.steps).toBe(kept);
+    await page.evaluate(() => dendrite.advance(10));
+    expect(await page.evaluate(() => dendrite.state().steps)).toBe(kept + 10);
+    // the device.destroy() above legitimately logs nothing else; the messages say what happened
+    await page.close();
+  });
+
+  it('a bad link names the bad key, and a grid beyond the adapter is refused with the limit', async () => {
+    const page = await open('preset=planar-li-foil&drive.curent_density_mA_cm2=3');
+    const msgs = await page.evaluate(() => dendrite.messages());
+    expect(msgs.some((m) => m.kind === 'error' && m.text.includes('drive.curent_density_mA_cm2'))).toBe(true);
+    await page.close();
+    const big = await open('preset=planar-li-foil&grid.nx=16384&grid.ny=16384');
+    const m2 = await big.evaluate(() => dendrite.messages());
+    console.log(m2.map((m) => m.text).join('\n'));
+    expect(m2.some((m) => m.kind === 'error' && /grid\.nx/.test(m.text) && /cells on this adapter/.test(m.text))).toBe(true);
+    await big.close();
+  });
+
+  it('a browser without WebGPU gets a page that says which browsers and settings work', async () => {
+    const plain = await launch({ webgpu: false });
+    try {
+      const page = await plain.newPage();
+      await page.goto(base);
+      await page.waitForFunction(() => document.body.dataset.state !== undefined, undefined, { timeout: 60_000 });
+      expect(await page.evaluate(() => document.body.dataset.state)).toBe('no-webgpu');
+      const text = await page.textContent('body');
+      expect(text).toContain('Chrome');
+      expect(text).toContain('--enable-unsafe-webgpu');
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('no console errors on any page', () => {
+    if (errors.length) console.log(errors.join('\n'));
+    expect(errors).toEqual([]);
+  });
+});
+
