@@ -122,10 +122,6 @@ describe('browser app (headless chromium, SwiftShader WebGPU)', () => {
     }
     console.log(`rendered vs field interface height: worst |Δ| = ${worst.toFixed(3)} µm over ${checked} columns (cell ${f.dx_um} µm)`);
     expect(worst).toBeLessThan(1.0 * f.dx_um + 0.1);
-    if (process.env.DENDRITE_UPDATE_DOCS === '1') {
-      mkdirSync('docs', { recursive: true });
-      await page.screenshot({ path: 'docs/app-e2e.png' });
-    }
     await page.close();
   });
 
@@ -213,6 +209,21 @@ describe('browser app (headless chromium, SwiftShader WebGPU)', () => {
     } finally {
       await plain.close();
     }
+  });
+
+  // The README's screenshot: `DENDRITE_UPDATE_DOCS=1 npx vitest run tests/app.e2e.test.ts`.
+  it.runIf(process.env.DENDRITE_UPDATE_DOCS === '1')('writes the README screenshot (docs/app.png)', async () => {
+    const page = await open(
+      'preset=planar-li-foil&grid.nx=96&grid.ny=96&initial.li_thickness_um=3&initial.nuclei_count=4&initial.nucleus_radius_um=2' +
+        '&drive.current_density_mA_cm2=200&phase.interface_mobility_m3_J_s=6.25e-8&phase.noise_amplitude_per_sqrt_s=0.04' +
+        '&numerics.dt_initial_s=0.01&run.metrics_every_steps=25&view.layer=c',
+    );
+    await page.evaluate(() => dendrite.advance(400));
+    await page.mouse.move(420, 420);
+    await page.waitForTimeout(1500);
+    mkdirSync('docs', { recursive: true });
+    await page.screenshot({ path: 'docs/app.png' });
+    await page.close();
   });
 
   it('no console errors on any page', () => {

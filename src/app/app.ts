@@ -19,6 +19,8 @@ export const DEFAULT_PRESET = 'hong2018';
 /** how often the host copy of the state (for device-loss recovery) is refreshed [ms] */
 const KEEP_EVERY_MS = 3000;
 const RANGE_EVERY_MS = 400;
+/** target wall time of the simulation work done per animation frame [s] */
+const FRAME_WORK_S = 0.012;
 
 export interface AppElements {
   canvas: HTMLCanvasElement;
@@ -112,7 +114,10 @@ export class App {
     this.panel.view.colormap = view.colormap ?? layerById(this.panel.view.layer).colormap;
     this.shownLayer = this.panel.view.layer;
     if (view.contour) this.panel.view.contour = view.contour !== '0' && view.contour !== 'false';
-    if (view.spf) this.panel.run['steps per frame'] = Math.max(1, Math.min(400, Number(view.spf) || 5));
+    if (view.spf) {
+      this.panel.run['steps per frame'] = Math.max(1, Math.min(400, Number(view.spf) || 5));
+      this.panel.run['auto steps/frame'] = false;
+    }
     this.onView();
     await this.loadScenario(scenario, preset, false);
     requestAnimationFrame(() => this.frame());
@@ -223,6 +228,13 @@ export class App {
     const wall = (performance.now() - w0) / 1000;
     this.rate.t += sim.time_s - t0;
     this.rate.wall += wall;
+    if (this.playing && this.panel.run['auto steps/frame'] && wall > 0) {
+      // keep each frame's share of GPU work near FRAME_WORK_S so rendering and input stay smooth;
+      // the factor is bounded so one slow batch (a readback hiccup) cannot collapse it
+      const run = this.panel.run;
+      const f = Math.min(2, Math.max(0.5, FRAME_WORK_S / wall));
+      run['steps per frame'] = Math.max(1, Math.min(400, Math.round(run['steps per frame'] * f) || 1));
+    }
     this.plots.flush();
   }
 

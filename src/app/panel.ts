@@ -74,7 +74,7 @@ export class Panel {
   readonly gui: GUI;
   /** values shown by the scenario controllers, keyed by scenario key (display units) */
   readonly values: Record<string, number | string | boolean> = {};
-  readonly run = { 'steps per frame': 5, 'sim s / wall s': '–', time: '0 s', steps: 0 };
+  readonly run = { 'steps per frame': 5, 'auto steps/frame': true, 'sim s / wall s': '–', time: '0 s', steps: 0 };
   readonly view = { layer: LAYERS[0].id, colormap: 'cividis', contour: true, 'metal as solid': true, 'auto range': true, min: 0, max: 1, 'x axis': 'time' as 'time' | 'charge' };
   readonly preset = { preset: '' };
   private readonly controllers = new Map<string, Controller>();
@@ -85,7 +85,7 @@ export class Panel {
   private readonly scaleOf = new Map<string, number>();
 
   constructor(container: HTMLElement, h: PanelHandlers) {
-    this.gui = new GUI({ container, title: 'Dendrite Lab' });
+    this.gui = new GUI({ container, title: 'Dendrite Lab', width: container.clientWidth || 340 });
     const presets = listPresets();
     this.gui
       .add(this.preset, 'preset', presets.map((p) => p.name))
@@ -102,7 +102,8 @@ export class Panel {
     this.playCtl = runF.add(act, 'play').name('▶ play  [space]');
     runF.add(act, 'step').name('step  [.]');
     runF.add(act, 'reset').name('reset  [r]');
-    runF.add(this.run, 'steps per frame', 1, 400, 1);
+    runF.add(this.run, 'steps per frame', 1, 400, 1).listen().onChange(() => (this.run['auto steps/frame'] = false));
+    runF.add(this.run, 'auto steps/frame').name('auto (≈ 12 ms of GPU work a frame)').listen();
     runF.add(this.run, 'sim s / wall s').disable().listen();
     runF.add(this.run, 'time').disable().listen();
     runF.add(this.run, 'steps').disable().listen();

@@ -52,7 +52,17 @@ export class Plots {
     return {
       title: `${spec.title} [${spec.unit}]`,
       ...this.size(),
-      scales: { x: { time: false } },
+      scales: {
+        x: { time: false },
+        // a held current or potential is flat to 1e-7: give the axis a visible span around it
+        y: {
+          range: (_u, lo, hi) => {
+            const span = hi - lo;
+            const pad = span < 1e-3 * Math.max(Math.abs(hi), Math.abs(lo), 1e-12) ? Math.max(Math.abs(hi) * 0.05, 1e-9) : span * 0.05;
+            return [lo - pad, hi + pad];
+          },
+        },
+      },
       legend: { show: false },
       cursor: { drag: { x: true, y: false } },
       axes: [{ ...AXIS, label: this.xLabel() }, { ...AXIS, size: 56 }],
