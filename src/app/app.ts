@@ -233,7 +233,9 @@ export class App {
       // the factor is bounded so one slow batch (a readback hiccup) cannot collapse it
       const run = this.panel.run;
       const f = Math.min(2, Math.max(0.5, FRAME_WORK_S / wall));
-      run['steps per frame'] = Math.max(1, Math.min(400, Math.round(run['steps per frame'] * f) || 1));
+      // at most one metrics batch per frame, so at most one readback is ever in flight
+      const cap = num(sim.scenario, 'run.metrics_every_steps');
+      run['steps per frame'] = Math.max(1, Math.min(cap, Math.round(run['steps per frame'] * f) || 1));
     }
     this.plots.flush();
   }
@@ -284,7 +286,9 @@ export class App {
         // a failure here means the device is going away: recover() takes over
         this.exclusive(() => this.keepState()).catch(() => undefined);
       } else if (this.playing) {
-        this.act(this.exclusive(() => this.runSteps(this.panel.run['steps per frame'])));
+        // a batch of at most run.metrics_every_steps steps: one readback in flight (Simulation.run pipelines longer runs)
+        const K = num(sim.scenario, 'run.metrics_every_steps');
+        this.act(this.exclusive(() => this.runSteps(Math.min(K, this.panel.run['steps per frame']))));
       }
     }
     if (this.renderer && sim && !this.recovering) {

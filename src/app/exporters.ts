@@ -69,7 +69,7 @@ export function snapshotPng(field: HTMLCanvasElement, redraw: () => void, o: Sna
   g.fillText(o.caption, pad, 19);
   // colour bar
   const x0 = field.width + 2 * pad;
-  const y0 = capH + 20;
+  const y0 = capH + 34;
   const h = Math.max(80, field.height - 60);
   const lut = colormap(o.colormap);
   for (let y = 0; y < h; y++) {
@@ -79,7 +79,14 @@ export function snapshotPng(field: HTMLCanvasElement, redraw: () => void, o: Sna
   }
   g.fillStyle = '#e6e8ec';
   g.font = '12px sans-serif';
-  g.fillText(`${o.label}`.slice(0, 16), x0 - 4, y0 - 8);
+  // the layer's name, wrapped to the colour bar's column
+  const lines: string[] = [];
+  for (const word of o.label.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && g.measureText(`${last} ${word}`).width <= barW - 8) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  lines.slice(-2).forEach((line, k, all) => g.fillText(line, x0 - 4, y0 - 8 - 14 * (all.length - 1 - k)));
   g.fillText(`[${o.unit}]`, x0 + 22, y0 + h + 16);
   const [lo, hi] = o.range;
   for (const t of ticks(lo, hi)) {
