@@ -43,7 +43,7 @@ const FOLDERS: { title: string; keys: KeyControl[] }[] = [
     ],
   },
   {
-    title: 'Run',
+    title: 'Seed & stop',
     keys: [
       { key: 'run.seed', label: 'random seed', step: 1 },
       { key: 'run.until_s', label: 'stop at [s]', step: 1 },
