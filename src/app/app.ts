@@ -218,6 +218,7 @@ export class App {
           charge: 'passed run.charge_mAh_cm2',
           short_circuit: 'the deposit reached the reservoir: short circuit',
           sand: "stopped at Sand's time (run.stop_at_sand)",
+          potential_limit: 'the electrode potential reached drive.potential_limit_V: the current cannot be supplied (voltage cutoff)',
         };
         this.note(`Run finished: ${why[r.reason] ?? r.reason}.`);
       }

@@ -57,7 +57,7 @@ export const SCENARIO_KEYS: readonly KeySpec[] = [
   str('drive.mode', 'galvanostatic', ['galvanostatic', 'potentiostatic'], 'hold the current density, or the electrode potential'),
   n('drive.current_density_mA_cm2', 1, 'plating current density [mA/cm²] (galvanostatic)', { ...POS, max: 1000 }, 'MODEL.md §5'),
   n('drive.overpotential_V', -0.1, 'electrode potential vs a Li reference in the reservoir [V] (potentiostatic); negative plates', { min: -1.5, max: 1.5 }, 'MODEL.md §5'),
-  n('drive.potential_limit_V', 1.5, 'bound on |electrode potential| in galvanostatic mode [V]; reaching it is reported', { ...POS, max: 1.5 }),
+  n('drive.potential_limit_V', 1.5, 'bound on |electrode potential| in galvanostatic mode [V]; reaching it stops the run (a cycler\'s voltage cutoff)', { ...POS, max: 1.5 }),
 
   n('electrolyte.concentration_mol_L', 1, 'bulk salt concentration c0 [mol/L]', { ...POS, max: 20 }, 'MODEL.md §3 (1 M)'),
   n('electrolyte.diffusivity_m2_s', 7.5e-10, 'ambipolar salt diffusivity D_l [m²/s]', { ...POS, max: 1e-6 }, 'Chen et al. 2015; MODEL.md §3'),

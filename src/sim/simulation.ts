@@ -404,6 +404,10 @@ export class Simulation {
           if (out.metrics.topXiMax >= 0.5) {
             reason = 'short_circuit';
             await this.event({ kind: 'short_circuit', step: this.steps, time_s: this.time_s, message: 'the deposit reached the reservoir boundary' });
+          } else if (this.limitSeen) {
+            // a cycler's voltage cutoff: past the limit the target current cannot be supplied, and
+            // running on at the clamped potential drives the surface concentration negative
+            reason = 'potential_limit';
           } else if (this.sandSeen && getValue(this.current, 'run.stop_at_sand') === true) reason = 'sand';
           else if (this.charge_mAh_cm2 >= L.chargeLimit * (1 - 1e-9)) reason = 'charge';
           // out.done refers to the old stop time when it changed

@@ -67,7 +67,7 @@ export interface RunLimits {
 }
 
 export interface RunResult {
-  reason: 'time' | 'charge' | 'steps' | 'sand' | 'short_circuit' | 'non_finite' | 'aborted';
+  reason: 'time' | 'charge' | 'steps' | 'sand' | 'short_circuit' | 'potential_limit' | 'non_finite' | 'aborted';
   steps: number;
   time_s: number;
   wall_s: number;
