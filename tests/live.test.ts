@@ -8,6 +8,7 @@ import { SCENARIO_KEYS } from '../src/model/schema.ts';
 import { ScenarioError, type Scenario } from '../src/model/scenario.ts';
 import { inverseThermalVoltage } from '../src/model/constants.ts';
 import type { MetricsRow } from '../src/sim/types.ts';
+import { readGpuBuffer } from '../src/gpu/solver.ts';
 
 const K = 10;
 const f = inverseThermalVoltage(300);
@@ -176,16 +177,7 @@ describe.skipIf(!BACKENDS.includes('gpu'))('gpuView on the GPU', () => {
     const view = sim.gpuView()!;
     expect(view.sigmaX).toBe(view0.sigmaX);
     const { nx, ny } = view;
-    const read = async (buf: GPUBuffer, floats: number) => {
-      const staging = view.device.createBuffer({ size: floats * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-      const enc = view.device.createCommandEncoder();
-      enc.copyBufferToBuffer(buf, 0, staging, 0, floats * 4);
-      view.device.queue.submit([enc.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
-      const out = new Float32Array(staging.getMappedRange().slice(0));
-      staging.destroy();
-      return out;
-    };
+    const read = (buf: GPUBuffer, floats: number) => readGpuBuffer(view.device, buf, floats);
     const [xi, c, phi, ax, ay] = await Promise.all([read(view.xi, nx * ny), read(view.c, nx * ny), read(view.phi, nx * ny), read(view.sigmaX, nx * ny), read(view.sigmaY, nx * (ny + 1))]);
     // σ̃ = max(1 − h(ξ), sigma_floor)·max(c̃, conc_floor) (binary), harmonic mean at the face
     const h = (x: number) => {

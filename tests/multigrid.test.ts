@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CpuMultigrid, mgLevelShapes, type MgOptions } from '../src/cpu/multigrid.ts';
 import { GpuMultigrid } from '../src/gpu/multigrid.ts';
+import { readGpuBuffer } from '../src/gpu/solver.ts';
 import { getGpu, type GpuContext } from '../src/gpu/device.ts';
 
 const MAX_FACTOR = 0.15;
@@ -327,17 +328,7 @@ beforeAll(async () => {
   }
 });
 
-async function readBuffer(device: GPUDevice, src: GPUBuffer, floats: number): Promise<Float32Array> {
-  const staging = device.createBuffer({ size: 4 * floats, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const enc = device.createCommandEncoder();
-  enc.copyBufferToBuffer(src, 0, staging, 0, 4 * floats);
-  device.queue.submit([enc.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
-  const out = new Float32Array(staging.getMappedRange().slice(0));
-  staging.unmap();
-  staging.destroy();
-  return out;
-}
+const readBuffer = readGpuBuffer;
 
 interface GpuRun {
   u: Float32Array;

@@ -24,7 +24,6 @@ const FRAME_WORK_S = 0.012;
 
 export interface AppElements {
   canvas: HTMLCanvasElement;
-  stage: HTMLElement;
   panel: HTMLElement;
   plots: HTMLElement;
   colorbar: HTMLElement;
@@ -56,7 +55,6 @@ export class App {
   private pointer?: { x: number; y: number };
   private probeAt = 0;
   private rate = { t: 0, wall: 0 };
-  private lostByUs = false;
   private recovering = false;
   readonly consoleErrors: string[] = [];
   private finishedReason?: RunResult['reason'];
@@ -128,10 +126,9 @@ export class App {
     if (!ctx) throw new Error('the canvas has no WebGPU context');
     this.renderer?.destroy();
     this.renderer = new Renderer(this.gpu.device, ctx);
-    this.lostByUs = false;
     const device = this.gpu.device;
     device.lost.then((info) => {
-      if (this.lostByUs || device !== this.gpu.device) return;
+      if (device !== this.gpu.device) return; // an old device (already replaced)
       this.act(this.recover(info.message || info.reason || 'unknown'));
     });
   }
@@ -300,7 +297,7 @@ export class App {
         if (layer.fixed) this.setRange(layer.fixed);
         else {
           this.renderer
-            .measureRange(this.view, this.renderOptions())
+            .range.measure(this.renderOptions())
             .then((r) => r && this.setRange(niceRange(r[0], r[1])))
             .catch(() => undefined); // the device was lost mid-readback: recover() takes over
         }

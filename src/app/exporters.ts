@@ -4,7 +4,7 @@
 import { metricsCsv } from '../io/csvFormat.ts';
 import { vtiDocument } from '../io/vti.ts';
 import type { Fields, MetricsRow } from '../sim/types.ts';
-import { cssGradient, ticks } from './layers.ts';
+import { ticks } from './layers.ts';
 import { colormap } from '../io/colormap.ts';
 
 export function download(name: string, data: Blob | string, type = 'application/octet-stream'): void {
@@ -141,5 +141,3 @@ export class Recorder {
     });
   }
 }
-
-export { cssGradient };

@@ -90,7 +90,8 @@ export function ticks(lo: number, hi: number, target = 5): number[] {
   if (!(hi > lo)) return [lo];
   const step = niceStep((hi - lo) / target);
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  // k·step, rounded to 12 digits, so 0.6 prints as 0.6 and not 0.6000000000000001
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) out.push(k === 0 ? 0 : Number((k * step).toPrecision(12)));
   return out;
 }
 

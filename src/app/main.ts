@@ -38,7 +38,6 @@ async function boot(): Promise<void> {
   }
   const app = new App({
     canvas: $('field') as HTMLCanvasElement,
-    stage: $('stage'),
     panel: $('panel'),
     plots: $('plots'),
     colorbar: $('colorbar'),

@@ -1,11 +1,13 @@
 // Draws the simulation's fields from its GPU buffers into a WebGPU canvas (shaders/render.wgsl) and
 // reduces the shown layer's range on the GPU for the colour bar. Nothing is read back per frame; the
-// range readback is asynchronous with at most one in flight.
+// range readback is asynchronous with at most one in flight. FieldRange needs no canvas, so the tests
+// run it in Node against a CPU evaluation of the same layer values (tests/render.test.ts).
 
 import renderSrc from '../../shaders/render.wgsl?raw';
+import type { mat3 } from 'gl-matrix';
 import type { View } from './view.ts';
 import type { GpuFieldView } from '../sim/types.ts';
-import { LAYERS, fromOrderedBits, lutFloats, type LayerSpec } from './layers.ts';
+import { fromOrderedBits, lutFloats, type LayerSpec } from './layers.ts';
 
 /** What the renderer draws from: the simulation's GPU buffers and display scales (Simulation.gpuView()). */
 export type FieldSource = GpuFieldView;
@@ -27,19 +29,112 @@ function rgba(hex: string): [number, number, number, number] {
   return [((n >> 16) & 255) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255, 1];
 }
 
-export class Renderer {
-  readonly format: GPUTextureFormat;
-  private readonly pipeline: GPURenderPipeline;
-  private readonly rangePipeline: GPUComputePipeline;
+/** Thickness of the collector band drawn below the domain [µm]. */
+export function collectorThickness_um(src: FieldSource): number {
+  return COLLECTOR_UM_FRACTION * Math.max(src.nx, src.ny) * src.dx_um;
+}
+
+/** Packs struct View of shaders/render.wgsl (the matrix is identity when there is no view, as for a reduction). */
+function packView(out: ArrayBuffer, src: FieldSource, o: RenderOptions, screenToWorld?: mat3): void {
+  const f = new Float32Array(out);
+  const u = new Uint32Array(out);
+  for (let c = 0; c < 3; c++) for (let r = 0; r < 3; r++) f[c * 4 + r] = screenToWorld ? screenToWorld[c * 3 + r] : Number(c === r);
+  u[12] = src.nx;
+  u[13] = src.ny;
+  u[14] = o.layer.index;
+  u[15] = (o.contour ? 1 : 0) | (o.metalSolid ? 2 : 0);
+  f[16] = src.dx_um;
+  f[17] = o.range[0];
+  f[18] = o.range[1] > o.range[0] ? o.range[1] : o.range[0] + 1e-6;
+  f[19] = collectorThickness_um(src);
+  f[20] = src.c0_mol_L;
+  f[21] = src.thermalVoltage_V;
+  f[22] = src.currentScale_mA_cm2;
+  f[23] = 0;
+  f.set(rgba('#c0c4cc'), 24); // metal: light steel grey, distinct from every colour map
+  f.set(rgba('#b87333'), 28); // collector: copper
+  f.set(rgba('#1b1d22'), 32); // background
+}
+
+function fieldEntries(src: FieldSource, view: GPUBuffer): GPUBindGroupEntry[] {
+  return [
+    { binding: 0, resource: { buffer: view } },
+    { binding: 1, resource: { buffer: src.xi } },
+    { binding: 2, resource: { buffer: src.c } },
+    { binding: 3, resource: { buffer: src.phi } },
+    { binding: 4, resource: { buffer: src.sigmaX } },
+    { binding: 5, resource: { buffer: src.sigmaY } },
+  ];
+}
+
+/** GPU min/max of a layer over the electrolyte (rangeMinMax in shaders/render.wgsl), read back asynchronously. */
+export class FieldRange {
+  private readonly pipeline: GPUComputePipeline;
   private readonly viewBuf: GPUBuffer;
-  private readonly lutBuf: GPUBuffer;
   private readonly rangeBuf: GPUBuffer;
   private readonly rangeRead: GPUBuffer;
+  private readonly viewData = new ArrayBuffer(VIEW_BYTES);
   private group?: GPUBindGroup;
-  private rangeGroup?: GPUBindGroup;
+  private source?: FieldSource;
+  private inFlight = false;
+
+  constructor(
+    readonly device: GPUDevice,
+    module = device.createShaderModule({ label: 'render', code: renderSrc }),
+  ) {
+    this.pipeline = device.createComputePipeline({ label: 'rangeMinMax', layout: 'auto', compute: { module, entryPoint: 'rangeMinMax' } });
+    this.viewBuf = device.createBuffer({ label: 'rangeView', size: VIEW_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.rangeBuf = device.createBuffer({ label: 'range', size: 8, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+    this.rangeRead = device.createBuffer({ label: 'rangeRead', size: 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  }
+
+  setSource(src: FieldSource): void {
+    this.source = src;
+    const entries = [...fieldEntries(src, this.viewBuf), { binding: 7, resource: { buffer: this.rangeBuf } }];
+    this.group = this.device.createBindGroup({ layout: this.pipeline.getBindGroupLayout(0), entries });
+  }
+
+  /** Resolves undefined if a reduction is already in flight or no cell counts (all metal). */
+  async measure(o: RenderOptions): Promise<[number, number] | undefined> {
+    const src = this.source;
+    if (!src || !this.group || this.inFlight) return undefined;
+    this.inFlight = true;
+    try {
+      packView(this.viewData, src, o);
+      this.device.queue.writeBuffer(this.viewBuf, 0, this.viewData);
+      this.device.queue.writeBuffer(this.rangeBuf, 0, new Uint32Array([0xffffffff, 0]));
+      const enc = this.device.createCommandEncoder({ label: 'range' });
+      const pass = enc.beginComputePass();
+      pass.setPipeline(this.pipeline);
+      pass.setBindGroup(0, this.group);
+      pass.dispatchWorkgroups(Math.ceil(src.nx / 8), Math.ceil(src.ny / 8));
+      pass.end();
+      enc.copyBufferToBuffer(this.rangeBuf, 0, this.rangeRead, 0, 8);
+      this.device.queue.submit([enc.finish()]);
+      await this.rangeRead.mapAsync(GPUMapMode.READ);
+      const w = new Uint32Array(this.rangeRead.getMappedRange().slice(0));
+      this.rangeRead.unmap();
+      if (w[0] === 0xffffffff && w[1] === 0) return undefined;
+      return [fromOrderedBits(w[0]), fromOrderedBits(w[1])];
+    } finally {
+      this.inFlight = false;
+    }
+  }
+
+  destroy(): void {
+    for (const b of [this.viewBuf, this.rangeBuf, this.rangeRead]) b.destroy();
+  }
+}
+
+export class Renderer {
+  readonly format: GPUTextureFormat;
+  readonly range: FieldRange;
+  private readonly pipeline: GPURenderPipeline;
+  private readonly viewBuf: GPUBuffer;
+  private readonly lutBuf: GPUBuffer;
+  private group?: GPUBindGroup;
   private source?: FieldSource;
   private lutName = '';
-  private rangeInFlight = false;
   private readonly viewData = new ArrayBuffer(VIEW_BYTES);
 
   constructor(
@@ -56,71 +151,33 @@ export class Renderer {
       fragment: { module, entryPoint: 'fs', targets: [{ format: this.format }] },
       primitive: { topology: 'triangle-list' },
     });
-    this.rangePipeline = device.createComputePipeline({ label: 'rangeMinMax', layout: 'auto', compute: { module, entryPoint: 'rangeMinMax' } });
+    this.range = new FieldRange(device, module);
     this.viewBuf = device.createBuffer({ label: 'view', size: VIEW_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.lutBuf = device.createBuffer({ label: 'lut', size: 256 * 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    this.rangeBuf = device.createBuffer({ label: 'range', size: 8, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
-    this.rangeRead = device.createBuffer({ label: 'rangeRead', size: 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   }
 
   /** Points the renderer at a simulation's buffers (after a reset, a restart or a device loss). */
   setSource(src: FieldSource): void {
     if (src.device !== this.device) throw new Error('the field buffers belong to another GPU device');
     this.source = src;
-    const entries = (layout: GPUBindGroupLayout, withRange: boolean) => {
-      const e: GPUBindGroupEntry[] = [
-        { binding: 0, resource: { buffer: this.viewBuf } },
-        { binding: 1, resource: { buffer: src.xi } },
-        { binding: 2, resource: { buffer: src.c } },
-        { binding: 3, resource: { buffer: src.phi } },
-        { binding: 4, resource: { buffer: src.sigmaX } },
-        { binding: 5, resource: { buffer: src.sigmaY } },
-      ];
-      if (withRange) e.push({ binding: 7, resource: { buffer: this.rangeBuf } });
-      else e.push({ binding: 6, resource: { buffer: this.lutBuf } });
-      return this.device.createBindGroup({ layout, entries: e });
-    };
-    this.group = entries(this.pipeline.getBindGroupLayout(0), false);
-    this.rangeGroup = entries(this.rangePipeline.getBindGroupLayout(0), true);
+    const entries = [...fieldEntries(src, this.viewBuf), { binding: 6, resource: { buffer: this.lutBuf } }];
+    this.group = this.device.createBindGroup({ layout: this.pipeline.getBindGroupLayout(0), entries });
+    this.range.setSource(src);
   }
 
-  private writeView(view: View, o: RenderOptions): void {
-    const src = this.source!;
-    const f = new Float32Array(this.viewData);
-    const u = new Uint32Array(this.viewData);
-    const m = view.screenToWorld();
-    for (let c = 0; c < 3; c++) for (let r = 0; r < 3; r++) f[c * 4 + r] = m[c * 3 + r];
-    u[12] = src.nx;
-    u[13] = src.ny;
-    u[14] = o.layer.index;
-    u[15] = (o.contour ? 1 : 0) | (o.metalSolid ? 2 : 0);
-    f[16] = src.dx_um;
-    f[17] = o.range[0];
-    f[18] = o.range[1] > o.range[0] ? o.range[1] : o.range[0] + 1e-6;
-    f[19] = COLLECTOR_UM_FRACTION * Math.max(src.ny, src.nx) * src.dx_um;
-    f[20] = src.c0_mol_L;
-    f[21] = src.thermalVoltage_V;
-    f[22] = src.currentScale_mA_cm2;
-    f[23] = 0;
-    f.set(rgba('#c0c4cc'), 24); // metal: light steel grey, distinct from every colour map
-    f.set(rgba('#b87333'), 28); // collector: copper
-    f.set(rgba('#1b1d22'), 32); // background
+  /** Thickness of the collector band drawn below the domain [µm]. */
+  collectorThickness_um(): number {
+    return this.source ? collectorThickness_um(this.source) : 0;
+  }
+
+  draw(view: View, o: RenderOptions): void {
+    if (!this.source || !this.group) return;
+    packView(this.viewData, this.source, o, view.screenToWorld());
     this.device.queue.writeBuffer(this.viewBuf, 0, this.viewData);
     if (o.colormap !== this.lutName) {
       this.device.queue.writeBuffer(this.lutBuf, 0, lutFloats(o.colormap));
       this.lutName = o.colormap;
     }
-  }
-
-  /** Thickness of the collector band drawn below the domain [µm]. */
-  collectorThickness_um(): number {
-    const s = this.source;
-    return s ? COLLECTOR_UM_FRACTION * Math.max(s.nx, s.ny) * s.dx_um : 0;
-  }
-
-  draw(view: View, o: RenderOptions): void {
-    if (!this.source || !this.group) return;
-    this.writeView(view, o);
     const enc = this.device.createCommandEncoder({ label: 'frame' });
     const pass = enc.beginRenderPass({
       colorAttachments: [{ view: this.context.getCurrentTexture().createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0.106, g: 0.114, b: 0.133, a: 1 } }],
@@ -132,37 +189,8 @@ export class Renderer {
     this.device.queue.submit([enc.finish()]);
   }
 
-  /**
-   * Reduces the layer's min and max over the electrolyte on the GPU and reads the two words back
-   * asynchronously; resolves undefined if a reduction is already in flight or the layer is empty.
-   */
-  async measureRange(view: View, o: RenderOptions): Promise<[number, number] | undefined> {
-    if (!this.source || !this.rangeGroup || this.rangeInFlight) return undefined;
-    this.rangeInFlight = true;
-    try {
-      this.writeView(view, o);
-      this.device.queue.writeBuffer(this.rangeBuf, 0, new Uint32Array([0xffffffff, 0]));
-      const enc = this.device.createCommandEncoder({ label: 'range' });
-      const pass = enc.beginComputePass();
-      pass.setPipeline(this.rangePipeline);
-      pass.setBindGroup(0, this.rangeGroup);
-      pass.dispatchWorkgroups(Math.ceil(this.source.nx / 8), Math.ceil(this.source.ny / 8));
-      pass.end();
-      enc.copyBufferToBuffer(this.rangeBuf, 0, this.rangeRead, 0, 8);
-      this.device.queue.submit([enc.finish()]);
-      await this.rangeRead.mapAsync(GPUMapMode.READ);
-      const w = new Uint32Array(this.rangeRead.getMappedRange().slice(0));
-      this.rangeRead.unmap();
-      if (w[0] === 0xffffffff && w[1] === 0) return undefined;
-      return [fromOrderedBits(w[0]), fromOrderedBits(w[1])];
-    } finally {
-      this.rangeInFlight = false;
-    }
-  }
-
   destroy(): void {
-    for (const b of [this.viewBuf, this.lutBuf, this.rangeBuf, this.rangeRead]) b.destroy();
+    for (const b of [this.viewBuf, this.lutBuf]) b.destroy();
+    this.range.destroy();
   }
 }
-
-export { LAYERS };

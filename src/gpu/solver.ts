@@ -88,6 +88,19 @@ async function compilePipelines(device: GPUDevice, nb: number, ringCapacity: num
   return out;
 }
 
+/** Copies the first `floats` f32 of a storage buffer into a fresh mappable buffer and reads them (never per step). */
+export async function readGpuBuffer(device: GPUDevice, buffer: GPUBuffer, floats: number): Promise<Float32Array> {
+  const staging = device.createBuffer({ size: floats * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const enc = device.createCommandEncoder();
+  enc.copyBufferToBuffer(buffer, 0, staging, 0, floats * 4);
+  device.queue.submit([enc.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const out = new Float32Array(staging.getMappedRange().slice(0));
+  staging.unmap();
+  staging.destroy();
+  return out;
+}
+
 export class GpuSolver {
   readonly nb: number;
   readonly nx: number;
@@ -403,16 +416,8 @@ export class GpuSolver {
   }
 
   /** Reads a field buffer back (tests, snapshots; never on the hot path). */
-  async readBuffer(buffer: GPUBuffer, floats = this.cells * this.nb): Promise<Float32Array> {
-    const staging = this.device.createBuffer({ size: floats * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const enc = this.device.createCommandEncoder();
-    enc.copyBufferToBuffer(buffer, 0, staging, 0, floats * 4);
-    this.device.queue.submit([enc.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const out = new Float32Array(staging.getMappedRange().slice(0));
-    staging.unmap();
-    staging.destroy();
-    return out;
+  readBuffer(buffer: GPUBuffer, floats = this.cells * this.nb): Promise<Float32Array> {
+    return readGpuBuffer(this.device, buffer, floats);
   }
 
   destroy(): void {
