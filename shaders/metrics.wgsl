@@ -41,11 +41,14 @@ struct Col {
 // (the binary closure's smoothed-boundary salt balance); 0: c̃ counts everywhere (chen2015).
 @group(0) @binding(4) var<storage, read> csOverC0: array<f32>;
 
-fn saltWeight(x: f32, floorValue: f32) -> f32 {
+// χ = max((1 − h(ξ))(1 − solid), floor): host cells hold salt only at the floor
+fn saltWeight(x: f32, solid: f32, floorValue: f32) -> f32 {
   if (floorValue <= 0.0) { return 1.0; }
   let q = clamp(x, 0.0, 1.0);
-  return max(1.0 - q * q * q * (q * (6.0 * q - 15.0) + 10.0), floorValue);
+  return max((1.0 - q * q * q * (q * (6.0 * q - 15.0) + 10.0)) * (1.0 - solid), floorValue);
 }
+// per cell: (solid, cos θ, i0 factor, seeded), src/model/geometry.ts
+@group(0) @binding(7) var<storage, read> geo: array<vec4f>;
 @group(0) @binding(5) var<storage, read_write> cols: array<Col>;
 @group(0) @binding(6) var<storage, read_write> outm: array<f32>;
 
@@ -105,14 +108,21 @@ fn columns(@builtin(global_invocation_id) gid: vec3u) {
   var xa = 0.0; var xb = 0.0; var ca = 0.0; var cb = 0.0;
   var xprev = 0.0; var cprev = 0.0;
   var k = b * ny * nx + i;
-  let c0 = cf[k];
+  // a column without Li: the concentration of its lowest electrolyte cell (above any host solid)
+  var c0 = cf[k];
+  var fluidSeen = false;
   for (var j = 0u; j < ny; j++) {
     let x = xi[k];
     let c = cf[k];
     let p = phi[k];
+    let solid = geo[k].x;
     k += nx;
+    if (!fluidSeen && solid < 0.5) {
+      fluidSeen = true;
+      c0 = c;
+    }
     sxi = ffAdd1(sxi, x);
-    sinv = ffAdd1(sinv, saltWeight(x, saltFloor) * c + cs * x);
+    sinv = ffAdd1(sinv, saltWeight(x, solid, saltFloor) * c + cs * x);
     if (x >= 0.5) { li++; }
     if (finite(x)) { xmin = min(xmin, x); xmax = max(xmax, x); } else { nf++; }
     if (finite(c)) { cmin = min(cmin, c); cmax = max(cmax, c); } else { nf++; }

@@ -17,6 +17,12 @@
 @group(0) @binding(8) var<storage, read_write> partMax: array<vec4f>;
 // ∂R/∂φ_l (binary): the kinetics linearised into the potential solve
 @group(0) @binding(9) var<storage, read_write> gain: array<f32>;
+// open nucleation sites (shaders/nucleation.wgsl): the ξ of the cap a cell fills to, 0 for none
+@group(0) @binding(12) var<storage, read_write> nucSite: array<f32>;
+// per cell: (solid, cos θ, i0 factor, seeded), src/model/geometry.ts
+@group(0) @binding(10) var<storage, read> geo: array<vec4f>;
+// per member: (any nucleus this step, nuclei so far); drive clears the first for the next step
+@group(0) @binding(11) var<storage, read_write> nucCount: array<atomic<u32>>;
 
 var<workgroup> red: array<vec4f, 64>;
 var<workgroup> doneFlag: u32;
@@ -26,6 +32,25 @@ fn groupsPerSim(nx: u32, ny: u32) -> u32 {
 }
 fn groupIndex(wg: vec3u, nx: u32) -> u32 {
   return wg.y * ((nx + 7u) / 8u) + wg.x;
+}
+
+fn mirrored(k: u32, m: u32) -> f32 {
+  return select(xi[m], xi[k], geo[m].x > 0.5);
+}
+
+const H_PRIME_MAX: f32 = 1.875;
+
+// Weight of the Butler–Volmer term: h'(ξ), or h'_max in an open nucleation site (kineticWeight in src/cpu/solver.ts)
+fn kineticWeight(x: f32, site: f32) -> f32 {
+  if (site > 0.0) { return H_PRIME_MAX; }
+  return hPrime(x);
+}
+
+// Laplacian flux through the face to cell m: the Cahn wetting condition at a solid face (ghost
+// value ξ + h·cos θ·ξ(1 − ξ)/w, see CpuSolver.rateTerms), else the usual difference.
+fn faceFlux(k: u32, m: u32, e2k: f32, x: f32, wet: f32) -> f32 {
+  if (geo[m].x > 0.5) { return e2k * geo[m].y * wet; }
+  return 0.5 * (e2k + cellw[m].x) * (xi[m] - x);
 }
 
 // Kobayashi (1993) anisotropy: √κ(ψ) = ε0 [1 + δ cos ω(ψ − ψ0)], ψ the angle of ∇ξ. Values are
@@ -38,12 +63,17 @@ fn anisotropy(@builtin(global_invocation_id) g: vec3u) {
   let i = g.x;
   let j = g.y;
   let k = cellAt(b, i, j, P.nx, P.ny);
-  let e = xi[cellAt(b, eastOf(i, P.nx), j, P.nx, P.ny)];
-  let w = xi[cellAt(b, westOf(i, P.nx), j, P.nx, P.ny)];
+  if (geo[k].x > 0.5) {
+    cellw[k] = vec4f(1.0, 0.0, 0.0, 0.0);
+    return;
+  }
+  // solid neighbours and the collector: mirrored (the wetting flux enters in rateTerms)
+  let e = mirrored(k, cellAt(b, eastOf(i, P.nx), j, P.nx, P.ny));
+  let w = mirrored(k, cellAt(b, westOf(i, P.nx), j, P.nx, P.ny));
   var s = xi[k];
-  if (j > 0u) { s = xi[k - P.nx]; }
+  if (j > 0u) { s = mirrored(k, k - P.nx); }
   var n = 0.0;
-  if (j + 1u < P.ny) { n = xi[k + P.nx]; }
+  if (j + 1u < P.ny) { n = mirrored(k, k + P.nx); }
   let gx = (e - w) / (2.0 * P.h);
   let gy = (n - s) / (2.0 * P.h);
   var eps = 1.0;
@@ -81,23 +111,30 @@ fn rateTerms(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_
     let iw = cellAt(b, westOf(i, P.nx), j, P.nx, P.ny);
     let x = xi[k];
     let cw = cellw[k];
-    var lap = 0.5 * (cw.x + cellw[ie].x) * (xi[ie] - x) + 0.5 * (cw.x + cellw[iw].x) * (xi[iw] - x);
+    let solid = geo[k].x > 0.5;
+    let wet = x * (1.0 - x) * P.h / P.w;
+    var lap = faceFlux(k, ie, cw.x, x, wet) + faceFlux(k, iw, cw.x, x, wet);
     var bS = cw.z;
     var bN = 0.0;
     if (j > 0u) {
-      lap += 0.5 * (cw.x + cellw[k - P.nx].x) * (xi[k - P.nx] - x);
+      lap += faceFlux(k, k - P.nx, cw.x, x, wet);
       bS = cellw[k - P.nx].z;
+    } else {
+      lap += cw.x * geo[k].y * wet;
     }
     if (j + 1u < P.ny) {
-      lap += 0.5 * (cw.x + cellw[k + P.nx].x) * (xi[k + P.nx] - x);
+      lap += faceFlux(k, k + P.nx, cw.x, x, wet);
       bN = cellw[k + P.nx].z;
     } else {
       lap += cw.x * (0.0 - x);
     }
     let cross = (-(cellw[ie].y - cellw[iw].y) + (bN - bS)) / (2.0 * P.h);
-    let rac = P.LsK * (lap / (P.h * P.h) + cross) - P.LsW * wellPrime(x);
+    var rac = P.LsK * (lap / (P.h * P.h) + cross) - P.LsW * wellPrime(x);
     var noise = 0.0;
-    if (P.noiseA > 0.0) {
+    // host cells carry nothing; an open nucleation site fills by deposition alone
+    let site = nucSite[k];
+    if (solid || site > 0.0) { rac = 0.0; }
+    if (P.noiseA > 0.0 && !solid && site <= 0.0) {
       let scale = P.noiseA * sqrt(3.0) / sqrt(st.dt);
       let base = b * P.nx * P.ny;
       noise = scale * (faceNoise(P.seed, st.step, k, iw, base) - faceNoise(P.seed, st.step, ie, k, base));
@@ -106,7 +143,8 @@ fn rateTerms(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_
     rate[k] = noise; // read back by phaseUpdate, which then overwrites it with R
     var delta = -phi[k];
     if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
-    let hp = P.Leta * hPrime(x);
+    var hp = P.Leta * geo[k].z * kineticWeight(x, site);
+    if (solid) { hp = 0.0; }
     sums = vec4f(rac, hp * clampedExp((1.0 - P.alpha) * delta), hp * conc[k] * clampedExp(-P.alpha * delta), 0.0);
   }
   red[li] = sums;
@@ -136,6 +174,7 @@ fn drive(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: ve
     workgroupBarrier();
   }
   if (li != 0u || state[b].done != 0u) { return; }
+  atomicStore(&nucCount[2u * b], 0u);
   let sAc = red[0].x;
   let sA = red[0].y;
   let sC = red[0].z;
@@ -146,8 +185,11 @@ fn drive(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: ve
   }
   let goal = P.jTarget * f32(P.nx) / P.h;
   let a = P.alpha;
-  let gLo = sAc - exp(-(1.0 - a) * P.phiMax) * sA + exp(a * P.phiMax) * sC - goal;
-  let gHi = sAc - exp((1.0 - a) * P.phiMax) * sA + exp(-a * P.phiMax) * sC - goal;
+  // the double layer carries −cap·(φ − φ_prev) (solveElectrodePotential in src/cpu/terms.ts)
+  let cap = P.cdl * f32(P.nx) / (P.h * state[b].dt);
+  let prev = state[b].phiS;
+  let gLo = sAc - exp(-(1.0 - a) * P.phiMax) * sA + exp(a * P.phiMax) * sC - cap * (-P.phiMax - prev) - goal;
+  let gHi = sAc - exp((1.0 - a) * P.phiMax) * sA + exp(-a * P.phiMax) * sC - cap * (P.phiMax - prev) - goal;
   if (gLo < 0.0) {
     state[b].phiS = -P.phiMax;
     state[b].limitHit = 1.0;
@@ -164,9 +206,9 @@ fn drive(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: ve
   for (var it = 0; it < 60; it++) {
     let ea = exp((1.0 - a) * p);
     let ec = exp(-a * p);
-    let gv = sAc - ea * sA + ec * sC - goal;
+    let gv = sAc - ea * sA + ec * sC - cap * (p - prev) - goal;
     if (gv > 0.0) { lo = p; } else { hi = p; }
-    let dg = -(1.0 - a) * ea * sA - a * ec * sC;
+    let dg = -(1.0 - a) * ea * sA - a * ec * sC - cap;
     var next = p - gv / dg;
     if (!(next > lo && next < hi)) { next = 0.5 * (lo + hi); }
     if (abs(next - p) < 1e-5) {
@@ -190,25 +232,41 @@ fn phaseUpdate(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
   if (g.x < P.nx && g.y < P.ny && st.done == 0u) {
     let k = cellAt(b, g.x, g.y, P.nx, P.ny);
     let x = xi[k];
-    var delta = -phi[k];
-    if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
-    let eta = clamp(st.phiS + delta, -EXP_CLAMP, EXP_CLAMP);
-    let ea = exp((1.0 - P.alpha) * eta);
-    let ec = conc[k] * exp(-P.alpha * eta);
-    let bracket = ea - ec;
-    let cw = cellw[k];
-    let r = cw.w - P.Leta * hPrime(x) * bracket;
-    let noise = rate[k];
-    rate[k] = r;
-    var gk = 0.0;
-    if (P.transport != TRANSPORT_CHEN2015) { gk = P.Leta * hPrime(x) * ((1.0 - P.alpha) * ea + P.alpha * ec); }
-    gain[k] = gk;
-    xi[k] = x + st.dt * (r + noise);
-    // explicit stability of ξ, and positivity of c̃ under the explicit sink (sinkStiffness in src/cpu/solver.ts)
-    let sink = 3.0 * P.gammaSrc * P.CsOverC0 * abs(r) / max(conc[k], SINK_CONC_FLOOR);
-    let stiff = max(8.0 * P.LsK * cw.x / (P.h * P.h) + 2.0 * P.LsW + P.Leta * abs(hSecond(x) * bracket), sink);
-    m = vec4f(abs(r + noise), stiff, r, hPrime(x) * r);
-    cellw[k] = vec4f(max(1.0 - hInterp(x), P.sigFloor), hPrime(x), 0.0, 0.0);
+    if (geo[k].x > 0.5) {
+      // host skeleton: never Li, no reaction, no salt beyond the floor
+      rate[k] = 0.0;
+      gain[k] = 0.0;
+      cellw[k] = vec4f(P.sigFloor, 0.0, 0.0, 0.0);
+    } else {
+      var delta = -phi[k];
+      if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
+      let eta = clamp(st.phiS + delta, -EXP_CLAMP, EXP_CLAMP);
+      let ea = exp((1.0 - P.alpha) * eta);
+      let ec = conc[k] * exp(-P.alpha * eta);
+      let bracket = ea - ec;
+      let cw = cellw[k];
+      let Lk = P.Leta * geo[k].z;
+      let site = nucSite[k];
+      let hw = kineticWeight(x, site);
+      // an open site has no Li to dissolve: it only plates
+      let stripOff = site > 0.0 && bracket > 0.0;
+      var r = cw.w;
+      if (!stripOff) { r -= Lk * hw * bracket; }
+      let noise = rate[k];
+      rate[k] = r;
+      var gk = 0.0;
+      if (P.transport != TRANSPORT_CHEN2015 && !stripOff) { gk = Lk * hw * ((1.0 - P.alpha) * ea + P.alpha * ec); }
+      gain[k] = gk;
+      let next = x + st.dt * (r + noise);
+      xi[k] = next;
+      // a site cell that reached its cap is ordinary interface from now on
+      if (site > 0.0 && next >= site) { nucSite[k] = 0.0; }
+      // explicit stability of ξ, and positivity of c̃ under the explicit sink (sinkStiffness in src/cpu/solver.ts)
+      let sink = 3.0 * P.gammaSrc * P.CsOverC0 * abs(r) / max(conc[k], SINK_CONC_FLOOR);
+      let stiff = max(8.0 * P.LsK * cw.x / (P.h * P.h) + 2.0 * P.LsW + Lk * abs(hSecond(x) * bracket), sink);
+      m = vec4f(abs(r + noise), stiff, r, hw * r);
+      cellw[k] = vec4f(max(1.0 - hInterp(x), P.sigFloor), hw, 0.0, 0.0);
+    }
   }
   red[li] = m;
   workgroupBarrier();

@@ -17,13 +17,17 @@
 @group(0) @binding(8) var<storage, read_write> rhs: array<f32>;
 @group(0) @binding(9) var<storage, read> phi: array<f32>;
 @group(0) @binding(10) var<storage, read> gain: array<f32>;
+// per cell: (solid, cos θ, i0 factor, seeded): host cells are electronic conductors, not electrolyte
+@group(0) @binding(11) var<storage, read> geo: array<vec4f>;
 
 fn conductivity(P: Params, k: u32) -> f32 {
   let hh = hInterp(xi[k]);
+  let solid = geo[k].x;
   if (P.transport == TRANSPORT_CHEN2015) {
-    return P.sigS * hh + (1.0 - hh);
+    let hs = max(hh, solid);
+    return P.sigS * hs + (1.0 - hs);
   }
-  return max(1.0 - hh, P.sigFloor) * max(conc[k], P.cFloor);
+  return max((1.0 - hh) * (1.0 - solid), P.sigFloor) * max(conc[k], P.cFloor);
 }
 
 fn harmonic(a: f32, b: f32) -> f32 {

@@ -5,6 +5,9 @@
 //   3 ionic current density |i| [mA/cm²] from the potential solve's face conductances.
 // rangeMinMax reduces the displayed quantity over the grid for the colour bar's auto range, with the
 // same layerValue() the fragment shader uses.
+// Host cells (geo.x = 1: pillars, fibres, foam) are painted one solid colour on every layer and left
+// out of the range, which is then set by the electrolyte and the Li alone; seeded surfaces (geo.w = 1
+// on a host cell, or on a fluid cell of row 0 for the collector face under it) are painted gold.
 
 struct View {
   s2w0: vec4f,            // columns of the 3×3 screen-pixel → world-µm matrix
@@ -25,6 +28,8 @@ struct View {
   metal: vec4f,           // colour of the metal where a field layer is shown
   collectorColour: vec4f,
   background: vec4f,
+  solidColour: vec4f,     // 3D host
+  seedColour: vec4f,      // lithiophilic seeds
 }
 
 @group(0) @binding(0) var<uniform> V: View;
@@ -35,6 +40,7 @@ struct View {
 @group(0) @binding(5) var<storage, read> sy: array<f32>;   // σ_rel at the south face, rows 0..ny
 @group(0) @binding(6) var<uniform> lut: array<vec4f, 256>;
 @group(0) @binding(7) var<storage, read_write> range: array<atomic<u32>, 2>;
+@group(0) @binding(8) var<storage, read> geo: array<vec4f>;   // (solid, cos θ, i0 factor, seeded) per cell
 
 const FLAG_CONTOUR: u32 = 1u;
 const FLAG_METAL: u32 = 2u;
@@ -110,9 +116,16 @@ fn fs(in: VsOut) -> @location(0) vec4f {
   let xs = xiSmooth(clamp(w.x, 0.0, Lx), w.y);
   let fw = max(fwidth(xs), 1e-4);
   if (w.x < 0.0 || w.x >= Lx || w.y >= Ly || w.y < -V.collector) { return V.background; }
-  if (w.y < 0.0) { return V.collectorColour; }
   let i = min(u32(w.x / V.dx), V.nx - 1u);
+  if (w.y < 0.0) {
+    // a seeded collector face: the band's upper half is gold, a coating on the copper
+    let g0 = geo[i];
+    if (g0.w > 0.5 && g0.x < 0.5 && w.y >= -0.5 * V.collector) { return V.seedColour; }
+    return V.collectorColour;
+  }
   let j = min(u32(w.y / V.dx), V.ny - 1u);
+  let g = geo[cell(i, j)];
+  if (g.x > 0.5) { return select(V.solidColour, V.seedColour, g.w > 0.5); }
   var rgb = colour((layerValue(i, j) - V.lo) / (V.hi - V.lo));
   if (V.layer != 0u && (V.flags & FLAG_METAL) != 0u) {
     // metal drawn as a solid with a soft edge, so fields are read in the electrolyte only
@@ -135,6 +148,7 @@ fn orderedBits(v: f32) -> u32 {
 @compute @workgroup_size(8, 8)
 fn rangeMinMax(@builtin(global_invocation_id) g: vec3u) {
   if (g.x >= V.nx || g.y >= V.ny) { return; }
+  if (geo[cell(g.x, g.y)].x > 0.5) { return; } // host cells are drawn as a solid
   // field layers are ranged over the electrolyte (ξ < 0.5) only: the metal is drawn as a solid
   if (V.layer != 0u && xi[cell(g.x, g.y)] >= 0.5) { return; }
   let v = layerValue(g.x, g.y);

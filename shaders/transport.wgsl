@@ -23,20 +23,24 @@
 @group(0) @binding(10) var<storage, read_write> u: array<f32>;
 // (χⁿ, h'(ξⁿ), ·, ·) left by phaseUpdate
 @group(0) @binding(11) var<storage, read> cellw: array<vec4f>;
+// per cell: (solid, cos θ, i0 factor, seeded): host cells hold no salt beyond the floor
+@group(0) @binding(12) var<storage, read> geo: array<vec4f>;
 
-fn saltFraction(P: Params, x: f32) -> f32 {
-  return max(1.0 - hInterp(x), P.sigFloor);
+// χ = max((1 − h)(1 − solid), floor): the electrolyte fraction of cell k
+fn saltFraction(P: Params, k: u32) -> f32 {
+  return max((1.0 - hInterp(xi[k])) * (1.0 - geo[k].x), P.sigFloor);
 }
 
-fn diffusivity(P: Params, x: f32) -> f32 {
-  let hh = hInterp(x);
+// chen2015: D_eff, with a host cell taken as solid metal
+fn diffusivity(P: Params, k: u32) -> f32 {
+  let hh = max(hInterp(xi[k]), geo[k].x);
   return P.Dl * (1.0 - hh) + P.Ds * hh;
 }
 
 // Cell transport coefficient: χ D_l (binary) or D_eff (chen2015).
 fn cellCoefficient(P: Params, k: u32) -> f32 {
-  if (P.transport == TRANSPORT_CHEN2015) { return diffusivity(P, xi[k]); }
-  return saltFraction(P, xi[k]) * P.Dl;
+  if (P.transport == TRANSPORT_CHEN2015) { return diffusivity(P, k); }
+  return saltFraction(P, k) * P.Dl;
 }
 
 // Face weight between cells ka and kb (harmonic mean; SG drift factor in chen2015).
@@ -96,7 +100,7 @@ fn transportCells(@builtin(global_invocation_id) g: vec3u) {
     f = conc[k] / st.dt - P.gammaSrc * P.CsOverC0 * rate[k];
   } else {
     let old = cellw[k];
-    bd[k] = saltFraction(P, xi[k]) / st.dt;
+    bd[k] = saltFraction(P, k) / st.dt;
     f = old.x * conc[k] / st.dt - P.gammaSrc * P.CsOverC0 * st.sinkScale * old.y * rate[k];
   }
   if (g.y + 1u == P.ny) { f += 2.0 * topWeight(P, k) / (P.h * P.h); }

@@ -11,7 +11,7 @@ import { formatDuration, Progress } from '../src/cli/progress.ts';
 import { writeFileAtomic, writeFileAtomicSync } from '../src/io/atomic.ts';
 import { colormap, mapValue } from '../src/io/colormap.ts';
 import { MetricsCsvWriter, parseCsv, parseMetricsCsv } from '../src/io/csv.ts';
-import { COPPER, phaseFieldImage } from '../src/io/fieldImage.ts';
+import { COPPER, HOST_SOLID, phaseFieldImage, SEED_GOLD } from '../src/io/fieldImage.ts';
 import { encodePng, encodePngAsync, zlibStored } from '../src/io/png.ts';
 import { METRIC_COLUMNS, type Fields, type MetricsRow } from '../src/sim/types.ts';
 
@@ -238,6 +238,13 @@ function row(k: number): MetricsRow {
     li_inventory_rel_error: -3.5e-17,
     mg_residual_c: 1.2e-8,
     mg_residual_phi: k === 2 ? NaN : 4e-300,
+    nucleation_overpotential_mV: 12.5 * k,
+    nucleation_events: 3 * k,
+    nuclei_count: k,
+    nucleus_spacing_cv: k < 2 ? NaN : 0.25,
+    collector_coverage: 0.5,
+    local_current_density_mA_cm2: 0.75,
+    pore_filling: NaN,
   };
 }
 
@@ -417,5 +424,51 @@ describe('Progress', () => {
     p.finish();
     expect(out.at(-1)).toBe('\n');
     expect(out.at(-2)).toMatch(/\[#{15}-{15}\] t=100 s Q=1 mAh\/cm² \(50%\)/);
+  });
+});
+
+// ---------------------------------------------------------------- field image with a 3D host
+
+describe('phaseFieldImage with a geometry', () => {
+  // 4 x 3 grid, scale 4, strip 4 px: host cells (1, 0), (1, 1) bare and (2, 1) seeded, (3, 0) a
+  // seeded host on the collector; the collector face under the fluid cell (0, 0) seeded; Li at (1, 2)
+  const nx = 4;
+  const ny = 3;
+  const at = (i: number, j: number) => j * nx + i;
+  const xi = new Float32Array(nx * ny);
+  xi[at(1, 2)] = 1;
+  const solid = new Uint8Array(nx * ny);
+  const seeded = new Uint8Array(nx * ny);
+  for (const k of [at(1, 0), at(1, 1), at(2, 1), at(3, 0)]) solid[k] = 1;
+  for (const k of [at(2, 1), at(3, 0), at(0, 0)]) seeded[k] = 1;
+  const fields: Fields = { nx, ny, dx_um: 0.5, xi, c: new Float32Array(nx * ny), phi_V: new Float32Array(nx * ny) };
+  const img = phaseFieldImage(fields, { scale: 4, collectorPx: 4 }, { solid, seeded });
+  const px = (x: number, y: number) => [...img.rgba.subarray(4 * (y * img.width + x), 4 * (y * img.width + x) + 3)];
+  /** pixel (sx, sy) of cell (i, j)'s 4 x 4 block, sy = 0 its top row */
+  const cellPx = (i: number, j: number, sx = 1, sy = 1) => px(4 * i + sx, 4 * (ny - 1 - j) + sy);
+
+  it('paints host cells in the host colour and seeded host surfaces in gold', () => {
+    expect(cellPx(1, 1)).toEqual([...HOST_SOLID]);
+    expect(cellPx(1, 0)).toEqual([...HOST_SOLID]);
+    expect(cellPx(2, 1)).toEqual([...SEED_GOLD]);
+    expect(cellPx(3, 0)).toEqual([...SEED_GOLD]);
+    // the Li/host edge is not contoured on the host: the contour is the electrolyte's edge
+    expect(cellPx(1, 1, 1, 0)).toEqual([...HOST_SOLID]);
+    expect(cellPx(0, 2, 3, 1)).toEqual([240, 240, 240]); // the electrolyte beside the Li is
+    expect(cellPx(0, 1)).toEqual([...mapValue(0, colormap('cividis'))]);
+  });
+
+  it('draws the seeded collector face as gold over copper', () => {
+    const strip = ny * 4;
+    expect(px(1, strip)).toEqual([...SEED_GOLD]); // under (0, 0): upper half gold
+    expect(px(1, strip + 1)).toEqual([...SEED_GOLD]);
+    expect(px(1, strip + 2)).toEqual([...COPPER]); // lower half copper
+    expect(px(4 + 1, strip)).toEqual([...COPPER]); // under the bare host (1, 0)
+    expect(px(8 + 1, strip)).toEqual([...COPPER]); // under the fluid (2, 0), not seeded
+    expect(px(12 + 1, strip)).toEqual([...COPPER]); // under the seeded host (3, 0): its seed is the host's, not the collector's
+  });
+
+  it('rejects a geometry of another size', () => {
+    expect(() => phaseFieldImage(fields, {}, { solid: new Uint8Array(3), seeded })).toThrow(/geometry/);
   });
 });

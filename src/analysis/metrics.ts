@@ -101,7 +101,7 @@ function checkSize(nx: number, ny: number, b: number, a: ArrayLike<number>, name
  * Scans column i of batch member b: returns the interface height y_i and the surface concentration
  * (c may be omitted, then the second value is NaN). Definitions in the file header.
  */
-function scanColumn(nx: number, ny: number, h: number, xi: ArrayLike<number>, c: ArrayLike<number> | undefined, b: number, i: number): [number, number] {
+function scanColumn(nx: number, ny: number, h: number, xi: ArrayLike<number>, c: ArrayLike<number> | undefined, b: number, i: number, solid?: ArrayLike<number>): [number, number] {
   const base = b * ny * nx + i;
   for (let j = ny - 1; j >= 0; j--) {
     const xj = xi[base + j * nx];
@@ -113,7 +113,10 @@ function scanColumn(nx: number, ny: number, h: number, xi: ArrayLike<number>, c:
     const cs = c ? c[base + j * nx] + t * (c[base + (j + 1) * nx] - c[base + j * nx]) : NaN;
     return [(j + 0.5) * h + h * t, cs];
   }
-  return [0, c ? c[base] : NaN];
+  // no Li in the column: the concentration of its lowest electrolyte cell
+  let j0 = 0;
+  while (solid && j0 < ny - 1 && solid[j0 * nx + i] > 0.5) j0++;
+  return [0, c ? c[base + j0 * nx] : NaN];
 }
 
 /** Interface heights y_i (µm) of the nx columns of batch member b (definition in the file header). */
@@ -135,6 +138,8 @@ export function computeMetrics(
   csOverC0: number,
   b = 0,
   saltFloor = 0,
+  /** host cells (1), index as the fields without the member offset; absent: none */
+  solid?: ArrayLike<number>,
 ): DepositMetrics {
   checkSize(nx, ny, b, xi, 'xi');
   checkSize(nx, ny, b, c, 'c');
@@ -151,7 +156,7 @@ export function computeMetrics(
     const cc = c[k];
     const p = phi[k];
     sXi += x;
-    sInv += saltWeight(x, saltFloor) * cc + csOverC0 * x;
+    sInv += saltWeight(x, saltFloor, solid ? solid[k - base] : 0) * cc + csOverC0 * x;
     if (x >= 0.5) liCells++;
     if (Number.isFinite(x)) {
       if (x < xiMin) xiMin = x;
@@ -176,7 +181,7 @@ export function computeMetrics(
   let sumY = 0;
   let surfaceMinConc = Infinity;
   for (let i = 0; i < nx; i++) {
-    const [yi, cs] = scanColumn(nx, ny, h, xi, c, b, i);
+    const [yi, cs] = scanColumn(nx, ny, h, xi, c, b, i, solid);
     y[i] = yi;
     sumY += yi;
     maxHeight = Math.max(maxHeight, yi);
@@ -211,8 +216,8 @@ export function computeMetrics(
  * Weight of c̃ in the Li inventory: χ = max(1 − h(ξ), saltFloor) for the binary closure's
  * smoothed-boundary salt balance (salt only in the electrolyte fraction); 1 when saltFloor ≤ 0.
  */
-export function saltWeight(xi: number, saltFloor: number): number {
+export function saltWeight(xi: number, saltFloor: number, solid = 0): number {
   if (saltFloor <= 0) return 1;
   const q = Math.min(Math.max(xi, 0), 1);
-  return Math.max(1 - q * q * q * (q * (6 * q - 15) + 10), saltFloor);
+  return Math.max((1 - q * q * q * (q * (6 * q - 15) + 10)) * (1 - solid), saltFloor);
 }

@@ -493,15 +493,23 @@ export class App {
       r.hidden = true;
       return;
     }
-    const v = await sim.probe(i, j);
-    if (!v || this.pointer !== p) return;
-    const c0 = num(sim.scenario, 'electrolyte.concentration_mol_L');
-    r.hidden = false;
-    r.innerHTML =
-      `x = ${x.toFixed(2)} µm, y = ${y.toFixed(2)} µm<br>` +
-      `ξ = ${v.xi.toFixed(3)}<br>` +
-      `c = ${(v.c * c0).toPrecision(4)} mol/L (c̃ = ${v.c.toPrecision(4)})<br>` +
-      `φ = ${(v.phi_V * 1000).toPrecision(4)} mV`;
+    const where = `x = ${x.toFixed(2)} µm, y = ${y.toFixed(2)} µm<br>`;
+    const k = j * sim.d.nx + i;
+    if (sim.geometry.solid[k]) {
+      // a host cell holds neither Li nor electrolyte: its field values would mislead
+      r.hidden = false;
+      r.innerHTML = where + `3D host${sim.geometry.seeded[k] ? ', seeded surface' : ''}`;
+    } else {
+      const v = await sim.probe(i, j);
+      if (!v || this.pointer !== p) return;
+      const c0 = num(sim.scenario, 'electrolyte.concentration_mol_L');
+      r.hidden = false;
+      r.innerHTML =
+        where +
+        `ξ = ${v.xi.toFixed(3)}<br>` +
+        `c = ${(v.c * c0).toPrecision(4)} mol/L (c̃ = ${v.c.toPrecision(4)})<br>` +
+        `φ = ${(v.phi_V * 1000).toPrecision(4)} mV`;
+    }
     r.style.left = `${p.x / (window.devicePixelRatio || 1) + 14}px`;
     r.style.top = `${p.y / (window.devicePixelRatio || 1) + 14}px`;
   }

@@ -8,6 +8,7 @@ import type { mat3 } from 'gl-matrix';
 import type { View } from './view.ts';
 import type { GpuFieldView } from '../sim/types.ts';
 import { fromOrderedBits, lutFloats, type LayerSpec } from './layers.ts';
+import { HOST_SOLID, SEED_GOLD } from '../io/fieldImage.ts';
 
 /** What the renderer draws from: the simulation's GPU buffers and display scales (Simulation.gpuView()). */
 export type FieldSource = GpuFieldView;
@@ -20,8 +21,8 @@ export interface RenderOptions {
   metalSolid: boolean;
 }
 
-// struct View in shaders/render.wgsl: 3 vec4 (matrix) + 4 u32 + 8 f32 + 3 vec4 (colours) = 36 words
-const VIEW_BYTES = 36 * 4;
+// struct View in shaders/render.wgsl: 3 vec4 (matrix) + 4 u32 + 8 f32 + 5 vec4 (colours) = 44 words
+const VIEW_BYTES = 44 * 4;
 const COLLECTOR_UM_FRACTION = 0.04;
 
 function rgba(hex: string): [number, number, number, number] {
@@ -54,6 +55,9 @@ function packView(out: ArrayBuffer, src: FieldSource, o: RenderOptions, screenTo
   f.set(rgba('#c0c4cc'), 24); // metal: light steel grey, distinct from every colour map
   f.set(rgba('#b87333'), 28); // collector: copper
   f.set(rgba('#1b1d22'), 32); // background
+  // host and seeds: the same colours as the CLI's final.png
+  f.set([...HOST_SOLID.map((v) => v / 255), 1], 36);
+  f.set([...SEED_GOLD.map((v) => v / 255), 1], 40);
 }
 
 function fieldEntries(src: FieldSource, view: GPUBuffer): GPUBindGroupEntry[] {
@@ -64,10 +68,11 @@ function fieldEntries(src: FieldSource, view: GPUBuffer): GPUBindGroupEntry[] {
     { binding: 3, resource: { buffer: src.phi } },
     { binding: 4, resource: { buffer: src.sigmaX } },
     { binding: 5, resource: { buffer: src.sigmaY } },
+    { binding: 8, resource: { buffer: src.geo } },
   ];
 }
 
-/** GPU min/max of a layer over the electrolyte (rangeMinMax in shaders/render.wgsl), read back asynchronously. */
+/** GPU min/max of a layer over the electrolyte, host cells excluded (rangeMinMax in shaders/render.wgsl), read back asynchronously. */
 export class FieldRange {
   private readonly pipeline: GPUComputePipeline;
   private readonly viewBuf: GPUBuffer;
@@ -137,11 +142,13 @@ export class Renderer {
   private lutName = '';
   private readonly viewData = new ArrayBuffer(VIEW_BYTES);
 
+  /** `format`: the canvas's; the tests draw into an offscreen texture of their own format. */
   constructor(
     readonly device: GPUDevice,
     readonly context: GPUCanvasContext,
+    format?: GPUTextureFormat,
   ) {
-    this.format = navigator.gpu.getPreferredCanvasFormat();
+    this.format = format ?? navigator.gpu.getPreferredCanvasFormat();
     context.configure({ device, format: this.format, alphaMode: 'opaque' });
     const module = device.createShaderModule({ label: 'render', code: renderSrc });
     this.pipeline = device.createRenderPipeline({

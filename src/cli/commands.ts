@@ -311,7 +311,7 @@ export async function runCommand(args: RunArgs, io: CliIO = defaultIO()): Promis
     if (reason !== 'non_finite' && reason !== 'error') {
       try {
         const fields = await sim.readFields();
-        const img = phaseFieldImage(fields);
+        const img = phaseFieldImage(fields, {}, sim.geometry);
         await writeFileAtomic(join(outDir, 'final.png'), encodePng(img.width, img.height, img.rgba));
       } catch (e) {
         io.stderr.write(`dendrite run: could not write final.png: ${errorMessage(e)}\n`);

@@ -16,6 +16,58 @@
 import { CpuMultigrid } from './multigrid.ts';
 import { EXP_CLAMP, sinkRatio, bernoulli, clampedExp, hInterp, hPrime, hSecond, interfaceWeight, rand01, solveElectrodePotential, wellPrime } from './terms.ts';
 import { DRIVE_GALVANOSTATIC, TRANSPORT_CHEN2015, type Dimless } from '../model/dimless.ts';
+import { barrierFactor } from '../model/materials.ts';
+
+/** Static per-cell geometry the solver needs (src/model/geometry.ts builds it from the scenario). */
+export interface SolverGeometry {
+  solid: ArrayLike<number>;
+  cosTheta: ArrayLike<number>;
+  kinetic: ArrayLike<number>;
+}
+
+/**
+ * Electrode potential at t = 0 (F/RT units): the applied one (potentiostatic), or rest (0) in a
+ * galvanostatic run with a double layer, which the current then charges; without one, the applied
+ * value is only the first guess of the potential solve.
+ */
+export function initialElectrodePotential(d: Dimless): number {
+  return d.drive === DRIVE_GALVANOSTATIC && d.cdl > 0 ? 0 : d.phiApplied;
+}
+
+/** Random stream of the nucleation draws (XOR-ed into the seed; the noise uses the seed itself). */
+export const NUCLEATION_SALT = 0x6a09e667;
+/** Cells with ξ below this count as bare surface where Li can nucleate. */
+export const BARE_XI = 0.05;
+/** Smallest nucleus the diffuse interface resolves: radius and cap height ≥ 2w. */
+export const NUCLEUS_MIN_WIDTHS = 2;
+/** Largest nucleus radius placed, in interface widths; a larger critical radius means no viable nucleus. */
+export const NUCLEUS_MAX_WIDTHS = 8;
+
+/**
+ * Wall geometry of a bare surface cell: the unit normal pointing into the solid (sum of the unit
+ * vectors to its solid faces; the collector is the face below row 0), the most wetting cos θ among
+ * its solid faces, and the number of solid faces. The GPU's siteGeometry in shaders/nucleation.wgsl
+ * is the same function.
+ */
+export function siteGeometry(nx: number, solid: ArrayLike<number>, cosT: ArrayLike<number>, k: number): { nX: number; nY: number; cos: number; faces: number } {
+  const i = k % nx;
+  const j = (k - i) / nx;
+  const east = j * nx + ((i + 1) % nx);
+  const west = j * nx + ((i + nx - 1) % nx);
+  let nX = 0;
+  let nY = 0;
+  let cos = -1;
+  let faces = 0;
+  if (solid[east] > 0.5) { nX += 1; cos = Math.max(cos, cosT[east]); faces++; }
+  if (solid[west] > 0.5) { nX -= 1; cos = Math.max(cos, cosT[west]); faces++; }
+  if (j === 0) { nY -= 1; cos = Math.max(cos, cosT[k]); faces++; }
+  else if (solid[k - nx] > 0.5) { nY -= 1; cos = Math.max(cos, cosT[k - nx]); faces++; }
+  if (solid.length > k + nx && solid[k + nx] > 0.5) { nY += 1; cos = Math.max(cos, cosT[k + nx]); faces++; }
+  const len = Math.hypot(nX, nY);
+  if (len > 1e-6) { nX /= len; nY /= len; }
+  else if (faces > 0) { nX = 0; nY = -1; }
+  return { nX, nY, cos, faces };
+}
 
 export interface SolverState {
   dt: number;
@@ -72,6 +124,36 @@ function faceNoise(seed: number, step: number, xi: Float64Array, kWest: number, 
 }
 const ANISO_GRAD2_MIN = 1e-8;
 
+/** h' peak value, h'(½) = 30/16 */
+const H_PRIME_MAX = 1.875;
+
+/**
+ * Weight of the Butler–Volmer term: h'(ξ), or h'_max in an open nucleation site (each cell of the
+ * cap deposits as the middle of an interface does until it reaches its ξ_cap).
+ */
+export function kineticWeight(xi: number, site: number): number {
+  return site > 0 ? H_PRIME_MAX : hPrime(xi);
+}
+
+/** ξ of the cap born at site m with radius R, at the point (x, y); 0 behind the wall. */
+function capValue(d: Dimless, nx: number, Lx: number, solid: ArrayLike<number>, cosT: ArrayLike<number>, m: number, R: number, x: number, y: number): number {
+  const { h } = d;
+  const site = siteGeometry(nx, solid, cosT, m);
+  const im = m % nx;
+  const jm = (m - im) / nx;
+  // the wall point half a cell from the site's centre along the normal (into the solid)
+  const wx = (im + 0.5) * h + 0.5 * h * site.nX;
+  const wy = (jm + 0.5) * h + 0.5 * h * site.nY;
+  let rx = x - wx;
+  rx -= Lx * Math.round(rx / Lx);
+  const ry = y - wy;
+  if (rx * site.nX + ry * site.nY > 0) return 0;
+  const cx = rx - site.nX * R * site.cos;
+  const cy = ry - site.nY * R * site.cos;
+  const dist = Math.hypot(cx, cy) - R;
+  return 0.5 * (1 - Math.tanh(Math.min(Math.max(dist / (2 * d.w), -20), 20)));
+}
+
 export class CpuSolver {
   readonly n: number;
   xi: Float64Array;
@@ -93,6 +175,16 @@ export class CpuSolver {
   readonly mgPhi: CpuMultigrid;
   readonly state: SolverState;
   mgCycles: number;
+  /** host skeleton (1), cos θ of surfaces, i0 factors (src/model/geometry.ts) */
+  readonly solid: Float64Array;
+  readonly cosT: Float64Array;
+  readonly kin: Float64Array;
+  /** radius of the nucleus born at a cell this step (0: none) */
+  readonly nucMark: Float64Array;
+  /** open nucleation sites: the ξ of the critical cap each cell fills to (0: none), see nucleationPlace */
+  readonly nucSite: Float64Array;
+  /** nuclei born so far */
+  nucleationEvents = 0;
 
   /** the parameters; replace them with setParams (live changes) */
   d: Dimless;
@@ -101,9 +193,15 @@ export class CpuSolver {
     d: Dimless,
     init: { xi: ArrayLike<number>; c: ArrayLike<number>; phi: ArrayLike<number> },
     mgCycles = 2,
+    geometry?: SolverGeometry,
   ) {
     this.d = d;
     const n = (this.n = d.nx * d.ny);
+    this.solid = geometry ? Float64Array.from(geometry.solid) : new Float64Array(n);
+    this.cosT = geometry ? Float64Array.from(geometry.cosTheta) : new Float64Array(n);
+    this.kin = geometry ? Float64Array.from(geometry.kinetic) : new Float64Array(n).fill(1);
+    this.nucMark = new Float64Array(n);
+    this.nucSite = new Float64Array(n);
     this.xi = Float64Array.from(init.xi);
     this.c = Float64Array.from(init.c);
     this.phi = Float64Array.from(init.phi);
@@ -119,7 +217,7 @@ export class CpuSolver {
     this.mgC = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
     this.mgPhi = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
     this.mgCycles = mgCycles;
-    this.state = { dt: d.dtInitial, t: 0, tEnd: Infinity, phiS: d.phiApplied, phiRef: d.phiApplied, j: 0, maxRate: 0, stiff: 0, fluxIn: 0, limitHit: 0, sinkScale: 1, step: 0, done: false };
+    this.state = { dt: d.dtInitial, t: 0, tEnd: Infinity, phiS: initialElectrodePotential(d), phiRef: initialElectrodePotential(d), j: 0, maxRate: 0, stiff: 0, fluxIn: 0, limitHit: 0, sinkScale: 1, step: 0, done: false };
     this.mgC.u.set(this.c); // warm start; afterwards u keeps the last solution
   }
 
@@ -168,6 +266,8 @@ export class CpuSolver {
 
   step(): StepRecord | undefined {
     if (this.state.done) return undefined;
+    this.nucleationMark();
+    this.nucleationPlace();
     this.anisotropy();
     const sums = this.rateTerms();
     this.drive(sums);
@@ -185,16 +285,100 @@ export class CpuSolver {
 
   // ---- kernels (names match the WGSL entry points)
 
+  /**
+   * Classical heterogeneous nucleation (MODEL.md §6.2, 000:L117–127) on bare surface cells (fluid,
+   * ξ < BARE_XI, with a solid face). The local supersaturation is μ = ln c̃ − η (F/RT units; μ > 0
+   * ⇔ the Butler–Volmer bracket plates), the rate per µm of surface J = A·k_i0·exp(−f(θ)·B/μ²)
+   * with f(θ) = (2 − 3cos θ + cos³θ)/4 of the most wetting adjacent surface, and a nucleus is born
+   * with probability 1 − exp(−J·ℓ·dt) (ℓ = solid faces × h), drawn from the counter-based hash of
+   * (seed ⊕ salt, step, cell). Its radius is the model's critical radius at that overpotential,
+   * R* = Lσκ / (6w·Lη·|B|) (capillary shrinkage Lσκ/R against Butler–Volmer growth), raised to the
+   * smallest cap the interface resolves (radius and height ≥ 2w); no nucleus where R* exceeds 8w.
+   * Uses the electrode potential of the previous step.
+   */
+  nucleationMark(): void {
+    const d = this.d;
+    const { nx, ny, h, alpha } = d;
+    const st = this.state;
+    this.nucMark.fill(0);
+    if (d.nucA <= 0) return;
+    const chen = d.transport === TRANSPORT_CHEN2015;
+    for (let k = 0; k < nx * ny; k++) {
+      if (this.solid[k] > 0.5 || this.xi[k] >= BARE_XI || this.nucSite[k] > 0) continue;
+      const site = siteGeometry(nx, this.solid, this.cosT, k);
+      if (site.faces === 0) continue;
+      const delta = chen ? this.phi[k] - st.phiRef : -this.phi[k];
+      const eta = Math.min(Math.max(st.phiS + delta, -EXP_CLAMP), EXP_CLAMP);
+      const cc = Math.max(this.c[k], d.cFloor);
+      const mu = Math.log(cc) - eta;
+      if (!(mu > 0)) continue;
+      const J = d.nucA * this.kin[k] * Math.exp((-barrierFactor(site.cos) * d.nucB) / (mu * mu));
+      const p = 1 - Math.exp(-J * site.faces * h * st.dt);
+      if (!(rand01((d.seed ^ NUCLEATION_SALT) >>> 0, st.step, k) < p)) continue;
+      const B = Math.exp((1 - alpha) * eta) - cc * Math.exp(-alpha * eta);
+      const speed = 6 * d.w * d.Leta * this.kin[k] * Math.abs(B);
+      const rStar = speed > 0 ? d.LsK / speed : Infinity;
+      if (!(rStar <= NUCLEUS_MAX_WIDTHS * d.w)) continue;
+      const resolved = (NUCLEUS_MIN_WIDTHS * d.w) / Math.min(1, 1 - site.cos);
+      this.nucMark[k] = Math.min(Math.max(rStar, resolved), NUCLEUS_MAX_WIDTHS * d.w);
+      this.nucleationEvents++;
+    }
+  }
+
+  /**
+   * Opens a site for each nucleus marked this step: the critical cap, a circle of radius R with the
+   * wall's contact angle (centre R·cos θ beyond the wall along its normal), ξ_cap = ½[1 − tanh(d/2w)]
+   * of the distance to the circle on the fluid side of the wall. The site does not insert Li: its
+   * cells fill to ξ_cap through the Butler–Volmer term alone (weight h'_max, no capillary
+   * terms), so the nucleus is deposited at the local overpotential with its charge, its Li⁺ and its
+   * share of the potential solve, and a cell becomes ordinary interface once it reaches ξ_cap.
+   */
+  nucleationPlace(): void {
+    const d = this.d;
+    const { nx, ny, h } = d;
+    const Lx = nx * h;
+    const sites: number[] = [];
+    for (let k = 0; k < nx * ny; k++) if (this.nucMark[k] > 0) sites.push(k);
+    if (sites.length === 0) return;
+    const reach = Math.ceil((NUCLEUS_MAX_WIDTHS * d.w + 3 * d.w) / h);
+    for (let k = 0; k < nx * ny; k++) {
+      if (this.solid[k] > 0.5) continue;
+      const i = k % nx;
+      const j = (k - i) / nx;
+      const x = (i + 0.5) * h;
+      const y = (j + 0.5) * h;
+      let target = this.nucSite[k];
+      for (const m of sites) {
+        const im = m % nx;
+        const jm = (m - im) / nx;
+        let di = Math.abs(i - im);
+        di = Math.min(di, nx - di);
+        if (di > reach || Math.abs(j - jm) > reach) continue;
+        target = Math.max(target, capValue(d, nx, Lx, this.solid, this.cosT, m, this.nucMark[m], x, y));
+      }
+      // the cap's faint tanh tail (below BARE_XI) opens no site: those cells stay bare surface
+      if (target > this.xi[k] && target >= BARE_XI) this.nucSite[k] = target;
+    }
+  }
+
   anisotropy(): void {
     const { nx, ny, h, delta, omega, psi0 } = this.d;
     const xi = this.xi;
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
         const k = j * nx + i;
-        const e = xi[j * nx + ((i + 1) % nx)];
-        const w = xi[j * nx + ((i + nx - 1) % nx)];
-        const s = j > 0 ? xi[k - nx] : xi[k]; // collector: mirror (zero flux)
-        const nn = j < ny - 1 ? xi[k + nx] : 0; // reservoir: ξ = 0
+        if (this.solid[k] > 0.5) {
+          this.e2[k] = 1;
+          this.crossA[k] = 0;
+          this.crossB[k] = 0;
+          continue;
+        }
+        // solid neighbours and the collector: mirrored (the wetting flux enters in rateTerms)
+        const at = (m: number) => (this.solid[m] > 0.5 ? xi[k] : xi[m]);
+        const e = at(j * nx + ((i + 1) % nx));
+        const w = at(j * nx + ((i + nx - 1) % nx));
+        const s = j > 0 ? at(k - nx) : xi[k];
+        const nn = j < ny - 1 ? at(k + nx) : 0; // reservoir: ξ = 0
         const gx = (e - w) / (2 * h);
         const gy = (nn - s) / (2 * h);
         let eps = 1;
@@ -226,18 +410,30 @@ export class CpuSolver {
         const k = j * nx + i;
         const ie = j * nx + ((i + 1) % nx);
         const iw = j * nx + ((i + nx - 1) % nx);
+        if (this.solid[k] > 0.5) {
+          this.rac[k] = 0;
+          this.noise[k] = 0;
+          continue;
+        }
         const x = xi[k];
-        let lap = 0.5 * (e2[k] + e2[ie]) * (xi[ie] - x) + 0.5 * (e2[k] + e2[iw]) * (xi[iw] - x);
-        if (j > 0) lap += 0.5 * (e2[k] + e2[k - nx]) * (xi[k - nx] - x);
-        lap += j < ny - 1 ? 0.5 * (e2[k] + e2[k + nx]) * (xi[k + nx] - x) : e2[k] * (0 - x);
+        // Cahn wetting condition at a solid face (MODEL.md §6.2): the ghost value is
+        // ξ + h·cos θ·ξ(1 − ξ)/w, the equilibrium profile's slope times cos θ, which is the natural
+        // condition of the wall energy γ_SE − γ cos θ·(3ξ² − 2ξ³) (Young, 000:L121)
+        const wet = (x * (1 - x) * h) / d.w;
+        const face = (m: number) => (this.solid[m] > 0.5 ? e2[k] * this.cosT[m] * wet : 0.5 * (e2[k] + e2[m]) * (xi[m] - x));
+        let lap = face(ie) + face(iw);
+        lap += j > 0 ? face(k - nx) : e2[k] * this.cosT[k] * wet;
+        lap += j < ny - 1 ? face(k + nx) : e2[k] * (0 - x);
         const bS = j > 0 ? crossB[k - nx] : crossB[k];
         const bN = j < ny - 1 ? crossB[k + nx] : 0;
         const cross = (-(crossA[ie] - crossA[iw]) + (bN - bS)) / (2 * h);
-        let rac = d.LsK * (lap / (h * h) + cross) - d.LsW * wellPrime(x);
+        const site = this.nucSite[k] > 0;
+        // an open nucleation site fills by deposition alone (see nucleationPlace)
+        let rac = site ? 0 : d.LsK * (lap / (h * h) + cross) - d.LsW * wellPrime(x);
         this.rac[k] = rac;
-        this.noise[k] = noiseScale > 0 ? noiseScale * (faceNoise(d.seed, this.state.step, xi, iw, k) - faceNoise(d.seed, this.state.step, xi, k, ie)) : 0;
+        this.noise[k] = noiseScale > 0 && !site ? noiseScale * (faceNoise(d.seed, this.state.step, xi, iw, k) - faceNoise(d.seed, this.state.step, xi, k, ie)) : 0;
         const delta = chen ? phi[k] - this.state.phiRef : -phi[k];
-        const hp = d.Leta * hPrime(x);
+        const hp = d.Leta * this.kin[k] * kineticWeight(x, this.nucSite[k]);
         sAc += rac;
         sA += hp * clampedExp((1 - alpha) * delta);
         sC += hp * c[k] * clampedExp(-alpha * delta);
@@ -252,7 +448,8 @@ export class CpuSolver {
     st.limitHit = 0;
     if (d.drive === DRIVE_GALVANOSTATIC) {
       const target = (d.jTarget * d.nx) / d.h; // Σ R = j̃ Lx / h²
-      const { phi, limit } = solveElectrodePotential(sAc, sA, sC, target, d.alpha, d.phiMax, st.phiS);
+      const cap = (d.cdl * d.nx) / (d.h * st.dt); // double layer: Σ R-equivalent per unit φ̃ change
+      const { phi, limit } = solveElectrodePotential(sAc, sA, sC, target, d.alpha, d.phiMax, st.phiS, cap);
       st.phiS = phi;
       st.limitHit = limit ? 1 : 0;
     } else {
@@ -272,21 +469,35 @@ export class CpuSolver {
     let stiff = 0;
     for (let k = 0; k < nx * ny; k++) {
       const x = xi[k];
+      if (this.solid[k] > 0.5) {
+        // host skeleton: never Li, no reaction, no salt beyond the floor
+        this.rate[k] = 0;
+        this.gain[k] = 0;
+        this.psiOld[k] = d.sigFloor;
+        this.hpOld[k] = 0;
+        continue;
+      }
       const delta = chen ? phi[k] - st.phiRef : -phi[k];
       const eta = Math.min(Math.max(st.phiS + delta, -EXP_CLAMP), EXP_CLAMP);
       const ea = Math.exp((1 - alpha) * eta);
       const ec = c[k] * Math.exp(-alpha * eta);
       const bracket = ea - ec;
-      const r = this.rac[k] - d.Leta * hPrime(x) * bracket;
+      const Lk = d.Leta * this.kin[k];
+      const hw = kineticWeight(x, this.nucSite[k]);
+      // an open site has no Li to dissolve: it only plates
+      const stripOff = this.nucSite[k] > 0 && bracket > 0;
+      const r = this.rac[k] - (stripOff ? 0 : Lk * hw * bracket);
       this.rate[k] = r;
-      this.gain[k] = chen ? 0 : d.Leta * hPrime(x) * ((1 - alpha) * ea + alpha * ec);
+      this.gain[k] = chen || stripOff ? 0 : Lk * hw * ((1 - alpha) * ea + alpha * ec);
       xi[k] = x + st.dt * (r + this.noise[k]);
+      // a site cell that reached its cap is ordinary interface from now on
+      if (this.nucSite[k] > 0 && xi[k] >= this.nucSite[k]) this.nucSite[k] = 0;
       sum += r;
-      sumH += hPrime(x) * r;
+      sumH += hw * r;
       this.psiOld[k] = Math.max(1 - hInterp(x), d.sigFloor);
-      this.hpOld[k] = hPrime(x);
+      this.hpOld[k] = hw;
       maxRate = Math.max(maxRate, Math.abs(r + this.noise[k]));
-      stiff = Math.max(stiff, (8 * d.LsK * this.e2[k]) / (h * h) + 2 * d.LsW + d.Leta * Math.abs(hSecond(x) * bracket), sinkStiffness(d, r, c[k]));
+      stiff = Math.max(stiff, (8 * d.LsK * this.e2[k]) / (h * h) + 2 * d.LsW + Lk * Math.abs(hSecond(x) * bracket), sinkStiffness(d, r, c[k]));
     }
     st.j = (sum * h) / nx;
     this.sums = [sum, sumH];
@@ -307,11 +518,12 @@ export class CpuSolver {
     const { c, phi, xi, rate } = this;
     const chen = d.transport === TRANSPORT_CHEN2015;
     const dt = this.state.dt;
-    const psi = (k: number) => Math.max(1 - hInterp(xi[k]), d.sigFloor);
-    // binary: salt in the electrolyte fraction χ (see shaders/transport.wgsl); chen2015: D_eff
+    const psi = (k: number) => Math.max((1 - hInterp(xi[k])) * (1 - this.solid[k]), d.sigFloor);
+    // binary: salt in the electrolyte fraction χ (see shaders/transport.wgsl); chen2015: D_eff,
+    // with a host cell taken as solid metal
     const D = (k: number) => {
       if (!chen) return psi(k) * d.Dl;
-      const hh = hInterp(xi[k]);
+      const hh = Math.max(hInterp(xi[k]), this.solid[k]);
       return d.Dl * (1 - hh) + d.Ds * hh;
     };
     // Slotboom variable u = c̃ e^{φ̃} turns Nernst–Planck drift into a symmetric operator with
@@ -379,7 +591,11 @@ export class CpuSolver {
     const chen = d.transport === TRANSPORT_CHEN2015;
     const sigma = (k: number) => {
       const hh = hInterp(xi[k]);
-      return chen ? d.sigS * hh + (1 - hh) : Math.max(1 - hh, d.sigFloor) * Math.max(c[k], d.cFloor);
+      if (chen) {
+        const hs = Math.max(hh, this.solid[k]); // host: an electronic conductor like the metal
+        return d.sigS * hs + (1 - hs);
+      }
+      return Math.max((1 - hh) * (1 - this.solid[k]), d.sigFloor) * Math.max(c[k], d.cFloor);
     };
     const harm = (a: number, b: number) => (2 * a * b) / (a + b);
     for (let j = 0; j < ny; j++) {

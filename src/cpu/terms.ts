@@ -60,8 +60,11 @@ export function solveElectrodePotential(
   alpha: number,
   phiMax: number,
   phiPrev: number,
+  cap = 0,
 ): { phi: number; limit: boolean } {
-  const G = (p: number) => sAc - Math.exp((1 - alpha) * p) * sA + Math.exp(-alpha * p) * sC - target;
+  // the double layer carries −cap·(φ − φ_prev) (cap = C_dl as a Σ R-equivalent per unit φ̃ over dt):
+  // charging it cathodically (φ falling) is current that plates nothing
+  const G = (p: number) => sAc - Math.exp((1 - alpha) * p) * sA + Math.exp(-alpha * p) * sC - cap * (p - phiPrev) - target;
   if (G(-phiMax) < 0) return { phi: -phiMax, limit: true };
   if (G(phiMax) > 0) return { phi: phiMax, limit: true };
   let lo = -phiMax;
@@ -71,7 +74,7 @@ export function solveElectrodePotential(
     const g = G(p);
     if (g > 0) lo = p;
     else hi = p;
-    const dg = -(1 - alpha) * Math.exp((1 - alpha) * p) * sA - alpha * Math.exp(-alpha * p) * sC;
+    const dg = -(1 - alpha) * Math.exp((1 - alpha) * p) * sA - alpha * Math.exp(-alpha * p) * sC - cap;
     let next = p - g / dg;
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
     if (Math.abs(next - p) < 1e-7) {

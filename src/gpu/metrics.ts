@@ -42,6 +42,8 @@ export interface GpuMetricsOptions {
   xi: GPUBuffer;
   c: GPUBuffer;
   phi: GPUBuffer;
+  /** per cell (solid, cos θ, i0 factor, seeded), 16 bytes per cell; absent: no host cells */
+  geo?: GPUBuffer;
 }
 
 export class GpuMetrics {
@@ -54,6 +56,8 @@ export class GpuMetrics {
   private readonly params: GPUBuffer;
   private readonly cs: GPUBuffer;
   private readonly cols: GPUBuffer;
+  private readonly geo: GPUBuffer;
+  private readonly ownGeo?: GPUBuffer;
   private readonly pipes: Pipelines;
   private readonly bgColumns: GPUBindGroup;
   private readonly bgReduce: GPUBindGroup;
@@ -84,6 +88,11 @@ export class GpuMetrics {
 
     // csOverC0 per batch member: zero until setCsOverC0() is called
     this.cs = device.createBuffer({ label: 'metrics.csOverC0', size: Math.max(16, nb * 8), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    if (opts.geo) this.geo = opts.geo;
+    else {
+      // no geometry: a zero buffer (no host cells)
+      this.geo = this.ownGeo = device.createBuffer({ label: 'metrics.geo', size: fieldBytes * 4, usage: GPUBufferUsage.STORAGE });
+    }
     this.cols = device.createBuffer({ label: 'metrics.cols', size: nb * nx * COL_BYTES, usage: GPUBufferUsage.STORAGE });
     this.out = device.createBuffer({ label: 'metrics.out', size: nb * METRICS_LENGTH * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
 
@@ -97,6 +106,7 @@ export class GpuMetrics {
         { binding: 3, resource: { buffer: opts.phi, size: fieldBytes } },
         { binding: 4, resource: { buffer: this.cs } },
         { binding: 5, resource: { buffer: this.cols } },
+        { binding: 7, resource: { buffer: this.geo } },
       ],
     });
     this.bgReduce = device.createBindGroup({
@@ -132,5 +142,6 @@ export class GpuMetrics {
     this.cs.destroy();
     this.cols.destroy();
     this.out.destroy();
+    this.ownGeo?.destroy();
   }
 }

@@ -9,6 +9,7 @@ import phaseSrc from '../../shaders/phase.wgsl?raw';
 import transportSrc from '../../shaders/transport.wgsl?raw';
 import potentialSrc from '../../shaders/potential.wgsl?raw';
 import controlSrc from '../../shaders/control.wgsl?raw';
+import nucleationSrc from '../../shaders/nucleation.wgsl?raw';
 import commonSrc from '../../shaders/common.wgsl?raw';
 import { GpuMultigrid } from './multigrid.ts';
 import { GpuMetrics } from './metrics.ts';
@@ -16,6 +17,7 @@ import { preprocess } from './wgsl.ts';
 import { METRICS_LENGTH } from '../analysis/metrics.ts';
 import { PARAMS_BYTES, RING_STRIDE, STATE_BYTES, STATE_FLOATS, layoutWgsl, packParams, ringSlot, stateSlot } from '../model/layout.ts';
 import { TRANSPORT_CHEN2015, type Dimless } from '../model/dimless.ts';
+import { initialElectrodePotential } from '../cpu/solver.ts';
 
 const WG = 8;
 
@@ -26,6 +28,10 @@ export interface GpuSolverOptions {
   /** ring capacity = the most steps between two readbacks */
   ringCapacity: number;
   mgCycles: number;
+  /** per member: packed geometry (packGeometry in src/model/geometry.ts); default: no host, θ = 90° */
+  geometry?: readonly Float32Array[];
+  /** copy ξ and R into every readback (the surface metrics need them) */
+  readFields?: boolean;
 }
 
 /** What one readback holds for each batch member. */
@@ -36,6 +42,10 @@ export interface GpuReadback {
   metrics: Float32Array;
   /** ring slot of the batch's last step (which holds the multigrid residual norms) */
   lastSlot: number;
+  /** nuclei born so far, per member */
+  nuclei: Uint32Array;
+  /** ξ and R of every member at the end of the batch (with the readFields option) */
+  fields?: { xi: Float32Array; rate: Float32Array };
 }
 
 type Pipelines = Record<string, GPUComputePipeline>;
@@ -64,6 +74,8 @@ async function compilePipelines(device: GPUDevice, nb: number, ringCapacity: num
     return modules.get(name)!;
   };
   const entries: [string, string, string][] = [
+    ['nucleation', nucleationSrc, 'nucleationMark'],
+    ['nucleation', nucleationSrc, 'nucleationPlace'],
     ['phase', phaseSrc, 'anisotropy'],
     ['phase', phaseSrc, 'rateTerms'],
     ['phase', phaseSrc, 'drive'],
@@ -116,6 +128,13 @@ export class GpuSolver {
   readonly partSum: GPUBuffer;
   readonly partMax: GPUBuffer;
   readonly ring: GPUBuffer;
+  /** per cell (solid, cos θ, i0 factor, seeded) */
+  readonly geo: GPUBuffer;
+  readonly nucMark: GPUBuffer;
+  /** open nucleation sites: the ξ of the cap each cell fills to */
+  readonly nucSite: GPUBuffer;
+  /** per member (any nucleus this step, nuclei so far), atomic */
+  readonly nucCount: GPUBuffer;
   readonly mgC: GpuMultigrid;
   readonly mgPhi: GpuMultigrid;
   readonly metrics: GpuMetrics;
@@ -125,7 +144,7 @@ export class GpuSolver {
   private readonly groups: Record<string, GPUBindGroup>;
   private readonly staging: GPUBuffer[];
   private stagingIndex = 0;
-  private readonly readbackBytes: { state: number; ring: number; metrics: number };
+  private readonly readbackBytes: { state: number; ring: number; metrics: number; nuc: number; fields: number };
   /** steps encoded so far (equals the GPU's step counter until a member is done) */
   encodedSteps = 0;
   /**
@@ -177,11 +196,22 @@ export class GpuSolver {
     this.partSum = buf('partSum', 16 * groupsPerSim * nb);
     this.partMax = buf('partMax', 16 * groupsPerSim * nb);
     this.ring = buf('ring', 4 * RING_STRIDE * opts.ringCapacity * nb);
+    this.geo = buf('geo', 16 * N);
+    this.nucMark = buf('nucMark', 4 * N);
+    this.nucSite = buf('nucSite', 4 * N);
+    this.nucCount = buf('nucCount', 8 * nb);
+    const geo = new Float32Array(4 * N);
+    for (let b = 0; b < nb; b++) {
+      const g = opts.geometry?.[b];
+      if (g) geo.set(g, 4 * b * this.cells);
+      else for (let k = 0; k < this.cells; k++) geo[4 * (b * this.cells + k) + 2] = 1; // i0 factor 1
+    }
+    device.queue.writeBuffer(this.geo, 0, geo);
     // MG-preconditioned CG: plain V-cycles stall or diverge on σ jumps (src/cpu/multigrid.ts header)
     const mgOpts = { nx, ny, nb, h: d0.h, krylov: true };
     this.mgC = new GpuMultigrid(device, mgOpts);
     this.mgPhi = new GpuMultigrid(device, mgOpts);
-    this.metrics = new GpuMetrics(device, { nx, ny, nb, h: d0.h, xi: this.xi, c: this.c, phi: this.mgPhi.u });
+    this.metrics = new GpuMetrics(device, { nx, ny, nb, h: d0.h, xi: this.xi, c: this.c, phi: this.mgPhi.u, geo: this.geo });
     this.metrics.setCsOverC0(
       opts.batch.map((d) => d.CsOverC0),
       opts.batch.map((d) => (d.transport === TRANSPORT_CHEN2015 ? 0 : d.sigFloor)),
@@ -209,8 +239,8 @@ export class GpuSolver {
       const o = b * STATE_FLOATS;
       stF[o + stateSlot('dt')] = d.dtInitial;
       stF[o + stateSlot('tEnd')] = 3.0e38;
-      stF[o + stateSlot('phiS')] = d.phiApplied;
-      stF[o + stateSlot('phiRef')] = d.phiApplied;
+      stF[o + stateSlot('phiS')] = initialElectrodePotential(d);
+      stF[o + stateSlot('phiRef')] = initialElectrodePotential(d);
       stF[o + stateSlot('sinkScale')] = 1;
     });
     device.queue.writeBuffer(this.state, 0, st);
@@ -227,22 +257,32 @@ export class GpuSolver {
     const T = this.state;
     const mc = this.mgC;
     const mp = this.mgPhi;
+    const G = this.geo;
     this.groups = {
-      anisotropy: bind('anisotropy', { 0: P, 1: T, 2: this.xi, 5: this.cellw }),
-      rateTerms: bind('rateTerms', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 7: this.partSum }),
-      drive: bind('drive', { 0: P, 1: T, 7: this.partSum }),
-      phaseUpdate: bind('phaseUpdate', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 8: this.partMax, 9: this.gain }),
-      transportFaces: bind('transportFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 6: mc.ax, 7: mc.ay, 10: mc.u }),
+      nucleationMark: bind('nucleationMark', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: G, 6: this.nucMark, 7: this.nucSite, 8: this.nucCount }),
+      nucleationPlace: bind('nucleationPlace', { 0: P, 1: T, 2: this.xi, 5: G, 6: this.nucMark, 7: this.nucSite, 8: this.nucCount }),
+      anisotropy: bind('anisotropy', { 0: P, 1: T, 2: this.xi, 5: this.cellw, 10: G }),
+      rateTerms: bind('rateTerms', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 7: this.partSum, 10: G, 12: this.nucSite }),
+      drive: bind('drive', { 0: P, 1: T, 7: this.partSum, 11: this.nucCount }),
+      phaseUpdate: bind('phaseUpdate', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 8: this.partMax, 9: this.gain, 10: G, 12: this.nucSite }),
+      transportFaces: bind('transportFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 6: mc.ax, 7: mc.ay, 10: mc.u, 12: G }),
       sinkScale: bind('sinkScale', { 0: P, 1: T, 8: this.partMax }),
-      transportCells: bind('transportCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.rate, 8: mc.bd, 9: mc.f, 11: this.cellw }),
+      transportCells: bind('transportCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.rate, 8: mc.bd, 9: mc.f, 11: this.cellw, 12: G }),
       transportBack: bind('transportBack', { 0: P, 1: T, 3: this.c, 4: this.phi, 10: mc.u }),
       finish: bind('finish', { 0: P, 1: T, 2: this.partMax, 3: mc.ay, 4: mc.u, 5: this.ring }),
-      potentialFaces: bind('potentialFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 5: mp.ax, 6: mp.ay }),
-      potentialCells: bind('potentialCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.rate, 7: mp.bd, 8: mp.f, 9: this.phi, 10: this.gain }),
+      potentialFaces: bind('potentialFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 5: mp.ax, 6: mp.ay, 11: G }),
+      potentialCells: bind('potentialCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.rate, 7: mp.bd, 8: mp.f, 9: this.phi, 10: this.gain, 11: G }),
       potentialReference: bind('potentialReference', { 1: T }),
     };
-    this.readbackBytes = { state: STATE_BYTES * nb, ring: 4 * RING_STRIDE * opts.ringCapacity * nb, metrics: 4 * METRICS_LENGTH * nb };
-    const total = this.readbackBytes.state + this.readbackBytes.ring + this.readbackBytes.metrics;
+    this.readbackBytes = {
+      state: STATE_BYTES * nb,
+      ring: 4 * RING_STRIDE * opts.ringCapacity * nb,
+      metrics: 4 * METRICS_LENGTH * nb,
+      nuc: 8 * nb,
+      fields: opts.readFields ? 8 * N : 0,
+    };
+    const rb = this.readbackBytes;
+    const total = rb.state + rb.ring + rb.metrics + rb.nuc + rb.fields;
     this.staging = [0, 1].map((k) => device.createBuffer({ label: `staging${k}`, size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
   }
 
@@ -275,6 +315,8 @@ export class GpuSolver {
   /** One time step; with `recordResiduals` the multigrid residual norms go into this step's ring record. */
   encodeStep(pass: GPUComputePassEncoder, recordResiduals = false): void {
     const slot = this.encodedSteps % this.ringCapacity;
+    this.dispatchCells(pass, 'nucleationMark');
+    this.dispatchCells(pass, 'nucleationPlace');
     this.dispatchCells(pass, 'anisotropy');
     this.dispatchCells(pass, 'rateTerms');
     this.dispatchPerSim(pass, 'drive');
@@ -398,10 +440,17 @@ export class GpuSolver {
     pass.end();
     const staging = this.staging[this.stagingIndex];
     this.stagingIndex = 1 - this.stagingIndex;
-    const { state, ring, metrics } = this.readbackBytes;
+    const { state, ring, metrics, nuc, fields } = this.readbackBytes;
+    const N = this.cells * this.nb;
     enc.copyBufferToBuffer(this.state, 0, staging, 0, state);
     enc.copyBufferToBuffer(this.ring, 0, staging, state, ring);
     enc.copyBufferToBuffer(this.metrics.out, 0, staging, state + ring, metrics);
+    const atNuc = state + ring + metrics;
+    enc.copyBufferToBuffer(this.nucCount, 0, staging, atNuc, nuc);
+    if (fields > 0) {
+      enc.copyBufferToBuffer(this.xi, 0, staging, atNuc + nuc, 4 * N);
+      enc.copyBufferToBuffer(this.rate, 0, staging, atNuc + nuc + 4 * N, 4 * N);
+    }
     this.device.queue.submit([enc.finish()]);
     return staging.mapAsync(GPUMapMode.READ).then(() => {
       const bytes = staging.getMappedRange().slice(0);
@@ -411,7 +460,15 @@ export class GpuSolver {
       for (let b = 0; b < this.nb; b++) {
         members.push({ f32: new Float32Array(bytes, b * STATE_BYTES, STATE_FLOATS), u32: new Uint32Array(bytes, b * STATE_BYTES, STATE_FLOATS) });
       }
-      return { state: members, ring: new Float32Array(bytes, state, ring / 4), metrics: new Float32Array(bytes, state + ring, metrics / 4), lastSlot };
+      const counts = new Uint32Array(bytes, atNuc, nuc / 4);
+      return {
+        state: members,
+        ring: new Float32Array(bytes, state, ring / 4),
+        metrics: new Float32Array(bytes, state + ring, metrics / 4),
+        lastSlot,
+        nuclei: Uint32Array.from({ length: this.nb }, (_, b) => counts[2 * b + 1]),
+        fields: fields > 0 ? { xi: new Float32Array(bytes, atNuc + nuc, N), rate: new Float32Array(bytes, atNuc + nuc + 4 * N, N) } : undefined,
+      };
     });
   }
 
@@ -421,7 +478,7 @@ export class GpuSolver {
   }
 
   destroy(): void {
-    for (const b of [this.params, this.state, this.xi, this.c, this.cellw, this.rate, this.gain, this.partSum, this.partMax, this.ring, ...this.staging]) b.destroy();
+    for (const b of [this.params, this.state, this.xi, this.c, this.cellw, this.rate, this.gain, this.partSum, this.partMax, this.ring, this.geo, this.nucMark, this.nucSite, this.nucCount, ...this.staging]) b.destroy();
     this.probeBuffer?.destroy();
     this.mgC.destroy();
     this.mgPhi.destroy();

@@ -2,7 +2,7 @@
 // Scales: length 1 µm, time 1 s, potential RT/F, concentration c0. The CPU reference uses these
 // numbers in f64, the GPU gets them packed to f32 through src/model/layout.ts.
 
-import { A_M2_PER_MA_CM2, FARADAY, LENGTH_SCALE_M, inverseThermalVoltage } from './constants.ts';
+import { A_M2_PER_MA_CM2, FARADAY, GAS_CONSTANT, LENGTH_SCALE_M, inverseThermalVoltage } from './constants.ts';
 import { num, text, type Scenario } from './scenario.ts';
 
 export const TRANSPORT_BINARY = 0;
@@ -104,12 +104,30 @@ export interface Dimless {
   safety: number;
   /** interface width w [µm] */
   w: number;
+  /** nucleation prefactor A at T [nuclei per µm of bare surface per s]; 0: no nucleation */
+  nucA: number;
+  /** nucleation barrier ΔG* / kT = f(θ)·nucB/μ², μ = −η F/RT the supersaturation: nucB = (η_hom F/RT)²·T_ref/T */
+  nucB: number;
+  /** double-layer capacitance as a plating-rate equivalent: j̃_C = −cdl·dφ̃_s/dt [µm per unit φ̃] */
+  cdl: number;
   /** always 0: XOR-ed into compensated sums on the GPU so shader compilers cannot fold them away */
   zero: number;
 }
 
+/**
+ * Arrhenius factor exp(−Ea/R (1/T − 1/T_ref)) of a quantity given at T_ref (MODEL.md §6.4): D, σ,
+ * i0 and the nucleation prefactor fall at lower temperature.
+ */
+export function arrhenius(activation_kJ_mol: number, T: number, Tref: number): number {
+  return Math.exp(-((activation_kJ_mol * 1000) / GAS_CONSTANT) * (1 / T - 1 / Tref));
+}
+
 export function toDimless(s: Scenario): Dimless {
   const T = num(s, 'electrolyte.temperature_K');
+  const Tref = num(s, 'electrolyte.reference_temperature_K');
+  const transportT = arrhenius(num(s, 'electrolyte.activation_energy_kJ_mol'), T, Tref);
+  const kineticT = arrhenius(num(s, 'kinetics.activation_energy_kJ_mol'), T, Tref);
+  const nucleationT = arrhenius(num(s, 'nucleation.activation_energy_kJ_mol'), T, Tref);
   const fInv = inverseThermalVoltage(T);
   const L2 = LENGTH_SCALE_M * LENGTH_SCALE_M;
   const w_m = num(s, 'phase.interface_width_um') * LENGTH_SCALE_M;
@@ -120,8 +138,9 @@ export function toDimless(s: Scenario): Dimless {
   const W = (3 * gamma) / w_m;
   const Cs = num(s, 'metal.site_density_mol_m3');
   const c0 = num(s, 'electrolyte.concentration_mol_L') * 1000;
-  const i0 = num(s, 'kinetics.exchange_current_mA_cm2') * A_M2_PER_MA_CM2;
-  const sigmaL = num(s, 'electrolyte.conductivity_S_m');
+  const i0 = num(s, 'kinetics.exchange_current_mA_cm2') * A_M2_PER_MA_CM2 * kineticT;
+  const sigmaL = num(s, 'electrolyte.conductivity_S_m') * transportT;
+  const etaHom = num(s, 'nucleation.homogeneous_overpotential_mV') / 1000;
   const chen = text(s, 'electrolyte.transport') === 'chen2015';
   const tplus = num(s, 'electrolyte.transference_number');
   return {
@@ -139,7 +158,7 @@ export function toDimless(s: Scenario): Dimless {
     psi0: (num(s, 'phase.anisotropy_angle_deg') * Math.PI) / 180,
     Leta: i0 / (FARADAY * Cs * KINETIC_INTEGRAL_PER_WIDTH * w_m * discreteKineticFactor(num(s, 'grid.dx_um') / num(s, 'phase.interface_width_um'))),
     alpha: num(s, 'kinetics.transfer_coefficient'),
-    Dl: num(s, 'electrolyte.diffusivity_m2_s') / L2,
+    Dl: (num(s, 'electrolyte.diffusivity_m2_s') * transportT) / L2,
     Ds: num(s, 'metal.diffusivity_m2_s') / L2,
     sigS: num(s, 'metal.conductivity_S_m') / sigmaL,
     sigFloor: num(s, 'numerics.sigma_floor'),
@@ -157,6 +176,10 @@ export function toDimless(s: Scenario): Dimless {
     dxiMax: num(s, 'numerics.max_dxi_per_step'),
     safety: num(s, 'numerics.stability_safety'),
     w: num(s, 'phase.interface_width_um'),
+    nucA: num(s, 'nucleation.rate_prefactor_per_um_s') * nucleationT,
+    nucB: (etaHom * fInv) ** 2 * (Tref / T),
+    // C_dl [µF/cm²] → F/m² is ×1e-2
+    cdl: (num(s, 'kinetics.double_layer_capacitance_uF_cm2') * 1e-2) / (fInv * FARADAY * Cs * LENGTH_SCALE_M),
     zero: 0,
   };
 }

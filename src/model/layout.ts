@@ -36,6 +36,10 @@ export const PARAM_FIELDS = [
   ['dtMax', 'f32'],
   ['dxiMax', 'f32'],
   ['safety', 'f32'],
+  ['w', 'f32'],
+  ['nucA', 'f32'],
+  ['nucB', 'f32'],
+  ['cdl', 'f32'],
   ['zero', 'u32'],
 ] as const satisfies readonly (readonly [keyof Dimless, Scalar])[];
 

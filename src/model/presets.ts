@@ -2,6 +2,14 @@
 import planarLiFoil from '../../public/scenarios/planar-li-foil.json';
 import hong2018 from '../../public/scenarios/hong2018.json';
 import sandColumn from '../../public/scenarios/sand-column.json';
+import bareCu from '../../public/scenarios/bare-cu.json';
+import liFoil from '../../public/scenarios/li-foil.json';
+import auSeededCu from '../../public/scenarios/au-seeded-cu.json';
+import carbonFibreHost from '../../public/scenarios/carbon-fibre-host.json';
+import znoCarbonFibreHost from '../../public/scenarios/zno-carbon-fibre-host.json';
+import cuPillarHost from '../../public/scenarios/cu-pillar-host.json';
+import highConcentration from '../../public/scenarios/high-concentration.json';
+import singleIon from '../../public/scenarios/single-ion.json';
 
 export interface Preset {
   scenario: { about: { name: string; description: string; sources: string } } & Record<string, Record<string, unknown>>;
@@ -11,4 +19,12 @@ export const PRESETS: Record<string, Preset> = {
   'planar-li-foil': { scenario: planarLiFoil },
   hong2018: { scenario: hong2018 },
   'sand-column': { scenario: sandColumn },
+  'bare-cu': { scenario: bareCu },
+  'li-foil': { scenario: liFoil },
+  'au-seeded-cu': { scenario: auSeededCu },
+  'carbon-fibre-host': { scenario: carbonFibreHost },
+  'zno-carbon-fibre-host': { scenario: znoCarbonFibreHost },
+  'cu-pillar-host': { scenario: cuPillarHost },
+  'high-concentration': { scenario: highConcentration },
+  'single-ion': { scenario: singleIon },
 };

@@ -3,6 +3,8 @@
 
 import { KEY_INDEX, SCENARIO_KEYS, type KeySpec } from './schema.ts';
 import { PRESETS } from './presets.ts';
+import { ELECTROLYTES, type ElectrolyteName } from './materials.ts';
+import { checkGeometry } from './geometry.ts';
 
 export type ScenarioValue = number | string | boolean;
 export type Scenario = { [section: string]: { [key: string]: ScenarioValue } };
@@ -131,6 +133,7 @@ function checkConsistency(s: Scenario): void {
   if (omega > 1 && delta * (omega * omega - 1) >= 1) {
     throw new ScenarioError('phase.anisotropy_strength', delta, `< ${(1 / (omega * omega - 1)).toPrecision(3)} for anisotropy_mode ${omega} (δ(ω²−1) < 1 keeps the interface stiffness positive)`);
   }
+  checkGeometry(s);
   const dt0 = num(s, 'numerics.dt_initial_s');
   const dtMax = num(s, 'numerics.dt_max_s');
   if (dt0 > dtMax) throw new ScenarioError('numerics.dt_initial_s', dt0, `≤ numerics.dt_max_s = ${dtMax}`);
@@ -139,9 +142,37 @@ function checkConsistency(s: Scenario): void {
 /** Validates a (possibly partial) scenario object over its preset or the defaults; returns it fully resolved. */
 export function resolveScenario(input: unknown, where = 'scenario'): Scenario {
   const base = presetBase(input);
-  for (const [key, v] of flatten(input, where)) setPath(base, key, checkValue(KEY_INDEX.get(key)!, v));
+  const given = flatten(input, where);
+  for (const [key, v] of given) setPath(base, key, checkValue(KEY_INDEX.get(key)!, v));
+  applyTables(base, new Set(given.keys()));
   checkConsistency(base);
   return base;
+}
+
+/**
+ * Keys that a table sets (src/model/materials.ts): with electrolyte.kind ≠ custom the electrolyte's
+ * values replace its keys, and a key given explicitly must agree with the table (else it would be
+ * silently overridden); the seed keys of seeding.material = custom may be given only with custom.
+ */
+function applyTables(s: Scenario, given: ReadonlySet<string>): void {
+  const kind = text(s, 'electrolyte.kind');
+  if (kind !== 'custom') {
+    const table = ELECTROLYTES[kind as ElectrolyteName];
+    for (const [key, value] of Object.entries(table.values)) {
+      if (given.has(key) && getValue(s, key) !== value) {
+        throw new ScenarioError(key, getValue(s, key), `${value}, the value of electrolyte.kind = ${kind} (${table.label}); set electrolyte.kind = custom to choose it`);
+      }
+      setPath(s, key, value);
+    }
+  }
+  if (text(s, 'seeding.material') !== 'custom') {
+    for (const key of ['seeding.contact_angle_deg', 'seeding.exchange_current_mA_cm2']) {
+      const spec = KEY_INDEX.get(key)!;
+      if (given.has(key) && getValue(s, key) !== spec.default) {
+        throw new ScenarioError(key, getValue(s, key), `only with seeding.material = custom (seeding.material = ${text(s, 'seeding.material')} takes θ and i0 from its table in src/model/materials.ts)`);
+      }
+    }
+  }
 }
 
 function presetBase(input: unknown): Scenario {
@@ -156,6 +187,7 @@ function presetBase(input: unknown): Scenario {
 /** Parses "key=value" (value as JSON when it parses, else a string) and applies each in turn. */
 export function applyOverrides(s: Scenario, sets: string[]): Scenario {
   const next = structuredClone(s);
+  const given = new Set<string>();
   for (const set of sets) {
     const eq = set.indexOf('=');
     if (eq <= 0) throw new ScenarioError('--set', set, 'key=value, e.g. grid.nx=256');
@@ -164,7 +196,9 @@ export function applyOverrides(s: Scenario, sets: string[]): Scenario {
     const spec = KEY_INDEX.get(key);
     if (!spec) throw new ScenarioError(key, raw, unknownKeyHint(key));
     setPath(next, key, checkValue(spec, parseScalar(raw, spec)));
+    given.add(key);
   }
+  applyTables(next, given);
   checkConsistency(next);
   return next;
 }

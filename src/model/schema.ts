@@ -1,6 +1,8 @@
 // The scenario keys: one table that the validator, the README and the app panel all read.
 // Units are in the key names; sources for every default are in `source`.
 
+import { ELECTROLYTE_KINDS, SEED_MATERIAL_KINDS } from './materials.ts';
+
 export type KeyType = 'number' | 'integer' | 'string' | 'boolean';
 
 export interface KeySpec {
@@ -45,6 +47,7 @@ const text = (key: string, def: string, description: string): KeySpec => ({ key,
 
 const POS = { min: 0, exclusiveMin: true } as const;
 
+
 export const SCENARIO_KEYS: readonly KeySpec[] = [
   text('about.name', 'custom', 'scenario name (presets set it)'),
   text('about.description', '', 'one line on what the scenario shows'),
@@ -55,22 +58,27 @@ export const SCENARIO_KEYS: readonly KeySpec[] = [
   n('grid.dx_um', 0.5, 'cell size [µm]; the diffuse interface must span ≥ 3 cells', { ...POS, max: 100 }, 'MODEL.md §1'),
 
   str('drive.mode', 'galvanostatic', ['galvanostatic', 'potentiostatic'], 'hold the current density, or the electrode potential'),
-  n('drive.current_density_mA_cm2', 1, 'plating current density [mA/cm²] (galvanostatic)', { ...POS, max: 1000 }, 'MODEL.md §5'),
+  n('drive.current_density_mA_cm2', 1, 'plating current density [mA/cm²] (galvanostatic); 0 holds the cell at rest (no net current)', { min: 0, max: 1000 }, 'MODEL.md §5'),
   n('drive.overpotential_V', -0.1, 'electrode potential vs a Li reference in the reservoir [V] (potentiostatic); negative plates', { min: -1.5, max: 1.5 }, 'MODEL.md §5'),
   n('drive.potential_limit_V', 1.5, 'bound on |electrode potential| in galvanostatic mode [V]; reaching it stops the run (a cycler\'s voltage cutoff)', { ...POS, max: 1.5 }),
 
+  str('electrolyte.kind', 'custom', ELECTROLYTE_KINDS, 'electrolyte preset (src/model/materials.ts): sets concentration, diffusivity, conductivity, t₊, reference temperature and activation energy; custom uses those keys as given'),
   n('electrolyte.concentration_mol_L', 1, 'bulk salt concentration c0 [mol/L]', { ...POS, max: 20 }, 'MODEL.md §3 (1 M)'),
   n('electrolyte.diffusivity_m2_s', 7.5e-10, 'ambipolar salt diffusivity D_l [m²/s]', { ...POS, max: 1e-6 }, 'Chen et al. 2015; MODEL.md §3'),
   n('electrolyte.transference_number', 0.4, 'Li⁺ transference number t₊ (binary transport)', { min: 0, max: 1 }, '0.4 liquid carbonate; 0.75 HMPE (000:L301); 1 single-ion (002:L103)'),
   str('electrolyte.transport', 'binary', ['binary', 'chen2015'], 'transport closure (MODEL.md §2): electroneutral binary salt, or Chen 2015 Nernst–Planck'),
   n('electrolyte.conductivity_S_m', 1.19, 'ionic conductivity σ_l0 at c0 [S/m]', { ...POS, max: 1e3 }, 'Chen et al. 2015'),
-  n('electrolyte.temperature_K', 300, 'temperature [K] (sets F/RT)', { min: 150, max: 500 }, 'MODEL.md §3'),
+  n('electrolyte.temperature_K', 300, 'temperature [K]: sets F/RT, and D, σ, i0 and the nucleation rate through Arrhenius factors about the reference temperature', { min: 150, max: 500 }, 'MODEL.md §3, §6.4'),
+  n('electrolyte.reference_temperature_K', 300, 'temperature at which D, σ, i0 and the nucleation prefactor are given [K]', { min: 150, max: 500 }, 'MODEL.md §3'),
+  n('electrolyte.activation_energy_kJ_mol', 20, 'Arrhenius activation energy of the salt diffusivity and conductivity [kJ/mol]', { min: 0, max: 200 }, 'estimate for carbonates, 15–25 kJ/mol (Valøen & Reimers 2005, J. Electrochem. Soc. 152 A882)'),
 
   n('metal.diffusivity_m2_s', 7.5e-13, 'Li⁺ diffusivity inside the metal phase D_s [m²/s]', { ...POS, max: 1e-6 }, 'Chen et al. 2015'),
   n('metal.conductivity_S_m', 1e7, 'electronic conductivity of Li σ_s [S/m] (chen2015 potential)', { ...POS, max: 1e9 }, 'Chen et al. 2015'),
   n('metal.site_density_mol_m3', 7.64e4, 'Li site density C_s [mol/m³]', { ...POS, max: 1e6 }, 'Chen et al. 2015'),
 
   n('kinetics.exchange_current_mA_cm2', 1, 'exchange current density i0 [mA/cm²]; sets Lη (MODEL.md §4)', { ...POS, max: 1e4 }, 'MODEL.md §3'),
+  n('kinetics.activation_energy_kJ_mol', 40, 'Arrhenius activation energy of the exchange current density [kJ/mol]', { min: 0, max: 200 }, 'estimate: Li/electrolyte charge transfer, 35–70 kJ/mol in the literature'),
+  n('kinetics.double_layer_capacitance_uF_cm2', 10, 'double-layer capacitance of the electrode [µF/cm²] (galvanostatic): carries the current before Li has nucleated; 0 = purely Faradaic', { min: 0, max: 1e4 }, 'typical metal/electrolyte double layer, 10–40 µF/cm² (Bard & Faulkner, Electrochemical Methods, ch. 13)'),
   n('kinetics.transfer_coefficient', 0.5, 'Butler–Volmer transfer coefficient α', { ...POS, max: 1, exclusiveMax: true }, 'MODEL.md §3'),
 
   n('phase.interface_width_um', 0.6, 'interface width w [µm], ξ = ½[1 − tanh(n/2w)]; 10–90 % width is 4.39 w', { ...POS, max: 100 }, 'MODEL.md §4'),
@@ -81,7 +89,31 @@ export const SCENARIO_KEYS: readonly KeySpec[] = [
   n('phase.anisotropy_angle_deg', 0, 'preferred orientation ψ0 [deg]', { min: -360, max: 360 }),
   n('phase.noise_amplitude_per_sqrt_s', 0, 'Langevin noise on ξ in the interface [1/√s] (Δξ = A √dt ζ, ⟨ζ²⟩ = 1)', { min: 0, max: 10 }, 'MODEL.md §3 (≈ 0.04)'),
 
-  n('initial.li_thickness_um', 5, 'thickness of the initial Li film on the collector [µm]', { min: 0, max: 1e5 }),
+  str('substrate.kind', 'li_foil', ['li_foil', 'cu'], 'the collector: li_foil (a Li film of initial.li_thickness_um on it) or cu (bare Cu, anode-free: no Li at the start; Li must nucleate, MODEL.md §6.2)'),
+  n('surface.contact_angle_deg', 120, 'contact angle θ of Li on the bare collector (Young, 000:L121); seeds and hosts have their own', { min: 0, max: 180, exclusiveMin: true, exclusiveMax: true }, 'estimate: molten Li does not wet bare Cu (002:L139)'),
+
+  str('host.kind', 'none', ['none', 'pillars', 'fibres', 'foam'], '3D host on the collector: vertical Cu pillars, random carbon-fibre cross-sections (carbon cloth), or a foam; electronic conductors at the collector potential, impermeable to ions (MODEL.md §6.1, 000:L154–225)'),
+  n('host.height_um', 20, 'height of the host layer above the collector [µm]', { ...POS, max: 1e5 }),
+  n('host.width_um', 4, 'pillar width [µm] (pillars)', { ...POS, max: 1e5 }),
+  n('host.spacing_um', 16, 'pillar pitch, centre to centre [µm] (pillars); the domain holds round(Lx / pitch) pillars', { ...POS, max: 1e5 }),
+  n('host.fibre_diameter_um', 7, 'fibre diameter [µm] (fibres); carbon cloth fibres are 7–10 µm', { ...POS, max: 1e5 }, 'carbon cloth, 002:L150–152'),
+  n('host.porosity', 0.7, 'open (electrolyte) fraction of the host layer (fibres, foam)', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }),
+  n('host.pore_size_um', 8, 'mean pore diameter of the foam [µm] (foam)', { ...POS, max: 1e5 }),
+  n('host.contact_angle_deg', 130, 'contact angle θ of Li on the bare host surface', { min: 0, max: 180, exclusiveMin: true, exclusiveMax: true }, 'estimate: most carbons are weakly lithiophilic (002:L156)'),
+
+  str('seeding.material', 'none', SEED_MATERIAL_KINDS, 'lithiophilic seeds or coating (src/model/materials.ts: θ, i0 and the seed line); custom uses seeding.contact_angle_deg and seeding.exchange_current_mA_cm2'),
+  n('seeding.contact_angle_deg', 30, 'contact angle θ of Li on the seed material (custom)', { min: 0, max: 180, exclusiveMin: true, exclusiveMax: true }),
+  n('seeding.exchange_current_mA_cm2', 1, 'exchange current density on the seed material [mA/cm²] (custom)', { ...POS, max: 1e4 }),
+  str('seeding.placement', 'collector', ['collector', 'host', 'all'], 'where the seeds sit: the collector, the host surfaces, or both'),
+  str('seeding.pattern', 'regular', ['regular', 'random', 'coating'], 'regular (evenly spaced), random (seeded positions), or coating (the whole surface)'),
+  n('seeding.density_per_um', 0.1, 'seeds per µm of surface (regular, random)', { ...POS, max: 100 }),
+  n('seeding.size_um', 1, 'seed width along the surface [µm] (regular, random)', { ...POS, max: 1e5 }),
+
+  n('nucleation.rate_prefactor_per_um_s', 1e4, 'heterogeneous nucleation rate prefactor A [nuclei per µm of bare surface per s] at the reference temperature; 0 switches nucleation off', { min: 0, max: 1e9 }, 'MODEL.md §6.2'),
+  n('nucleation.homogeneous_overpotential_mV', 290, 'η_hom: the barrier is ΔG*/kT = f(θ)(η_hom/η)²·T_ref/T, so nucleation on a surface of angle θ sets in near η_hom·√f(θ)', { ...POS, max: 2000 }, '000:L123 (Eq. 10); chosen so bare Cu (θ = 120°) nucleates near 80 mV at 1 mA/cm² and ZnO (30°) near 10 mV, the ordering of 002 Table 2'),
+  n('nucleation.activation_energy_kJ_mol', 40, 'Arrhenius activation energy of the nucleation prefactor [kJ/mol]', { min: 0, max: 200 }, 'estimate: same as the exchange current'),
+
+  n('initial.li_thickness_um', 5, 'thickness of the initial Li film on the collector [µm] (substrate.kind = li_foil)', { min: 0, max: 1e5 }),
   int('initial.nuclei_count', 0, 'hemispherical Li nuclei on the film, evenly spaced with seeded jitter', 0, 10000),
   n('initial.nucleus_radius_um', 2, 'radius of the initial nuclei [µm]', { ...POS, max: 1e4 }),
 

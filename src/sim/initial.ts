@@ -2,7 +2,7 @@
 // nuclei, uniform bulk concentration, zero electrolyte potential.
 
 import type { Dimless } from '../model/dimless.ts';
-import { num, type Scenario } from '../model/scenario.ts';
+import { num, text, type Scenario } from '../model/scenario.ts';
 import { rand01, wellPrime } from '../cpu/terms.ts';
 
 export interface InitialFields {
@@ -12,9 +12,10 @@ export interface InitialFields {
 }
 
 /** ξ = ½[1 − tanh(d/2w)] of the signed distance d to the Li surface (MODEL.md §4 profile). */
-export function initialFields(s: Scenario, d: Dimless): InitialFields {
+export function initialFields(s: Scenario, d: Dimless, geometry?: { solid: ArrayLike<number> }): InitialFields {
   const { nx, ny, h, w } = d;
-  const film = num(s, 'initial.li_thickness_um');
+  // bare Cu (anode-free): no film; nuclei, if asked for, sit on the collector
+  const film = text(s, 'substrate.kind') === 'cu' ? 0 : num(s, 'initial.li_thickness_um');
   const count = num(s, 'initial.nuclei_count');
   const radius = num(s, 'initial.nucleus_radius_um');
   const Lx = nx * h;
@@ -30,7 +31,7 @@ export function initialFields(s: Scenario, d: Dimless): InitialFields {
     const y = (j + 0.5) * h;
     for (let i = 0; i < nx; i++) {
       const x = (i + 0.5) * h;
-      let dist = y - film;
+      let dist = film > 0 ? y - film : Infinity;
       for (const cx of centres) {
         let dx = Math.abs(x - cx);
         dx = Math.min(dx, Lx - dx);
@@ -40,6 +41,8 @@ export function initialFields(s: Scenario, d: Dimless): InitialFields {
     }
   }
   relaxInterface(xi, d);
+  // the host skeleton is never Li
+  if (geometry) for (let k = 0; k < nx * ny; k++) if (geometry.solid[k] > 0.5) xi[k] = 0;
   // c̃ = 1 everywhere, as Chen et al. 2015: c̃ in the interface is the reactant of the cathodic branch
   return { xi, c: new Float64Array(nx * ny).fill(1), phi: new Float64Array(nx * ny) };
 }

@@ -9,6 +9,9 @@ import { roundedToF32, RING_STRIDE, ringSlot, STATE_FLOATS, stateSlot } from '..
 import { getValue, num, resolveScenario, ScenarioError, text, type Scenario } from '../model/scenario.ts';
 import { A_M2_PER_MA_CM2, LENGTH_SCALE_M } from '../model/constants.ts';
 import { initialFields } from './initial.ts';
+import { buildGeometry, packGeometry, type Geometry } from '../model/geometry.ts';
+import { computeSurfaceMetrics } from '../analysis/surface.ts';
+import { arrhenius } from '../model/dimless.ts';
 import { RESTART_KEYS, restartKeys } from './live.ts';
 import {
   NonFiniteError,
@@ -46,6 +49,10 @@ interface BatchOutcome {
   done: boolean;
   /** steps the batch was submitted with (records can be fewer once the solver is done) */
   submitted: number;
+  /** nuclei born by this solver (since it was created) */
+  nuclei: number;
+  /** ξ at the end of the batch (surface metrics) */
+  xi: ArrayLike<number>;
 }
 
 type HostFields = { xi: Float32Array | Float64Array; c: Float32Array | Float64Array; phi: Float32Array | Float64Array };
@@ -77,9 +84,10 @@ class CpuBackend implements Backend {
     init: { xi: ArrayLike<number>; c: ArrayLike<number>; phi: ArrayLike<number> },
     mgCycles: number,
     private readonly f32Params: boolean,
-    restore?: SolverState,
+    restore: SolverState | undefined,
+    geometry: Geometry,
   ) {
-    this.solver = new CpuSolver(d, init, mgCycles);
+    this.solver = new CpuSolver(d, init, mgCycles, geometry);
     if (restore) this.solver.restoreState(restore);
     else this.solver.initialPotential();
   }
@@ -100,7 +108,8 @@ class CpuBackend implements Backend {
     const { nx, ny, h, CsOverC0 } = s.d;
     const [resC] = s.mgC.residualNorms();
     const [resPhi] = s.mgPhi.residualNorms();
-    return { records, metrics: computeMetrics(nx, ny, h, s.xi, s.c, s.phi, CsOverC0, 0, saltFloor(s.d)), resC, resPhi, done: s.state.done, submitted: steps };
+    const metrics = computeMetrics(nx, ny, h, s.xi, s.c, s.phi, CsOverC0, 0, saltFloor(s.d), s.solid);
+    return { records, metrics, resC, resPhi, done: s.state.done, submitted: steps, nuclei: s.nucleationEvents, xi: s.xi };
   }
   async readFields() {
     const s = this.solver;
@@ -159,6 +168,8 @@ class GpuBackend implements Backend {
       resPhi: at(last, 'resPhi'),
       done: st.u32[stateSlot('done')] !== 0,
       submitted: steps,
+      nuclei: read.nuclei[0],
+      xi: read.fields!.xi,
     };
     this.stepsSeen = stepNow;
     return outcome;
@@ -226,6 +237,7 @@ export async function createSimulation(scenario: Scenario, opts: CreateOptions):
   const cp = opts.restore;
   if (cp) checkRestore(cp, scenario, opts.backend);
   const d = toDimless(scenario);
+  const geometry = buildGeometry(scenario);
   const cells = d.nx * d.ny;
   const cycles = num(scenario, 'numerics.mg_cycles');
   const K = num(scenario, 'run.metrics_every_steps');
@@ -234,8 +246,8 @@ export async function createSimulation(scenario: Scenario, opts: CreateOptions):
     const cpuState = cp?.solver.kind === 'cpu' ? cp.solver : undefined;
     const f32Params = opts.f32Params ?? cpuState?.f32Params ?? false;
     const dd = f32Params ? roundedToF32(d) : d;
-    const init = cp ? { xi: cp.xi, c: cp.c, phi: cp.phi } : initialFields(scenario, dd);
-    return new Simulation(scenario, dd, new CpuBackend(dd, init, cycles, f32Params, cpuState?.state), init, f32Params, cp?.host);
+    const init = cp ? { xi: cp.xi, c: cp.c, phi: cp.phi } : initialFields(scenario, dd, geometry);
+    return new Simulation(scenario, dd, new CpuBackend(dd, init, cycles, f32Params, cpuState?.state, geometry), init, geometry, f32Params, cp?.host);
   }
   const { getGpu } = await import('../gpu/device.ts');
   const gpu = await getGpu();
@@ -249,13 +261,13 @@ export async function createSimulation(scenario: Scenario, opts: CreateOptions):
   if (cp) {
     f32 = { xi: cp.xi as Float32Array, c: cp.c as Float32Array, phi: cp.phi as Float32Array };
   } else {
-    const init = initialFields(scenario, d);
+    const init = initialFields(scenario, d, geometry);
     f32 = { xi: Float32Array.from(init.xi), c: Float32Array.from(init.c), phi: Float32Array.from(init.phi) };
   }
-  const solver = await GpuSolver.create(gpu.device, { batch: [d], init: [f32], ringCapacity: K, mgCycles: cycles });
+  const solver = await GpuSolver.create(gpu.device, { batch: [d], init: [f32], ringCapacity: K, mgCycles: cycles, geometry: [packGeometry(geometry)], readFields: true });
   if (cp?.solver.kind === 'gpu') solver.restoreState(cp.solver.state);
   solver.computeConductances(); // gpuView's sigmaX/sigmaY before the first batch
-  return new Simulation(scenario, d, new GpuBackend(solver, gpu.label, cp !== undefined), f32, false, cp?.host);
+  return new Simulation(scenario, d, new GpuBackend(solver, gpu.label, cp !== undefined), f32, geometry, false, cp?.host);
 }
 
 interface StopLimits {
@@ -286,12 +298,19 @@ export class Simulation {
   private running = false;
   private checkpointRequests: { resolve: (c: Checkpoint) => void; reject: (e: unknown) => void }[] = [];
   private probeInFlight?: Promise<ProbeResult>;
+  /** nuclei born before this solver was created (a restore), and by it so far */
+  private nucleationBefore = 0;
+  private nucleationNow = 0;
+  /** most negative applied potential so far [V] (the nucleation dip) */
+  private potentialMin_V = Infinity;
 
   constructor(
     scenario: Scenario,
     d: Dimless,
     private readonly backend: Backend,
     init: { xi: ArrayLike<number>; c: ArrayLike<number>; phi: ArrayLike<number> },
+    /** collector, host and seeds (static) */
+    readonly geometry: Geometry,
     /** CPU: the parameters are rounded to f32 (kept on updateScenario) */
     private readonly f32Params = false,
     restore?: HostCheckpoint,
@@ -311,8 +330,10 @@ export class Simulation {
       this.events.push(...restore.events.map((e) => ({ ...e })));
       this.initialMetrics = { ...restore.initialMetrics };
       this.lastMetrics = { ...restore.metrics };
+      this.nucleationBefore = restore.nucleationEvents;
+      this.potentialMin_V = restore.potentialMin_V;
     } else {
-      this.lastMetrics = this.initialMetrics = computeMetrics(d.nx, d.ny, d.h, init.xi, init.c, init.phi, d.CsOverC0, 0, saltFloor(d));
+      this.lastMetrics = this.initialMetrics = computeMetrics(d.nx, d.ny, d.h, init.xi, init.c, init.phi, d.CsOverC0, 0, saltFloor(d), geometry.solid);
       this.inventory0 = this.lastMetrics.inventory;
     }
   }
@@ -495,6 +516,8 @@ export class Simulation {
       events: this.events.map((e) => ({ ...e })),
       initialMetrics: { ...this.initialMetrics },
       metrics: { ...this.lastMetrics },
+      nucleationEvents: this.nucleationBefore + this.nucleationNow,
+      potentialMin_V: this.potentialMin_V,
     };
     const scenario = structuredClone(this.current);
     const { nx, ny } = this.dimless;
@@ -547,7 +570,8 @@ export class Simulation {
     if (!(this.backend instanceof GpuBackend)) return undefined;
     const s = this.backend.solver;
     const d = this.dimless;
-    const sigma = num(this.current, 'electrolyte.conductivity_S_m');
+    const c = this.current;
+    const sigma = num(c, 'electrolyte.conductivity_S_m') * arrhenius(num(c, 'electrolyte.activation_energy_kJ_mol'), num(c, 'electrolyte.temperature_K'), num(c, 'electrolyte.reference_temperature_K'));
     return {
       device: s.device,
       nx: d.nx,
@@ -558,6 +582,7 @@ export class Simulation {
       phi: s.phi,
       sigmaX: s.mgPhi.ax,
       sigmaY: s.mgPhi.ay,
+      geo: s.geo,
       c0_mol_L: num(this.current, 'electrolyte.concentration_mol_L'),
       thermalVoltage_V: 1 / d.fInv,
       currentScale_mA_cm2: sigma / (d.fInv * d.h * LENGTH_SCALE_M) / A_M2_PER_MA_CM2,
@@ -606,12 +631,17 @@ export class Simulation {
     const m = (this.lastMetrics = out.metrics);
     const last = out.records[out.records.length - 1];
     const cellsCount = Math.sqrt(d.nx * d.ny);
+    const current = rateToCurrentDensity(jdt / dtSum, this.current);
+    const applied = last.phiS / d.fInv;
+    for (const r of out.records) this.potentialMin_V = Math.min(this.potentialMin_V, r.phiS / d.fInv);
+    this.nucleationNow = out.nuclei;
+    const surf = computeSurfaceMetrics(this.geometry, out.xi);
     const row: MetricsRow = {
       step: this.steps,
       time_s: this.time_s,
       dt_s: last.dt,
-      current_density_mA_cm2: rateToCurrentDensity(jdt / dtSum, this.current),
-      applied_potential_V: last.phiS / d.fInv,
+      current_density_mA_cm2: current,
+      applied_potential_V: applied,
       charge_mAh_cm2: this.charge_mAh_cm2,
       deposit_mean_height_um: m.meanHeight_um,
       deposit_max_height_um: m.maxHeight_um,
@@ -620,6 +650,13 @@ export class Simulation {
       li_inventory_rel_error: (m.inventory - this.inventory0 - this.inventoryIn) / this.inventory0,
       mg_residual_c: out.resC / cellsCount,
       mg_residual_phi: out.resPhi / cellsCount,
+      nucleation_overpotential_mV: (applied - this.potentialMin_V) * 1000,
+      nucleation_events: this.nucleationBefore + this.nucleationNow,
+      nuclei_count: surf.nucleiCount,
+      nucleus_spacing_cv: surf.spacingCv,
+      collector_coverage: surf.collectorCoverage,
+      local_current_density_mA_cm2: surf.interfaceLength_um > 0 ? (current * d.nx * d.h) / surf.interfaceLength_um : NaN,
+      pore_filling: surf.poreFilling,
     };
     if (!this.sandSeen && m.surfaceMinConc <= SAND_DEPLETION_CONC) {
       this.sandSeen = true;

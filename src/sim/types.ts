@@ -23,6 +23,20 @@ export interface MetricsRow {
   li_inventory_rel_error: number;
   mg_residual_c: number;
   mg_residual_phi: number;
+  /** applied potential now minus its most negative value so far [mV]: the nucleation dip once on the plateau */
+  nucleation_overpotential_mV: number;
+  /** nuclei born so far (heterogeneous nucleation, MODEL.md §6.2) */
+  nucleation_events: number;
+  /** Li islands (ξ ≥ ½, 4-connected) in contact with the collector or a host surface */
+  nuclei_count: number;
+  /** coefficient of variation of the gaps between Li islands along the collector (uniformity; NaN below 2 islands) */
+  nucleus_spacing_cv: number;
+  /** fraction of the collector surface covered by Li */
+  collector_coverage: number;
+  /** current density on the Li/electrolyte interface: geometric current × Lx / interface length [mA/cm²] */
+  local_current_density_mA_cm2: number;
+  /** Li fraction of the host layer's pore space (NaN without a host) */
+  pore_filling: number;
 }
 
 export const METRIC_COLUMNS: readonly (keyof MetricsRow)[] = [
@@ -39,6 +53,13 @@ export const METRIC_COLUMNS: readonly (keyof MetricsRow)[] = [
   'dt_s',
   'mg_residual_c',
   'mg_residual_phi',
+  'nucleation_overpotential_mV',
+  'nucleation_events',
+  'nuclei_count',
+  'nucleus_spacing_cv',
+  'collector_coverage',
+  'local_current_density_mA_cm2',
+  'pore_filling',
 ];
 
 export type SimEventKind = 'sand_depletion' | 'short_circuit' | 'non_finite' | 'potential_limit';
@@ -131,6 +152,9 @@ export interface HostCheckpoint {
   /** Simulation.initialMetrics of the original run, and Simulation.metrics at the checkpoint */
   initialMetrics: DepositMetrics;
   metrics: DepositMetrics;
+  /** nuclei born before the checkpoint, and the most negative applied potential so far [V] */
+  nucleationEvents: number;
+  potentialMin_V: number;
 }
 
 /**
@@ -182,6 +206,8 @@ export interface GpuFieldView {
   /** potential multigrid finest-level face conductances, see Simulation.gpuView */
   sigmaX: GPUBuffer;
   sigmaY: GPUBuffer;
+  /** per cell vec4 (solid, cos θ of the surface, i0 factor, seeded): host solids and seeds (src/model/geometry.ts) */
+  geo: GPUBuffer;
   /** c0 [mol/L] */
   c0_mol_L: number;
   /** RT/F [V] (φ = φ̃ · thermalVoltage_V) */

@@ -1,0 +1,158 @@
+// Material and electrolyte tables (MODEL.md §6.2, §6.4): the numbers behind seeding.material and
+// electrolyte.kind, each with where it comes from. Values marked "estimate" are not measured in
+// the cited source; they are chosen inside the range the source and its references support, and
+// the README says so.
+
+/** A lithiophilic seed or coating: contact angle of Li on it and the exchange current on it. */
+export interface SeedMaterial {
+  label: string;
+  contactAngle_deg: number;
+  exchangeCurrent_mA_cm2: number;
+  source: string;
+}
+
+export const SEED_MATERIALS = {
+  au: {
+    label: 'Au',
+    contactAngle_deg: 10,
+    exchangeCurrent_mA_cm2: 2,
+    source: 'Li alloys with Au (000:L121–123: θ → 0 removes the barrier); Li-reactive Au interlayers wet Li (002:L185); θ and i0 estimates',
+  },
+  ag: {
+    label: 'Ag',
+    contactAngle_deg: 15,
+    exchangeCurrent_mA_cm2: 2,
+    source: 'electroplated Ag on carbon fibre guides Li (002:L150, Table 2 [55]); θ and i0 estimates',
+  },
+  zn: {
+    label: 'Zn',
+    contactAngle_deg: 25,
+    exchangeCurrent_mA_cm2: 1.5,
+    source: 'Zn alloys with Li (002:L139, elements reacting with molten Li); θ and i0 estimates',
+  },
+  zno: {
+    label: 'ZnO',
+    contactAngle_deg: 30,
+    exchangeCurrent_mA_cm2: 1.5,
+    source: 'ZnO-coated carbon: 20 mV at 0.5 mA/cm², 35 mV at 1 mA/cm² (002 Table 2 [51], [52]; 002:L150)',
+  },
+  mg: {
+    label: 'Mg',
+    contactAngle_deg: 25,
+    exchangeCurrent_mA_cm2: 1.5,
+    source: 'Mg raises Li adsorption and wetting (002:L139, L160; Table 2 [62]: < 50 mV); θ and i0 estimates',
+  },
+  n_doped_carbon: {
+    label: 'N-doped C',
+    contactAngle_deg: 50,
+    exchangeCurrent_mA_cm2: 1.2,
+    source: 'pyridinic/pyrrolic N guides uniform nucleation (002:L156, Table 2 [58]); θ and i0 estimates',
+  },
+  br_doped_cu: {
+    label: 'Br-doped Cu',
+    contactAngle_deg: 40,
+    exchangeCurrent_mA_cm2: 1.5,
+    source: 'CuBr/Br-doped Cu collector: < 25 mV at 1 mA/cm² (002 Table 2 [57]; 002:L156)',
+  },
+  bare_cu: {
+    label: 'bare Cu',
+    contactAngle_deg: 120,
+    exchangeCurrent_mA_cm2: 1,
+    source: 'reference: molten Li does not wet Cu (002:L139); same as surface.contact_angle_deg',
+  },
+} as const satisfies Record<string, SeedMaterial>;
+
+export type SeedMaterialName = keyof typeof SEED_MATERIALS;
+export const SEED_MATERIAL_KINDS: readonly string[] = ['none', ...Object.keys(SEED_MATERIALS), 'custom'];
+
+/** An electrolyte: the keys it sets (values at its reference temperature). */
+export interface Electrolyte {
+  label: string;
+  values: {
+    'electrolyte.concentration_mol_L': number;
+    'electrolyte.diffusivity_m2_s': number;
+    'electrolyte.conductivity_S_m': number;
+    'electrolyte.transference_number': number;
+    'electrolyte.reference_temperature_K': number;
+    'electrolyte.activation_energy_kJ_mol': number;
+  };
+  source: string;
+}
+
+export const ELECTROLYTES = {
+  carbonate_1m: {
+    label: '1 M LiPF₆ in EC/EMC',
+    values: {
+      'electrolyte.concentration_mol_L': 1,
+      'electrolyte.diffusivity_m2_s': 3.0e-10,
+      'electrolyte.conductivity_S_m': 0.95,
+      'electrolyte.transference_number': 0.38,
+      'electrolyte.reference_temperature_K': 298.15,
+      'electrolyte.activation_energy_kJ_mol': 20,
+    },
+    source: 'Valøen & Reimers 2005 (J. Electrochem. Soc. 152 A882) at 1 M, 25 °C; t₊ ≈ 0.4 liquid carbonate (MODEL.md §3); 000:L240 (1 M carbonates)',
+  },
+  ether_1m: {
+    label: '1 M LiTFSI in DOL/DME',
+    values: {
+      'electrolyte.concentration_mol_L': 1,
+      'electrolyte.diffusivity_m2_s': 6.0e-10,
+      'electrolyte.conductivity_S_m': 1.1,
+      'electrolyte.transference_number': 0.5,
+      'electrolyte.reference_temperature_K': 298.15,
+      'electrolyte.activation_energy_kJ_mol': 15,
+    },
+    source: 'ether electrolyte of 002:L129 (1 M LiTFSI-DME/DOL); σ ≈ 11 mS/cm, D and t₊ estimates for low-viscosity ethers',
+  },
+  hce_4m: {
+    label: '4 M LiFSI in DME (high concentration)',
+    values: {
+      'electrolyte.concentration_mol_L': 4,
+      'electrolyte.diffusivity_m2_s': 1.0e-10,
+      'electrolyte.conductivity_S_m': 0.45,
+      'electrolyte.transference_number': 0.55,
+      'electrolyte.reference_temperature_K': 298.15,
+      'electrolyte.activation_energy_kJ_mol': 25,
+    },
+    source: '000:L241 (Qian et al. 2015, 4 M LiFSI-DME: dense Li, CE 99.1 %); σ ≈ 4.5 mS/cm; D and t₊ estimates for a viscous concentrated salt',
+  },
+  single_ion: {
+    label: 'single-ion conductor (t₊ = 1)',
+    values: {
+      'electrolyte.concentration_mol_L': 1,
+      'electrolyte.diffusivity_m2_s': 1.0e-10,
+      'electrolyte.conductivity_S_m': 0.1,
+      'electrolyte.transference_number': 1,
+      'electrolyte.reference_temperature_K': 298.15,
+      'electrolyte.activation_energy_kJ_mol': 30,
+    },
+    source: 't₊ = 1: no concentration gradient, no Sand depletion (002:L103; 000:L129); σ = 1 mS/cm estimate',
+  },
+  solid_polymer: {
+    label: 'PEO–LiTFSI solid polymer at 80 °C',
+    values: {
+      'electrolyte.concentration_mol_L': 1.5,
+      'electrolyte.diffusivity_m2_s': 1.0e-11,
+      'electrolyte.conductivity_S_m': 0.1,
+      'electrolyte.transference_number': 0.2,
+      'electrolyte.reference_temperature_K': 353.15,
+      'electrolyte.activation_energy_kJ_mol': 50,
+    },
+    source: 'solid polymer electrolytes, no convection (000:L297–309); PEO–LiTFSI at 80 °C: σ ≈ 1 mS/cm, t₊ ≈ 0.2, D ~ 1e-11 m²/s (estimates of the usual range)',
+  },
+} as const satisfies Record<string, Electrolyte>;
+
+export type ElectrolyteName = keyof typeof ELECTROLYTES;
+export const ELECTROLYTE_KINDS: readonly string[] = ['custom', ...Object.keys(ELECTROLYTES)];
+
+/** θ [deg] and i0 [mA/cm²] of the seeding material of a resolved scenario (custom: its keys). */
+export function seedProperties(material: string, custom: { contactAngle_deg: number; exchangeCurrent_mA_cm2: number }): { contactAngle_deg: number; exchangeCurrent_mA_cm2: number } | undefined {
+  if (material === 'none') return undefined;
+  if (material === 'custom') return custom;
+  return SEED_MATERIALS[material as SeedMaterialName];
+}
+
+/** Heterogeneous nucleation barrier factor f(θ) = (2 − 3cos θ + cos³θ)/4 (000:L123, Eq. 10). */
+export function barrierFactor(cosTheta: number): number {
+  return (2 - 3 * cosTheta + cosTheta * cosTheta * cosTheta) / 4;
+}
