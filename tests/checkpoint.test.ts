@@ -29,7 +29,10 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 function rowDiff(a: MetricsRow, b: MetricsRow): number {
   let m = 0;
-  for (const key of Object.keys(a) as (keyof MetricsRow)[]) m = Math.max(m, Math.abs(a[key] - b[key]) / Math.max(1e-30, Math.abs(a[key])));
+  for (const key of Object.keys(a) as (keyof MetricsRow)[]) {
+    if (Number.isNaN(a[key]) && Number.isNaN(b[key])) continue; // e.g. no islands: no spacing CV in either run
+    m = Math.max(m, Math.abs(a[key] - b[key]) / Math.max(1e-30, Math.abs(a[key])));
+  }
   return m;
 }
 
