@@ -13,7 +13,6 @@ import {
   defaultScenario,
   getValue,
   presetScenario,
-  resolveScenario,
   ScenarioError,
   type Scenario,
   type ScenarioValue,
@@ -95,13 +94,5 @@ export function scenarioToJson(scenario: Scenario, _preset?: string): string {
   return JSON.stringify(out, null, 2) + '\n';
 }
 
-/** Parses and validates a scenario JSON (full or partial, optionally with "preset"); `where` names the source in errors. */
-export function scenarioFromJson(text: string, where: string): Scenario {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ScenarioError('scenario', where, `valid JSON (${(e as Error).message})`);
-  }
-  return resolveScenario(json, where);
-}
+/** The app imports scenario files with the parser the CLI uses. */
+export { scenarioFromJson } from '../model/scenario.ts';

@@ -236,11 +236,16 @@ export async function loadScenarioArg(arg: string): Promise<Scenario> {
   } catch (e) {
     throw new ScenarioError('scenario', arg, `a readable JSON file (${(e as Error).message})`);
   }
+  return scenarioFromJson(text, arg);
+}
+
+/** Parses and validates a scenario JSON (full or partial, optionally with "preset"); `where` names the source in errors. */
+export function scenarioFromJson(text: string, where: string): Scenario {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ScenarioError('scenario', arg, `valid JSON (${(e as Error).message})`);
+    throw new ScenarioError('scenario', where, `valid JSON (${(e as Error).message})`);
   }
-  return resolveScenario(json, arg);
+  return resolveScenario(json, where);
 }
