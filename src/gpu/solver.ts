@@ -394,6 +394,12 @@ export class GpuSolver {
     this.encodedSteps = words[stateSlot('step')];
   }
 
+  /** Overwrites the open nucleation sites of one member (a checkpoint's; see shaders/nucleation.wgsl). */
+  restoreNucleationSites(sites: Float32Array, member = 0): void {
+    if (sites.length !== this.cells) throw new Error(`GpuSolver.restoreNucleationSites: ${sites.length} cells, expected ${this.cells}`);
+    this.device.queue.writeBuffer(this.nucSite, member * this.cells * 4, sites.buffer, sites.byteOffset, sites.byteLength);
+  }
+
   /** The state words of every member as the GPU has them once the queued work is done. */
   async readState(): Promise<Uint32Array> {
     const f = await this.readBuffer(this.state, STATE_FLOATS * this.nb);

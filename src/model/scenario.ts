@@ -126,7 +126,8 @@ function checkConsistency(s: Scenario): void {
     );
   }
   const H = ny * dx;
-  const film = num(s, 'initial.li_thickness_um');
+  // bare Cu starts without Li: the film key is then unused (src/sim/initial.ts)
+  const film = text(s, 'substrate.kind') === 'cu' ? 0 : num(s, 'initial.li_thickness_um');
   if (film + 4 * w >= H) throw new ScenarioError('initial.li_thickness_um', film, `< ${(H - 4 * w).toPrecision(4)} µm (the domain is ${H} µm tall)`);
   const delta = num(s, 'phase.anisotropy_strength');
   const omega = num(s, 'phase.anisotropy_mode');

@@ -2,7 +2,7 @@
 // advanced in batches of run.metrics_every_steps steps, with writers attached (Oceananigans-style).
 // Time, charge and the Li inventory are accumulated here in f64 from the per-step records.
 
-import { CpuSolver, type SolverState, type StepRecord } from '../cpu/solver.ts';
+import { CpuSolver, type StepRecord } from '../cpu/solver.ts';
 import { computeMetrics, unpackMetrics, type DepositMetrics } from '../analysis/metrics.ts';
 import { TRANSPORT_CHEN2015, toDimless, rateToCurrentDensity, type Dimless } from '../model/dimless.ts';
 import { roundedToF32, RING_STRIDE, ringSlot, STATE_FLOATS, stateSlot } from '../model/layout.ts';
@@ -84,11 +84,14 @@ class CpuBackend implements Backend {
     init: { xi: ArrayLike<number>; c: ArrayLike<number>; phi: ArrayLike<number> },
     mgCycles: number,
     private readonly f32Params: boolean,
-    restore: SolverState | undefined,
+    restore: CpuSolverCheckpoint | undefined,
     geometry: Geometry,
   ) {
     this.solver = new CpuSolver(d, init, mgCycles, geometry);
-    if (restore) this.solver.restoreState(restore);
+    if (restore) {
+      this.solver.restoreState(restore.state);
+      this.solver.nucSite.set(restore.nucSite);
+    }
     else this.solver.initialPotential();
   }
   setStopTime(t_s: number, resume = false): boolean {
@@ -109,7 +112,7 @@ class CpuBackend implements Backend {
     const [resC] = s.mgC.residualNorms();
     const [resPhi] = s.mgPhi.residualNorms();
     const metrics = computeMetrics(nx, ny, h, s.xi, s.c, s.phi, CsOverC0, 0, saltFloor(s.d), s.solid);
-    return { records, metrics, resC, resPhi, done: s.state.done, submitted: steps, nuclei: s.nucleationEvents, xi: s.xi };
+    return { records, metrics, resC, resPhi, done: s.state.done, submitted: steps, nuclei: s.nucleationEvents, xi: s.xi.slice() }; // a copy: the next batch may run before this one is absorbed
   }
   async readFields() {
     const s = this.solver;
@@ -117,7 +120,7 @@ class CpuBackend implements Backend {
   }
   checkpointSolver() {
     const s = this.solver;
-    const solver: CpuSolverCheckpoint = { kind: 'cpu', state: { ...s.state }, f32Params: this.f32Params };
+    const solver: CpuSolverCheckpoint = { kind: 'cpu', state: { ...s.state }, f32Params: this.f32Params, nucSite: s.nucSite.slice() };
     return Promise.resolve({ fields: { xi: s.xi.slice(), c: s.c.slice(), phi: s.phi.slice() }, solver });
   }
   probe(k: number): Promise<[number, number, number]> {
@@ -182,8 +185,8 @@ class GpuBackend implements Backend {
   async checkpointSolver() {
     const s = this.solver;
     // every copy is submitted before the first await, so it sees exactly the work queued so far
-    const [state, xi, c, phi] = await Promise.all([s.readState(), s.readBuffer(s.xi, s.cells), s.readBuffer(s.c, s.cells), s.readBuffer(s.phi, s.cells)]);
-    const solver: GpuSolverCheckpoint = { kind: 'gpu', state: state.slice(0, STATE_FLOATS) };
+    const [state, xi, c, phi, nucSite] = await Promise.all([s.readState(), s.readBuffer(s.xi, s.cells), s.readBuffer(s.c, s.cells), s.readBuffer(s.phi, s.cells), s.readBuffer(s.nucSite, s.cells)]);
+    const solver: GpuSolverCheckpoint = { kind: 'gpu', state: state.slice(0, STATE_FLOATS), nucSite };
     return { fields: { xi, c, phi }, solver };
   }
   probe(k: number): Promise<[number, number, number]> {
@@ -226,6 +229,10 @@ function checkRestore(cp: Checkpoint, scenario: Scenario, backend: BackendName):
       throw new Error(`restore: checkpoint field ${name} must be a ${Field.name} of ${nx * ny} values (got ${f?.constructor?.name} of ${f?.length})`);
     }
   }
+  const sites = cp.solver.nucSite;
+  if (!(sites instanceof Field) || sites.length !== nx * ny) {
+    throw new Error(`restore: checkpoint solver.nucSite (open nucleation sites) must be a ${Field.name} of ${nx * ny} values (got ${(sites as unknown as { constructor?: { name: string } })?.constructor?.name} of ${(sites as unknown as { length?: number })?.length})`);
+  }
   const keys = restartKeys(cp.scenario, scenario);
   if (keys.length > 0) {
     const k = keys[0];
@@ -237,17 +244,17 @@ export async function createSimulation(scenario: Scenario, opts: CreateOptions):
   const cp = opts.restore;
   if (cp) checkRestore(cp, scenario, opts.backend);
   const d = toDimless(scenario);
-  const geometry = buildGeometry(scenario);
   const cells = d.nx * d.ny;
   const cycles = num(scenario, 'numerics.mg_cycles');
   const K = num(scenario, 'run.metrics_every_steps');
   if (opts.backend === 'cpu') {
     if (cells > CPU_MAX_CELLS) throw new ScenarioError('grid.nx', d.nx, `grid.nx·grid.ny ≤ ${CPU_MAX_CELLS} cells on the CPU backend (got ${cells})`);
+    const geometry = buildGeometry(scenario); // after the size check: it allocates per cell
     const cpuState = cp?.solver.kind === 'cpu' ? cp.solver : undefined;
     const f32Params = opts.f32Params ?? cpuState?.f32Params ?? false;
     const dd = f32Params ? roundedToF32(d) : d;
     const init = cp ? { xi: cp.xi, c: cp.c, phi: cp.phi } : initialFields(scenario, dd, geometry);
-    return new Simulation(scenario, dd, new CpuBackend(dd, init, cycles, f32Params, cpuState?.state, geometry), init, geometry, f32Params, cp?.host);
+    return new Simulation(scenario, dd, new CpuBackend(dd, init, cycles, f32Params, cpuState, geometry), init, geometry, f32Params, cp?.host);
   }
   const { getGpu } = await import('../gpu/device.ts');
   const gpu = await getGpu();
@@ -256,6 +263,7 @@ export async function createSimulation(scenario: Scenario, opts: CreateOptions):
   if (cells > maxCells) {
     throw new ScenarioError('grid.nx', d.nx, `grid.nx·grid.ny ≤ ${maxCells} cells on this adapter (maxStorageBufferBindingSize ${limit} bytes, 16 bytes per cell); got ${d.nx}·${d.ny} = ${cells}`);
   }
+  const geometry = buildGeometry(scenario);
   const { GpuSolver } = await import('../gpu/solver.ts');
   let f32: { xi: Float32Array; c: Float32Array; phi: Float32Array };
   if (cp) {
@@ -265,7 +273,10 @@ export async function createSimulation(scenario: Scenario, opts: CreateOptions):
     f32 = { xi: Float32Array.from(init.xi), c: Float32Array.from(init.c), phi: Float32Array.from(init.phi) };
   }
   const solver = await GpuSolver.create(gpu.device, { batch: [d], init: [f32], ringCapacity: K, mgCycles: cycles, geometry: [packGeometry(geometry)], readFields: true });
-  if (cp?.solver.kind === 'gpu') solver.restoreState(cp.solver.state);
+  if (cp?.solver.kind === 'gpu') {
+    solver.restoreState(cp.solver.state);
+    solver.restoreNucleationSites(cp.solver.nucSite);
+  }
   solver.computeConductances(); // gpuView's sigmaX/sigmaY before the first batch
   return new Simulation(scenario, d, new GpuBackend(solver, gpu.label, cp !== undefined), f32, geometry, false, cp?.host);
 }

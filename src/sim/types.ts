@@ -127,6 +127,8 @@ export interface GpuSolverCheckpoint {
    * and the step counter and done flag (u32).
    */
   state: Uint32Array;
+  /** open nucleation sites: the cap ξ each cell still fills to (0: none), row-major */
+  nucSite: Float32Array;
 }
 
 /** The solver's scalar state in a CPU checkpoint. */
@@ -135,6 +137,8 @@ export interface CpuSolverCheckpoint {
   state: SolverState;
   /** the solver ran on the f32-rounded parameters (CreateOptions.f32Params) */
   f32Params: boolean;
+  /** open nucleation sites: the cap ξ each cell still fills to (0: none), row-major */
+  nucSite: Float64Array;
 }
 
 /** The Simulation's host accumulators (f64). */
