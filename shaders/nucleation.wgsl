@@ -77,10 +77,7 @@ fn nucleationMark(@builtin(global_invocation_id) g: vec3u) {
   let p = 1.0 - exp(-J * site.faces * P.h * st.dt);
   let cellLocal = k - b * P.nx * P.ny;
   if (!(rand01(P.seed ^ NUCLEATION_SALT, st.step, cellLocal) < p)) { return; }
-  let B = exp((1.0 - P.alpha) * eta) - cc * exp(-P.alpha * eta);
-  let speed = 6.0 * P.w * P.Leta * kin * abs(B);
-  var rStar = 3.0e38;
-  if (speed > 0.0) { rStar = P.LsK / speed; }
+  let rStar = P.nucR / mu; // thermodynamic critical radius γV_m/(RT μ), as the CPU's nucleationMark
   if (!(rStar <= NUCLEUS_MAX_WIDTHS * P.w)) { return; }
   let resolved = NUCLEUS_MIN_WIDTHS * P.w / min(1.0, 1.0 - site.cosT);
   mark[k] = min(max(rStar, resolved), NUCLEUS_MAX_WIDTHS * P.w);

@@ -19,59 +19,76 @@ async function last(s: Scenario, limits: { until_s?: number; charge_mAh_cm2?: nu
 const fmt = (r: MetricsRow) =>
   `η_n ${r.nucleation_overpotential_mV.toFixed(1)} mV, ${r.nucleation_events} nucleation events, ${r.nuclei_count} islands, spacing CV ${r.nucleus_spacing_cv.toFixed(3)}, coverage ${r.collector_coverage.toFixed(3)}, i_local ${r.local_current_density_mA_cm2.toFixed(3)} mA/cm², max height ${r.deposit_max_height_um.toFixed(2)} µm, roughness ${r.roughness_um.toFixed(3)} µm, c_s,min ${r.surface_min_conc.toFixed(4)}`;
 
+// The nucleation presets at 128×64 cells of 0.1 µm (12.8 × 6.4 µm) to 0.05 mAh/cm² (0.24 µm of Li).
+const nucleationCase = (name: string, over: Overrides = {}) => preset(name, { grid: { nx: 128, ny: 64 }, ...over });
+const CHARGE = { charge_mAh_cm2: 0.05 };
+
 describe('seeding and nucleation (CPU, fixed seed)', () => {
   it('Au-seeded Cu nucleates at a lower overpotential and more evenly than bare Cu', async () => {
-    const cu = await last(preset('bare-cu', { run: { until_s: 350 } }));
-    const au = await last(preset('au-seeded-cu', { run: { until_s: 350 } }));
+    const cu = await last(nucleationCase('bare-cu'), CHARGE);
+    const au = await last(nucleationCase('au-seeded-cu'), CHARGE);
     console.log(`[strategies] bare Cu: ${fmt(cu)}\n[strategies] Au-seeded Cu: ${fmt(au)}`);
     expect(au.nucleation_overpotential_mV).toBeLessThan(cu.nucleation_overpotential_mV);
     expect(au.nucleus_spacing_cv).toBeLessThan(cu.nucleus_spacing_cv);
   }, 300_000);
 
-  // NOT MET (issue 4): at 0.1 mAh/cm² the 4 mA/cm² run has a larger nucleation overpotential
-  // (94.7 against 63.5 mV) but its open sites have not yet filled to ξ ≥ ½, so it shows no deposit
-  // to be rough (0 islands, roughness 0 against 0.54 µm). Kept as the target, skipped until it holds.
-  it.skip('a higher current density gives a larger nucleation overpotential and a rougher deposit at the same charge', async () => {
-    const low = await last(preset('bare-cu', { drive: { current_density_mA_cm2: 1 } }), { charge_mAh_cm2: 0.1 });
-    const high = await last(preset('bare-cu', { drive: { current_density_mA_cm2: 4 } }), { charge_mAh_cm2: 0.1 });
+  it('a higher current density gives a larger nucleation overpotential', async () => {
+    const low = await last(nucleationCase('bare-cu', { drive: { current_density_mA_cm2: 1 } }), CHARGE);
+    const high = await last(nucleationCase('bare-cu', { drive: { current_density_mA_cm2: 4 } }), CHARGE);
     console.log(`[strategies] 1 mA/cm²: ${fmt(low)}\n[strategies] 4 mA/cm²: ${fmt(high)}`);
     expect(high.nucleation_overpotential_mV).toBeGreaterThan(low.nucleation_overpotential_mV);
+  }, 300_000);
+
+  // NOT MET (issue 4): at 0.05 mAh/cm² the 4 mA/cm² deposit is smoother, not rougher: roughness
+  // 0.144 µm (20 nuclei, coverage 0.73) against 0.247 µm at 1 mA/cm² (19 nuclei, coverage 0.46).
+  // The larger overpotential makes nuclei denser, as in the nucleation experiments the seeds cite
+  // (000:L400–402 for the same trend with temperature); roughening at high current needs Li⁺
+  // depletion or SEI failure, which these 6.4 µm cells at 1–4 mA/cm² (far below the limiting
+  // current) do not reach. Kept as the target, skipped until it holds.
+  it.skip('a higher current density gives a rougher deposit at the same charge', async () => {
+    const low = await last(nucleationCase('bare-cu', { drive: { current_density_mA_cm2: 1 } }), CHARGE);
+    const high = await last(nucleationCase('bare-cu', { drive: { current_density_mA_cm2: 4 } }), CHARGE);
     expect(high.roughness_um).toBeGreaterThan(low.roughness_um);
   }, 300_000);
 
-  // NOT MET (issue 4): at 260 K the Arrhenius-slowed exchange current and nucleation prefactor
-  // gave 2 nucleation events in 60 s against 6 at 300 K; the barrier's 1/T and the slower
-  // prefactor win over the larger overpotential. Kept as the target, skipped until it holds.
-  it.skip('a lower temperature gives more nuclei', async () => {
-    const warm = await last(preset('bare-cu', { electrolyte: { temperature_K: 300 }, run: { until_s: 60 } }));
-    const cold = await last(preset('bare-cu', { electrolyte: { temperature_K: 260 }, run: { until_s: 60 } }));
+  it('a lower temperature gives more nuclei (000:L400–402)', async () => {
+    const warm = await last(nucleationCase('bare-cu', { electrolyte: { temperature_K: 300 } }), CHARGE);
+    const cold = await last(nucleationCase('bare-cu', { electrolyte: { temperature_K: 260 } }), CHARGE);
     console.log(`[strategies] 300 K: ${fmt(warm)}\n[strategies] 260 K: ${fmt(cold)}`);
     expect(cold.nucleation_events).toBeGreaterThan(warm.nucleation_events);
+    expect(cold.nucleation_overpotential_mV).toBeGreaterThan(warm.nucleation_overpotential_mV);
   }, 300_000);
 });
 
 describe('3D hosts (CPU, fixed seed)', () => {
-  // NOT MET (issue 4): after 300 s the ZnO-coated fibre host carried 5.54 mA/cm² on its
-  // Li/electrolyte interface against 1.00 on the planar foil: Li sits on a few nuclei instead of
-  // wetting the fibres, so the host has not yet lowered the local current. Skipped until it holds.
-  it.skip('a host lowers the local current density against a planar collector at the same geometric current; its pores fill before the deposit overflows', async () => {
-    const planar = await last(preset('li-foil', { run: { until_s: 300 } }));
-    const sim = await createSimulation(preset('zno-carbon-fibre-host', { run: { until_s: 300 } }), { backend: 'cpu' });
-    await sim.run();
+  // The host presets' resolution (256×128 cells of 0.25 µm), 0.1 mAh/cm² at 1 mA/cm².
+  const HOST_GRID: Overrides = { grid: { nx: 256, ny: 128, dx_um: 0.25 }, phase: { interface_width_um: 0.25 } };
+
+  it('a ZnO-coated fibre host lowers the local current density against the planar Cu collector; Li fills its pores without overflowing', async () => {
+    const planar = await last(preset('bare-cu', HOST_GRID), { charge_mAh_cm2: 0.1 });
+    const sim = await createSimulation(preset('zno-carbon-fibre-host', HOST_GRID), { backend: 'cpu' });
+    await sim.run({ charge_mAh_cm2: 0.1 });
     const host = sim.rows[sim.rows.length - 1];
-    console.log(`[strategies] planar Li foil: ${fmt(planar)}\n[strategies] ZnO-coated fibre host: ${fmt(host)}, pore filling ${host.pore_filling.toFixed(3)}`);
+    console.log(`[strategies] planar Cu: ${fmt(planar)}\n[strategies] ZnO-coated fibre host: ${fmt(host)}, pore filling ${host.pore_filling.toFixed(3)}`);
     expect(host.local_current_density_mA_cm2).toBeLessThan(planar.local_current_density_mA_cm2);
-    const top = sim.geometry.hostHeight_um;
-    const overflow = sim.rows.find((r) => r.deposit_max_height_um > top);
-    const filled = sim.rows.filter((r) => r.pore_filling > 0.01);
-    expect(filled.length).toBeGreaterThan(0);
-    if (overflow) expect(filled[0].time_s).toBeLessThan(overflow.time_s);
+    expect(host.pore_filling).toBeGreaterThan(0.02);
+    expect(sim.events.filter((e) => e.kind === 'host_overflow')).toEqual([]);
+  }, 300_000);
+
+  // NOT MET (issue 4): at 1 mA/cm² neither collector approaches depletion, and the host's lowest
+  // surface Li⁺ is slightly lower (0.9952 c0 against 0.9967 on planar Cu at 0.1 mAh/cm²): Li
+  // plates deep in the pores, where Li⁺ arrives through the tortuous space between fibres. Kept as
+  // the target, skipped until it holds.
+  it.skip('a host delays Li⁺ depletion against the planar collector', async () => {
+    const planar = await last(preset('bare-cu', HOST_GRID), { charge_mAh_cm2: 0.1 });
+    const host = await last(preset('zno-carbon-fibre-host', HOST_GRID), { charge_mAh_cm2: 0.1 });
+    expect(host.surface_min_conc).toBeGreaterThan(planar.surface_min_conc);
   }, 300_000);
 });
 
 describe('GPU against CPU: wetting, nucleation and host geometry', () => {
   it.skipIf(!BACKENDS.includes('gpu'))('30 steps of a seeded fibre host on Cu agree', async () => {
-    const s = preset('zno-carbon-fibre-host', { grid: { nx: 64, ny: 48 }, run: { metrics_every_steps: 10 }, seeding: { pattern: 'regular', density_per_um: 0.1, size_um: 2 } });
+    const s = preset('zno-carbon-fibre-host', { grid: { nx: 64, ny: 48, dx_um: 0.5 }, phase: { interface_width_um: 0.6 }, run: { metrics_every_steps: 10 }, seeding: { pattern: 'regular', density_per_um: 0.1, size_um: 2 } });
     const cpu = await createSimulation(s, { backend: 'cpu', f32Params: true });
     const gpu = await createSimulation(s, { backend: 'gpu' });
     await cpu.run({ maxSteps: 30 });

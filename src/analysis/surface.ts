@@ -9,6 +9,8 @@ export interface SurfaceMetrics {
   collectorCoverage: number;
   interfaceLength_um: number;
   poreFilling: number;
+  /** Li (ξ ≥ ½) above the host's top (false without a host) */
+  overflow: boolean;
 }
 
 /**
@@ -20,6 +22,7 @@ export interface SurfaceMetrics {
  * - interfaceLength_um: Σ |∇ξ| h² over electrolyte cells (central differences, host neighbours
  *   mirrored, ξ = 0 above the top): the Li/electrolyte interface length per unit depth (Lx for a flat film).
  * - poreFilling: Σ ξ / cells over the electrolyte cells of the host layer; NaN without a host.
+ * - overflow: some electrolyte cell above the host layer holds Li (ξ ≥ ½).
  */
 export function computeSurfaceMetrics(g: Geometry, xi: ArrayLike<number>): SurfaceMetrics {
   const { nx, ny, h, solid } = g;
@@ -97,8 +100,10 @@ export function computeSurfaceMetrics(g: Geometry, xi: ArrayLike<number>): Surfa
   }
 
   let poreFilling = NaN;
+  let overflow = false;
   const rows = Math.round(g.hostHeight_um / h);
   if (rows > 0) {
+    for (let k = rows * nx; k < n && !overflow; k++) overflow = li(k);
     let sum = 0;
     let cells = 0;
     for (let k = 0; k < rows * nx; k++) {
@@ -108,5 +113,5 @@ export function computeSurfaceMetrics(g: Geometry, xi: ArrayLike<number>): Surfa
     }
     poreFilling = cells > 0 ? sum / cells : NaN;
   }
-  return { nucleiCount: nuclei, spacingCv, collectorCoverage: fluid0 > 0 ? covered / fluid0 : NaN, interfaceLength_um: length, poreFilling };
+  return { nucleiCount: nuclei, spacingCv, collectorCoverage: fluid0 > 0 ? covered / fluid0 : NaN, interfaceLength_um: length, poreFilling, overflow };
 }

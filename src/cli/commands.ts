@@ -17,6 +17,7 @@ import { applyOverrides, listPresets, loadScenarioArg, ScenarioError, type Scena
 import {
   NonFiniteError,
   type MetricsRow,
+  type NucleationSummary,
   type RunLimits,
   type RunResult,
   type SimEvent,
@@ -52,6 +53,10 @@ export interface RunSummary {
   events: { kind: string; step: number; time_s: number; message: string }[];
   sand_time_s: number | null;
   short_circuit_time_s: number | null;
+  /** first time Li grew above a 3D host's top (null: no host, or not yet) */
+  host_overflow_time_s: number | null;
+  nucleation: NucleationSummary;
+  /** the last metrics row; undefined columns (METRIC_UNDEFINED_WHEN) are null */
   final_metrics: MetricsRow | null;
 }
 
@@ -348,6 +353,8 @@ export async function runCommand(args: RunArgs, io: CliIO = defaultIO()): Promis
       events: events.map((e) => ({ kind: e.kind, step: e.step, time_s: e.time_s, message: e.message })),
       sand_time_s: firstEventTime(events, 'sand_depletion'),
       short_circuit_time_s: firstEventTime(events, 'short_circuit'),
+      host_overflow_time_s: firstEventTime(events, 'host_overflow'),
+      nucleation: sim.nucleation,
       final_metrics: csv.lastRow ?? null,
     };
     await writeFileAtomic(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');

@@ -291,14 +291,15 @@ export class CpuSolver {
    * ⇔ the Butler–Volmer bracket plates), the rate per µm of surface J = A·k_i0·exp(−f(θ)·B/μ²)
    * with f(θ) = (2 − 3cos θ + cos³θ)/4 of the most wetting adjacent surface, and a nucleus is born
    * with probability 1 − exp(−J·ℓ·dt) (ℓ = solid faces × h), drawn from the counter-based hash of
-   * (seed ⊕ salt, step, cell). Its radius is the model's critical radius at that overpotential,
-   * R* = Lσκ / (6w·Lη·|B|) (capillary shrinkage Lσκ/R against Butler–Volmer growth), raised to the
-   * smallest cap the interface resolves (radius and height ≥ 2w); no nucleus where R* exceeds 8w.
+   * (seed ⊕ salt, step, cell). Its radius is the thermodynamic critical radius at that
+   * supersaturation, R* = γV_m/(RT·μ) (Gibbs–Thomson in 2D; nanometres at tens of mV), raised to
+   * the smallest cap the interface resolves (radius and height ≥ 2w); no nucleus where R* exceeds 8w.
+   * (R* does not depend on i0 or the mobilities: those set how fast a nucleus grows, not its size.)
    * Uses the electrode potential of the previous step.
    */
   nucleationMark(): void {
     const d = this.d;
-    const { nx, ny, h, alpha } = d;
+    const { nx, ny, h } = d;
     const st = this.state;
     this.nucMark.fill(0);
     if (d.nucA <= 0) return;
@@ -315,9 +316,7 @@ export class CpuSolver {
       const J = d.nucA * this.kin[k] * Math.exp((-barrierFactor(site.cos) * d.nucB) / (mu * mu));
       const p = 1 - Math.exp(-J * site.faces * h * st.dt);
       if (!(rand01((d.seed ^ NUCLEATION_SALT) >>> 0, st.step, k) < p)) continue;
-      const B = Math.exp((1 - alpha) * eta) - cc * Math.exp(-alpha * eta);
-      const speed = 6 * d.w * d.Leta * this.kin[k] * Math.abs(B);
-      const rStar = speed > 0 ? d.LsK / speed : Infinity;
+      const rStar = d.nucR / mu;
       if (!(rStar <= NUCLEUS_MAX_WIDTHS * d.w)) continue;
       const resolved = (NUCLEUS_MIN_WIDTHS * d.w) / Math.min(1, 1 - site.cos);
       this.nucMark[k] = Math.min(Math.max(rStar, resolved), NUCLEUS_MAX_WIDTHS * d.w);

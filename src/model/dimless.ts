@@ -108,6 +108,11 @@ export interface Dimless {
   nucA: number;
   /** nucleation barrier ΔG* / kT = f(θ)·nucB/μ², μ = −η F/RT the supersaturation: nucB = (η_hom F/RT)²·T_ref/T */
   nucB: number;
+  /**
+   * thermodynamic critical radius × supersaturation [µm]: a 2D nucleus (cylinder) is critical at
+   * R* = γ V_m / (F|η|) = nucR/μ with V_m = 1/C_s (Gibbs–Thomson; 000:L123 for the barrier it sets)
+   */
+  nucR: number;
   /** double-layer capacitance as a plating-rate equivalent: j̃_C = −cdl·dφ̃_s/dt [µm per unit φ̃] */
   cdl: number;
   /** always 0: XOR-ed into compensated sums on the GPU so shader compilers cannot fold them away */
@@ -178,6 +183,7 @@ export function toDimless(s: Scenario): Dimless {
     w: num(s, 'phase.interface_width_um'),
     nucA: num(s, 'nucleation.rate_prefactor_per_um_s') * nucleationT,
     nucB: (etaHom * fInv) ** 2 * (Tref / T),
+    nucR: gamma / (Cs * GAS_CONSTANT * T) / LENGTH_SCALE_M,
     // C_dl [µF/cm²] → F/m² is ×1e-2
     cdl: (num(s, 'kinetics.double_layer_capacitance_uF_cm2') * 1e-2) / (fInv * FARADAY * Cs * LENGTH_SCALE_M),
     zero: 0,

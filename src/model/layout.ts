@@ -40,6 +40,7 @@ export const PARAM_FIELDS = [
   ['nucA', 'f32'],
   ['nucB', 'f32'],
   ['cdl', 'f32'],
+  ['nucR', 'f32'],
   ['zero', 'u32'],
 ] as const satisfies readonly (readonly [keyof Dimless, Scalar])[];
 

@@ -10,6 +10,7 @@ import { getValue, num, resolveScenario, ScenarioError, text, type Scenario } fr
 import { A_M2_PER_MA_CM2, LENGTH_SCALE_M } from '../model/constants.ts';
 import { initialFields } from './initial.ts';
 import { buildGeometry, packGeometry, type Geometry } from '../model/geometry.ts';
+import { feedDip, newDipState, nucleationOverpotential_mV, type DipState } from '../analysis/nucleationDip.ts';
 import { computeSurfaceMetrics } from '../analysis/surface.ts';
 import { arrhenius } from '../model/dimless.ts';
 import { RESTART_KEYS, restartKeys } from './live.ts';
@@ -23,6 +24,7 @@ import {
   type GpuSolverCheckpoint,
   type HostCheckpoint,
   type MetricsRow,
+  type NucleationSummary,
   type ProbeResult,
   type RunLimits,
   type RunResult,
@@ -312,8 +314,9 @@ export class Simulation {
   /** nuclei born before this solver was created (a restore), and by it so far */
   private nucleationBefore = 0;
   private nucleationNow = 0;
-  /** most negative applied potential so far [V] (the nucleation dip) */
-  private potentialMin_V = Infinity;
+  /** the nucleation dip and plateau of the voltage trace */
+  private dip: DipState = newDipState();
+  private overflowSeen = false;
 
   constructor(
     scenario: Scenario,
@@ -342,7 +345,8 @@ export class Simulation {
       this.initialMetrics = { ...restore.initialMetrics };
       this.lastMetrics = { ...restore.metrics };
       this.nucleationBefore = restore.nucleationEvents;
-      this.potentialMin_V = restore.potentialMin_V;
+      this.dip = { ...restore.dip };
+      this.overflowSeen = restore.overflowSeen;
     } else {
       this.lastMetrics = this.initialMetrics = computeMetrics(d.nx, d.ny, d.h, init.xi, init.c, init.phi, d.CsOverC0, 0, saltFloor(d), geometry.solid);
       this.inventory0 = this.lastMetrics.inventory;
@@ -472,6 +476,20 @@ export class Simulation {
     return rateToCurrentDensity(this.charge_um, this.current) / 3600;
   }
 
+  /** The nucleation stage so far: the dip and plateau of the voltage trace and the nuclei born. */
+  get nucleation(): NucleationSummary {
+    const s = this.dip;
+    const fin = (v: number) => (Number.isFinite(v) ? v : null);
+    return {
+      overpotential_mV: fin(nucleationOverpotential_mV(s)),
+      dip_potential_mV: fin(s.dip_V * 1000),
+      dip_time_s: fin(s.dipTime_s),
+      plateau_potential_mV: fin(s.plateau_V * 1000),
+      dip_settled: s.settled,
+      events: this.nucleationBefore + this.nucleationNow,
+    };
+  }
+
   /**
    * Applies a new scenario without a restart. Only keys that can change live may differ
    * (src/sim/live.ts); otherwise this throws a ScenarioError naming the first key that needs a
@@ -528,7 +546,8 @@ export class Simulation {
       initialMetrics: { ...this.initialMetrics },
       metrics: { ...this.lastMetrics },
       nucleationEvents: this.nucleationBefore + this.nucleationNow,
-      potentialMin_V: this.potentialMin_V,
+      dip: { ...this.dip },
+      overflowSeen: this.overflowSeen,
     };
     const scenario = structuredClone(this.current);
     const { nx, ny } = this.dimless;
@@ -627,6 +646,7 @@ export class Simulation {
     const d = this.d;
     let dtSum = 0;
     let jdt = 0;
+    const nucleated = this.nucleationBefore + out.nuclei > 0; // per batch: the kernels count per batch
     for (const r of out.records) {
       if (r.limitHit > 0 && !this.limitSeen) {
         this.limitSeen = true;
@@ -637,6 +657,7 @@ export class Simulation {
       dtSum += r.dt;
       jdt += r.j * r.dt;
       this.inventoryIn += r.dInventory;
+      feedDip(this.dip, r.phiS / d.fInv, this.time_s, nucleated);
     }
     this.charge_um += jdt;
     const m = (this.lastMetrics = out.metrics);
@@ -644,7 +665,6 @@ export class Simulation {
     const cellsCount = Math.sqrt(d.nx * d.ny);
     const current = rateToCurrentDensity(jdt / dtSum, this.current);
     const applied = last.phiS / d.fInv;
-    for (const r of out.records) this.potentialMin_V = Math.min(this.potentialMin_V, r.phiS / d.fInv);
     this.nucleationNow = out.nuclei;
     const surf = computeSurfaceMetrics(this.geometry, out.xi);
     const row: MetricsRow = {
@@ -661,7 +681,7 @@ export class Simulation {
       li_inventory_rel_error: (m.inventory - this.inventory0 - this.inventoryIn) / this.inventory0,
       mg_residual_c: out.resC / cellsCount,
       mg_residual_phi: out.resPhi / cellsCount,
-      nucleation_overpotential_mV: (applied - this.potentialMin_V) * 1000,
+      nucleation_overpotential_mV: nucleationOverpotential_mV(this.dip),
       nucleation_events: this.nucleationBefore + this.nucleationNow,
       nuclei_count: surf.nucleiCount,
       nucleus_spacing_cv: surf.spacingCv,
@@ -669,6 +689,11 @@ export class Simulation {
       local_current_density_mA_cm2: surf.interfaceLength_um > 0 ? (current * d.nx * d.h) / surf.interfaceLength_um : NaN,
       pore_filling: surf.poreFilling,
     };
+    if (!this.overflowSeen && surf.overflow) {
+      this.overflowSeen = true;
+      const fill = surf.poreFilling;
+      this.pendingEvents.push({ kind: 'host_overflow', step: this.steps, time_s: this.time_s, message: `Li grew above the host's top (${this.geometry.hostHeight_um} µm) with the pores ${(100 * fill).toFixed(1)} % filled` });
+    }
     if (!this.sandSeen && m.surfaceMinConc <= SAND_DEPLETION_CONC) {
       this.sandSeen = true;
       this.pendingEvents.push({ kind: 'sand_depletion', step: this.steps, time_s: this.sandTime(m.surfaceMinConc), message: `surface Li⁺ concentration fell to ${m.surfaceMinConc.toPrecision(3)} c0 (Sand's time)` });

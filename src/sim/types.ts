@@ -5,6 +5,7 @@ import type { AdapterLabel } from '../gpu/device.ts';
 import type { Scenario } from '../model/scenario.ts';
 import type { SolverState } from '../cpu/solver.ts';
 import type { DepositMetrics } from '../analysis/metrics.ts';
+import type { DipState } from '../analysis/nucleationDip.ts';
 
 export type BackendName = 'gpu' | 'cpu';
 
@@ -23,7 +24,7 @@ export interface MetricsRow {
   li_inventory_rel_error: number;
   mg_residual_c: number;
   mg_residual_phi: number;
-  /** applied potential now minus its most negative value so far [mV]: the nucleation dip once on the plateau */
+  /** nucleation overpotential, dip minus plateau [mV] (src/analysis/nucleationDip.ts; 0 on a trace that only falls) */
   nucleation_overpotential_mV: number;
   /** nuclei born so far (heterogeneous nucleation, MODEL.md §6.2) */
   nucleation_events: number;
@@ -62,7 +63,32 @@ export const METRIC_COLUMNS: readonly (keyof MetricsRow)[] = [
   'pore_filling',
 ];
 
-export type SimEventKind = 'sand_depletion' | 'short_circuit' | 'non_finite' | 'potential_limit';
+/** Simulation.nucleation: the nucleation stage (null: not reached). */
+export interface NucleationSummary {
+  /** dip minus plateau [mV] */
+  overpotential_mV: number | null;
+  /** the most negative applied potential of the nucleation stage [mV] */
+  dip_potential_mV: number | null;
+  dip_time_s: number | null;
+  /** the highest applied potential since the dip [mV] */
+  plateau_potential_mV: number | null;
+  /** nuclei existed and the potential recovered from the dip (src/analysis/nucleationDip.ts) */
+  dip_settled: boolean;
+  /** nuclei born */
+  events: number;
+}
+
+/**
+ * Columns that are undefined (NaN in metrics.csv, null in summary.json) in some states, and when.
+ * Every other column is always a finite number.
+ */
+export const METRIC_UNDEFINED_WHEN: Partial<Record<keyof MetricsRow, string>> = {
+  nucleus_spacing_cv: 'fewer than two Li islands on the collector',
+  local_current_density_mA_cm2: 'no Li/electrolyte interface yet',
+  pore_filling: 'no host (host.kind = none)',
+};
+
+export type SimEventKind = 'sand_depletion' | 'short_circuit' | 'non_finite' | 'potential_limit' | 'host_overflow';
 
 export interface SimEvent {
   kind: SimEventKind;
@@ -158,7 +184,9 @@ export interface HostCheckpoint {
   metrics: DepositMetrics;
   /** nuclei born before the checkpoint, and the most negative applied potential so far [V] */
   nucleationEvents: number;
-  potentialMin_V: number;
+  /** the nucleation dip tracker (src/analysis/nucleationDip.ts) */
+  dip: DipState;
+  overflowSeen: boolean;
 }
 
 /**
