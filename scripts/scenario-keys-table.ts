@@ -10,6 +10,10 @@ import { SCENARIO_KEYS, type KeySpec } from '../src/model/schema.ts';
 /** Unit suffixes of key names (HOUSE.md: units in names at the edges), longest first. */
 const UNIT_SUFFIXES: readonly [string, string][] = [
   ['_per_sqrt_s', '1/√s'],
+  ['_per_um_s', '1/(µm·s)'],
+  ['_kJ_mol', 'kJ/mol'],
+  ['_uF_cm2', 'µF/cm²'],
+  ['_per_um', '1/µm'],
   ['_m3_J_s', 'm³/(J·s)'],
   ['_mAh_cm2', 'mAh/cm²'],
   ['_mol_m3', 'mol/m³'],
@@ -19,6 +23,7 @@ const UNIT_SUFFIXES: readonly [string, string][] = [
   ['_m2_s', 'm²/s'],
   ['_S_m', 'S/m'],
   ['_deg', 'deg'],
+  ['_mV', 'mV'],
   ['_um', 'µm'],
   ['_K', 'K'],
   ['_V', 'V'],

@@ -82,7 +82,7 @@ async function runPreset(name: string, outDir: string): Promise<Trace> {
     do {
       reason = (await sim.run({ maxSteps: sim.steps + 1 })).reason;
     } while (reason === 'steps');
-    if (reason !== 'time') process.stderr.write(`strategy-figures: ${name} stopped early: ${reason}\n`);
+    if (reason !== 'time' && reason !== 'charge') process.stderr.write(`strategy-figures: ${name} stopped early: ${reason}\n`);
     const fields = await sim.readFields();
     const img = phaseFieldImage(fields, { scale: FIELD_SCALE }, sim.geometry);
     await writeFileAtomic(join(outDir, `${name}.png`), encodePng(img.width, img.height, img.rgba));

@@ -27,7 +27,8 @@ declare const dendrite: Hooks;
 const GROWING =
   'preset=planar-li-foil&grid.nx=48&grid.ny=48&initial.nuclei_count=2&initial.nucleus_radius_um=3&drive.current_density_mA_cm2=300' +
   '&phase.interface_mobility_m3_J_s=6.25e-8&numerics.dt_initial_s=0.01&run.metrics_every_steps=20&view.layer=xi&view.contour=0';
-const GALVANO = 'preset=planar-li-foil&grid.nx=32&grid.ny=32&initial.li_thickness_um=4&run.metrics_every_steps=10&phase.noise_amplitude_per_sqrt_s=0.04&view.layer=c';
+// no double layer: the Faradaic current (the CSV's current column) then equals the applied one at once
+const GALVANO = 'preset=planar-li-foil&grid.nx=32&grid.ny=32&initial.li_thickness_um=4&run.metrics_every_steps=10&phase.noise_amplitude_per_sqrt_s=0.04&kinetics.double_layer_capacitance_uF_cm2=0&view.layer=c';
 
 let dist: string;
 let server: Server;

@@ -19,7 +19,7 @@ describe('share URL', () => {
   it.each(listPresets().map((p) => p.name))('round-trips %s with changed keys', (name) => {
     const s = applyOverrides(presetScenario(name), [
       'run.seed=4242',
-      'grid.nx=32',
+      'grid.nx=64', // the host presets need ≥ 16 µm of width (one pillar pitch at 0.25 µm cells)
       'drive.current_density_mA_cm2=2.5',
       'electrolyte.transport=binary',
       'run.stop_at_sand=true',
