@@ -9,10 +9,11 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { buildApp, decodePng, launch, serve, watchErrors, type Rgba } from './support/browser.ts';
 import { METRICS_CSV_HEADER } from '../src/io/csvFormat.ts';
 import { colormap } from '../src/io/colormap.ts';
+import { SEED_GOLD } from '../src/io/fieldImage.ts';
 
 interface Hooks {
   advance(n: number): Promise<void>;
-  state(): { steps: number; time_s: number; query: string; rows: number; lastRow?: Record<string, number>; adapter: { isFallback: boolean; vendor: string; architecture: string } };
+  state(): { steps: number; time_s: number; query: string; rows: number; lastRow?: Record<string, number>; scenario: Record<string, Record<string, unknown>>; adapter: { isFallback: boolean; vendor: string; architecture: string } };
   readXi(): Promise<{ nx: number; ny: number; dx_um: number; xi: number[] }>;
   toScreen(x: number, y: number): [number, number];
   loseDevice(): void;
@@ -146,6 +147,28 @@ describe('browser app (headless chromium, SwiftShader WebGPU)', () => {
     const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
     expect(csv[0]).toBe(METRICS_CSV_HEADER);
     expect(csv.length - 1).toBe(st.rows);
+    await page.close();
+  });
+
+  it('Au seeds chosen on the panel for bare Cu apply on restart and show as gold marks on the collector', async () => {
+    const page = await open('preset=bare-cu&grid.nx=64&grid.ny=64&run.metrics_every_steps=10&view.layer=xi');
+    const gold = (img: Rgba) => {
+      let n = 0;
+      for (let k = 0; k < img.data.length; k += 4) {
+        if (Math.abs(img.data[k] - SEED_GOLD[0]) + Math.abs(img.data[k + 1] - SEED_GOLD[1]) + Math.abs(img.data[k + 2] - SEED_GOLD[2]) < 30) n++;
+      }
+      return n;
+    };
+    const before = gold(await canvasShot(page));
+    await page.locator('[data-key="seeding.material"] select').selectOption('au');
+    expect(await page.evaluate(() => dendrite.state().query)).toContain('seeding.material=au');
+    await page.getByText('apply changes & restart').click();
+    await page.waitForFunction(() => !dendrite.busy() && dendrite.state().scenario.seeding.material === 'au', undefined, { timeout: 60_000 });
+    await page.evaluate(() => dendrite.advance(10));
+    const after = gold(await canvasShot(page));
+    console.log(`gold (seed) pixels before/after choosing Au seeds: ${before} → ${after}`);
+    expect(before).toBe(0);
+    expect(after).toBeGreaterThan(20);
     await page.close();
   });
 

@@ -33,6 +33,10 @@ describe('which keys are live (src/sim/live.ts)', () => {
     expect(changedKeys(a, b)).toEqual(['grid.nx', 'drive.current_density_mA_cm2', 'electrolyte.temperature_K']);
     expect(restartKeys(a, b)).toEqual(['grid.nx', 'electrolyte.temperature_K']);
     expect(restartKeys(a, edit(a, 'numerics', 'mg_cycles', 4))).toEqual([]);
+    // geometry is built once per run: a seed or host change must not be taken live and ignored
+    expect(restartKeys(a, edit(a, 'seeding', 'material', 'au'))).toEqual(['seeding.material']);
+    expect(restartKeys(a, edit(a, 'host', 'kind', 'fibres'))).toEqual(['host.kind']);
+    expect(restartKeys(a, edit(a, 'surface', 'contact_angle_deg', 60))).toEqual(['surface.contact_angle_deg']);
   });
 });
 

@@ -9,10 +9,16 @@ function trace(points: [number, boolean][]) {
 }
 
 describe('nucleation overpotential: dip minus plateau', () => {
-  it('a trace that only falls (plating on Li foil) has none', () => {
+  it('a trace that only falls has none (NaN: no settled dip)', () => {
     const s = trace([[0, false], [-10, false], [-20, false], [-25, true], [-28, true]]);
-    expect(nucleationOverpotential_mV(s)).toBe(0);
+    expect(nucleationOverpotential_mV(s)).toBeNaN();
     expect(s.settled).toBe(false);
+  });
+
+  it('an overshoot without nuclei (Li foil: double layer, polarisation) is not a nucleation dip', () => {
+    const s = trace([[0, false], [-30.8, false], [-24.7, false], [-25, false]]);
+    expect(s.settled).toBe(false);
+    expect(nucleationOverpotential_mV(s)).toBeNaN();
   });
 
   it('bare-Cu shape: the dip settles once nuclei exist and the potential recovers; a later deeper excursion does not replace it', () => {

@@ -8,12 +8,13 @@
 //
 // Streaming rule, fed with every step's applied potential:
 // - until the dip is settled, φ_dip is the running minimum and φ_plateau the highest potential since
-//   that minimum (so a trace that only falls, like plating on Li foil, has η_n = 0);
+//   that minimum;
 // - the dip settles at the first step at which nuclei exist and the potential has recovered from the
 //   minimum by at least SETTLE_FRACTION of the dip's depth below the starting potential (a recovery,
 //   not a wobble);
 // - after that φ_dip stays; φ_plateau is the highest potential since the dip. Later excursions (Li⁺
 //   depletion, coalescence) therefore cannot replace the nucleation dip with another minimum.
+// η_n is reported only once the dip has settled (NaN before, and on a trace without nuclei).
 
 /** recovery, as a fraction of the dip's depth below the first potential, that settles the dip */
 export const SETTLE_FRACTION = 0.2;
@@ -52,7 +53,11 @@ export function feedDip(s: DipState, phi_V: number, time_s: number, nucleated: b
   }
 }
 
-/** η_n = φ_plateau − φ_dip [mV]; NaN before the first step. */
+/**
+ * η_n = φ_plateau − φ_dip [mV] once the dip has settled; NaN before (no nuclei yet, or no recovery).
+ * On a Li foil nothing nucleates, so it stays NaN: a start-up overshoot of the potential (double
+ * layer, concentration polarisation) is not a nucleation dip.
+ */
 export function nucleationOverpotential_mV(s: DipState): number {
-  return Number.isFinite(s.dip_V) ? (s.plateau_V - s.dip_V) * 1000 : NaN;
+  return s.settled ? (s.plateau_V - s.dip_V) * 1000 : NaN;
 }

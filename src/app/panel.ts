@@ -31,9 +31,36 @@ const FOLDERS: { title: string; keys: KeyControl[] }[] = [
       { key: 'electrolyte.diffusivity_m2_s', label: 'D [10⁻¹⁰ m²/s]', scale: 1e-10, step: 0.05 },
       { key: 'electrolyte.transference_number', label: 't₊', step: 0.01 },
       { key: 'electrolyte.transport', label: 'transport closure' },
+      { key: 'electrolyte.kind', label: 'electrolyte preset' },
+      { key: 'electrolyte.temperature_K', label: 'T [K]', step: 1 },
     ],
   },
-  { title: 'Kinetics', keys: [{ key: 'kinetics.exchange_current_mA_cm2', label: 'i₀ [mA/cm²]', step: 0.01 }] },
+  {
+    title: 'Kinetics',
+    keys: [
+      { key: 'kinetics.exchange_current_mA_cm2', label: 'i₀ [mA/cm²]', step: 0.01 },
+      { key: 'kinetics.double_layer_capacitance_uF_cm2', label: 'C_dl [µF/cm²]', step: 1 },
+    ],
+  },
+  {
+    title: 'Substrate, host & seeds',
+    keys: [
+      { key: 'substrate.kind', label: 'collector' },
+      { key: 'surface.contact_angle_deg', label: 'collector θ [°]', step: 1 },
+      { key: 'host.kind', label: '3D host' },
+      { key: 'host.height_um', label: 'host height [µm]', step: 0.5 },
+      { key: 'host.porosity', label: 'host porosity', step: 0.01 },
+      { key: 'host.fibre_diameter_um', label: 'fibre diameter [µm]', step: 0.25 },
+      { key: 'host.width_um', label: 'pillar width [µm]', step: 0.25 },
+      { key: 'host.spacing_um', label: 'pillar pitch [µm]', step: 0.5 },
+      { key: 'host.contact_angle_deg', label: 'host θ [°]', step: 1 },
+      { key: 'seeding.material', label: 'seed material' },
+      { key: 'seeding.placement', label: 'seeds on' },
+      { key: 'seeding.pattern', label: 'seed pattern' },
+      { key: 'seeding.density_per_um', label: 'seeds per µm', step: 0.01 },
+      { key: 'seeding.size_um', label: 'seed size [µm]', step: 0.1 },
+    ],
+  },
   {
     title: 'Grid',
     keys: [

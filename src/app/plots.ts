@@ -1,5 +1,5 @@
 // Live plots of the metrics rows (uPlot): the voltage curve against time or charge, the current
-// density, the deposit heights and roughness, and the minimum surface concentration.
+// density, the deposit heights and roughness, the minimum surface concentration, and the nuclei.
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -26,6 +26,14 @@ const CHARTS: ChartSpec[] = [
     ],
   },
   { title: 'min surface conc.', unit: 'c/c₀', series: [{ key: 'surface_min_conc', label: 'c_min', stroke: '#4cc9f0' }] },
+  {
+    title: 'nuclei: born (orange), islands (teal)',
+    unit: 'count',
+    series: [
+      { key: 'nucleation_events', label: 'nuclei born', stroke: '#f8961e' },
+      { key: 'nuclei_count', label: 'islands', stroke: '#43aa8b' },
+    ],
+  },
 ];
 
 const AXIS = { stroke: '#c8ccd4', grid: { stroke: 'rgba(255,255,255,0.08)' }, ticks: { stroke: 'rgba(255,255,255,0.15)' } };
@@ -103,7 +111,8 @@ export class Plots {
     this.dirty = false;
     const xs = this.rows.map((r) => (this.x === 'time' ? r.time_s : r.charge_mAh_cm2));
     CHARTS.forEach((spec, k) => {
-      const data: uPlot.AlignedData = [xs, ...spec.series.map((s) => this.rows.map((r) => r[s.key]))];
+      // undefined metrics (NaN, METRIC_UNDEFINED_WHEN) are gaps: uPlot draws null as a break
+      const data: uPlot.AlignedData = [xs, ...spec.series.map((s) => this.rows.map((r) => (Number.isNaN(r[s.key]) ? null : r[s.key])))];
       this.charts[k].setData(data);
     });
   }

@@ -24,7 +24,7 @@ export interface MetricsRow {
   li_inventory_rel_error: number;
   mg_residual_c: number;
   mg_residual_phi: number;
-  /** nucleation overpotential, dip minus plateau [mV] (src/analysis/nucleationDip.ts; 0 on a trace that only falls) */
+  /** nucleation overpotential, dip minus plateau [mV] (src/analysis/nucleationDip.ts); NaN until the dip settles */
   nucleation_overpotential_mV: number;
   /** nuclei born so far (heterogeneous nucleation, MODEL.md §6.2) */
   nucleation_events: number;
@@ -83,6 +83,7 @@ export interface NucleationSummary {
  * Every other column is always a finite number.
  */
 export const METRIC_UNDEFINED_WHEN: Partial<Record<keyof MetricsRow, string>> = {
+  nucleation_overpotential_mV: 'no settled nucleation dip: no nuclei yet (always on a Li foil), or the potential has not recovered',
   nucleus_spacing_cv: 'fewer than two Li islands on the collector',
   local_current_density_mA_cm2: 'no Li/electrolyte interface yet',
   pore_filling: 'no host (host.kind = none)',
