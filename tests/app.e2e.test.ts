@@ -162,7 +162,9 @@ describe('browser app (headless chromium, SwiftShader WebGPU)', () => {
     const before = gold(await canvasShot(page));
     await page.locator('[data-key="seeding.material"] select').selectOption('au');
     expect(await page.evaluate(() => dendrite.state().query)).toContain('seeding.material=au');
-    await page.getByText('apply changes & restart').click();
+    // geometry is built once per run: the panel asks for a restart instead of applying it live
+    expect((await page.evaluate(() => dendrite.messages())).some((m) => m.text.includes('seeding.material needs a restart'))).toBe(true);
+    await page.getByRole('button', { name: 'apply changes & restart' }).click();
     await page.waitForFunction(() => !dendrite.busy() && dendrite.state().scenario.seeding.material === 'au', undefined, { timeout: 60_000 });
     await page.evaluate(() => dendrite.advance(10));
     const after = gold(await canvasShot(page));
