@@ -1,13 +1,13 @@
 // Figures for the README section "Substrates, hosts and seeding": the presets bare-cu, au-seeded-cu
-// and zno-carbon-fibre-host (public/scenarios/*.json, all 1 mA/cm², same grid and stop time) on
-// the f64 CPU backend, each as run by `dendrite run`.
+// and zno-carbon-fibre-host (public/scenarios/*.json, all 1 mA/cm² to 0.1 mAh/cm²; 0.1 µm cells on
+// Cu, 0.25 µm in the host) on the f64 CPU backend, each as run by `dendrite run`.
 //
 //   node --import tsx --loader ./bin/raw-loader.mjs scripts/strategy-figures.ts [--out docs/strategies]
 //
 // Writes (atomically) into the output folder:
 //   <preset>.png   the final ξ field, host solids and seeds drawn (src/io/fieldImage.ts)
 //   voltage.png    the applied potential [V] against time for the three runs: log time on the left
-//                  (the nucleation dip lies in the first ~20 ms), linear time on the right
+//                  (the nucleation dip lies in the first ~2 ms), linear time on the right
 //   table.md       the final metrics row of each run, also printed to stdout
 // The scenarios are not changed. The runs are advanced one step per Simulation.run call so that the
 // voltage curve has a point per step (the presets keep a metrics row every 20 steps); the CPU steps
