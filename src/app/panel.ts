@@ -59,6 +59,7 @@ const FOLDERS: { title: string; keys: KeyControl[] }[] = [
       { key: 'seeding.pattern', label: 'seed pattern' },
       { key: 'seeding.density_per_um', label: 'seeds per µm', step: 0.01 },
       { key: 'seeding.size_um', label: 'seed size [µm]', step: 0.1 },
+      { key: 'seeding.host_depth_fraction', label: 'seeded host depth (fraction)', step: 0.05 },
     ],
   },
   {

@@ -79,6 +79,8 @@ export function checkGeometry(s: Scenario): void {
       throw new ScenarioError('seeding.placement', placement, `host when substrate.kind = li_foil: seeds on the collector would lie under the Li film (use substrate.kind = cu for seeds on the collector)`);
     }
     if (placement !== 'collector' && kind === 'none') throw new ScenarioError('seeding.placement', placement, 'collector when host.kind = none (there is no host surface to seed)');
+    const depth = num(s, 'seeding.host_depth_fraction');
+    if (depth !== 1 && placement === 'collector') throw new ScenarioError('seeding.host_depth_fraction', depth, `1 when seeding.placement = collector (it limits the seeds on host surfaces; use placement host or all)`);
     if (text(s, 'seeding.pattern') !== 'coating') {
       const size = num(s, 'seeding.size_um');
       const density = num(s, 'seeding.density_per_um');
@@ -171,8 +173,10 @@ export function buildGeometry(s: Scenario): Geometry {
     }
     if (placement !== 'collector') {
       // host surfaces: solid cells with a fluid neighbour, taken in scan order
+      // only below seeding.host_depth_fraction of the host height (a gradient host, 000:L170)
+      const top = num(s, 'seeding.host_depth_fraction') * rows * h;
       const surface: number[] = [];
-      for (let k = 0; k < cells; k++) if (solid[k] && fluidNeighbour(solid, nx, ny, k)) surface.push(k);
+      for (let k = 0; k < cells; k++) if (solid[k] && fluidNeighbour(solid, nx, ny, k) && (Math.floor(k / nx) + 0.5) * h <= top) surface.push(k);
       if (pattern === 'coating') for (const k of surface) seeded[k] = 1;
       else {
         const centres: number[] = [];

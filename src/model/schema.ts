@@ -108,6 +108,7 @@ export const SCENARIO_KEYS: readonly KeySpec[] = [
   str('seeding.pattern', 'regular', ['regular', 'random', 'coating'], 'regular (evenly spaced), random (seeded positions), or coating (the whole surface)'),
   n('seeding.density_per_um', 0.1, 'seeds per µm of surface (regular, random)', { ...POS, max: 100 }),
   n('seeding.size_um', 1, 'seed width along the surface [µm] (regular, random)', { ...POS, max: 1e5 }),
+  n('seeding.host_depth_fraction', 1, 'host surfaces are seeded only below this fraction of the host height: < 1 makes a lithiophilic–lithiophobic gradient host, seeded at the bottom and bare at the top', { min: 0, max: 1, exclusiveMin: true }, '000:L170 (lithiophilic–lithiophobic gradient, Zhang et al.)'),
 
   n('nucleation.rate_prefactor_per_um_s', 1e4, 'heterogeneous nucleation rate prefactor A [nuclei per µm of bare surface per s] at the reference temperature; 0 switches nucleation off', { min: 0, max: 1e9 }, 'MODEL.md §6.2'),
   n('nucleation.homogeneous_overpotential_mV', 290, 'η_hom: the barrier is ΔG*/kT = f(θ)(η_hom/η)²·T_ref/T, so nucleation on a surface of angle θ sets in near η_hom·√f(θ)', { ...POS, max: 2000 }, '000:L123 (Eq. 10); chosen so bare Cu (θ = 120°) nucleates near 80 mV at 1 mA/cm² and ZnO (30°) near 10 mV, the ordering of 002 Table 2'),
