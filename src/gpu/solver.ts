@@ -30,7 +30,7 @@ export interface GpuSolverOptions {
   mgCycles: number;
   /** per member: packed geometry (packGeometry in src/model/geometry.ts); default: no host, θ = 90° */
   geometry?: readonly Float32Array[];
-  /** copy ξ and R into every readback (the surface metrics need them) */
+  /** copy ξ into every readback (the surface metrics need it) */
   readFields?: boolean;
 }
 
@@ -44,8 +44,8 @@ export interface GpuReadback {
   lastSlot: number;
   /** nuclei born so far, per member */
   nuclei: Uint32Array;
-  /** ξ and R of every member at the end of the batch (with the readFields option) */
-  fields?: { xi: Float32Array; rate: Float32Array };
+  /** ξ of every member at the end of the batch (with the readFields option) */
+  fields?: { xi: Float32Array };
 }
 
 type Pipelines = Record<string, GPUComputePipeline>;
@@ -279,7 +279,7 @@ export class GpuSolver {
       ring: 4 * RING_STRIDE * opts.ringCapacity * nb,
       metrics: 4 * METRICS_LENGTH * nb,
       nuc: 8 * nb,
-      fields: opts.readFields ? 8 * N : 0,
+      fields: opts.readFields ? 4 * N : 0,
     };
     const rb = this.readbackBytes;
     const total = rb.state + rb.ring + rb.metrics + rb.nuc + rb.fields;
@@ -453,10 +453,7 @@ export class GpuSolver {
     enc.copyBufferToBuffer(this.metrics.out, 0, staging, state + ring, metrics);
     const atNuc = state + ring + metrics;
     enc.copyBufferToBuffer(this.nucCount, 0, staging, atNuc, nuc);
-    if (fields > 0) {
-      enc.copyBufferToBuffer(this.xi, 0, staging, atNuc + nuc, 4 * N);
-      enc.copyBufferToBuffer(this.rate, 0, staging, atNuc + nuc + 4 * N, 4 * N);
-    }
+    if (fields > 0) enc.copyBufferToBuffer(this.xi, 0, staging, atNuc + nuc, 4 * N);
     this.device.queue.submit([enc.finish()]);
     return staging.mapAsync(GPUMapMode.READ).then(() => {
       const bytes = staging.getMappedRange().slice(0);
@@ -473,7 +470,7 @@ export class GpuSolver {
         metrics: new Float32Array(bytes, state + ring, metrics / 4),
         lastSlot,
         nuclei: Uint32Array.from({ length: this.nb }, (_, b) => counts[2 * b + 1]),
-        fields: fields > 0 ? { xi: new Float32Array(bytes, atNuc + nuc, N), rate: new Float32Array(bytes, atNuc + nuc + 4 * N, N) } : undefined,
+        fields: fields > 0 ? { xi: new Float32Array(bytes, atNuc + nuc, N) } : undefined,
       };
     });
   }

@@ -108,6 +108,11 @@ function unknownKeyHint(key: string): string {
   return same.length ? `not a scenario key; keys in ${section}: ${same.join(', ')}` : 'not a scenario key (see README, "Scenario keys")';
 }
 
+/** The Li film on the collector at the start [µm]: none on bare Cu (anode-free), where the key is unused. */
+export function initialFilmThickness_um(s: Scenario): number {
+  return text(s, 'substrate.kind') === 'cu' ? 0 : num(s, 'initial.li_thickness_um');
+}
+
 /** Cross-key checks: things no single key can know. */
 function checkConsistency(s: Scenario): void {
   const nx = num(s, 'grid.nx');
@@ -126,8 +131,7 @@ function checkConsistency(s: Scenario): void {
     );
   }
   const H = ny * dx;
-  // bare Cu starts without Li: the film key is then unused (src/sim/initial.ts)
-  const film = text(s, 'substrate.kind') === 'cu' ? 0 : num(s, 'initial.li_thickness_um');
+  const film = initialFilmThickness_um(s);
   if (film + 4 * w >= H) throw new ScenarioError('initial.li_thickness_um', film, `< ${(H - 4 * w).toPrecision(4)} µm (the domain is ${H} µm tall)`);
   const delta = num(s, 'phase.anisotropy_strength');
   const omega = num(s, 'phase.anisotropy_mode');

@@ -2,7 +2,7 @@
 // nuclei, uniform bulk concentration, zero electrolyte potential.
 
 import type { Dimless } from '../model/dimless.ts';
-import { num, text, type Scenario } from '../model/scenario.ts';
+import { initialFilmThickness_um, num, type Scenario } from '../model/scenario.ts';
 import { rand01, wellPrime } from '../cpu/terms.ts';
 
 export interface InitialFields {
@@ -15,7 +15,7 @@ export interface InitialFields {
 export function initialFields(s: Scenario, d: Dimless, geometry?: { solid: ArrayLike<number> }): InitialFields {
   const { nx, ny, h, w } = d;
   // bare Cu (anode-free): no film; nuclei, if asked for, sit on the collector
-  const film = text(s, 'substrate.kind') === 'cu' ? 0 : num(s, 'initial.li_thickness_um');
+  const film = initialFilmThickness_um(s);
   const count = num(s, 'initial.nuclei_count');
   const radius = num(s, 'initial.nucleus_radius_um');
   const Lx = nx * h;
