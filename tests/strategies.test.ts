@@ -6,6 +6,9 @@ import { BACKENDS } from './support/scenarios.ts';
 import { resolveScenario, ScenarioError, type Scenario } from '../src/model/scenario.ts';
 import { createSimulation } from '../src/sim/simulation.ts';
 import type { MetricsRow } from '../src/sim/types.ts';
+import { toDimless } from '../src/model/dimless.ts';
+import { ELECTROLYTES } from '../src/model/materials.ts';
+import { GAS_CONSTANT } from '../src/model/constants.ts';
 
 type Overrides = Record<string, Record<string, number | string | boolean>>;
 const preset = (name: string, over: Overrides = {}): Scenario => resolveScenario({ preset: name, ...over });
@@ -137,6 +140,32 @@ describe('GPU against CPU: wetting, nucleation and host geometry', () => {
     expect(dC).toBeLessThan(1e-3);
     expect(Math.abs(rg.applied_potential_V - rc.applied_potential_V)).toBeLessThan(1e-4);
   }, 300_000);
+});
+
+describe('electrolyte presets and temperature (MODEL.md §6.4)', () => {
+  it('electrolyte.kind sets its table; D, σ, i0 and the nucleation prefactor follow Arrhenius from the reference temperature', () => {
+    for (const [kind, table] of Object.entries(ELECTROLYTES)) {
+      const s = resolveScenario({ electrolyte: { kind } });
+      for (const [key, value] of Object.entries(table.values)) expect(s[key.split('.')[0]][key.split('.')[1]], `${kind}: ${key}`).toBe(value);
+    }
+    expect(resolveScenario({ electrolyte: { kind: 'single_ion' } }).electrolyte.transference_number).toBe(1);
+    expect(resolveScenario({ electrolyte: { kind: 'hce_4m' } }).electrolyte.concentration_mol_L).toBe(4);
+
+    const at = (T: number) => toDimless(resolveScenario({ electrolyte: { temperature_K: T } }));
+    const warm = at(300);
+    const cold = at(260);
+    const s = resolveScenario({});
+    const factor = (kJ: number) => Math.exp(-((kJ * 1000) / GAS_CONSTANT) * (1 / 260 - 1 / 300));
+    const Ee = s.electrolyte.activation_energy_kJ_mol as number;
+    const Ek = s.kinetics.activation_energy_kJ_mol as number;
+    const En = s.nucleation.activation_energy_kJ_mol as number;
+    expect(cold.Dl / warm.Dl).toBeCloseTo(factor(Ee), 12);
+    // Kφ = F C_s (F/RT) L²/σ: σ(T) ratio = (F/RT ratio) / (Kφ ratio)
+    expect(cold.fInv / warm.fInv / (cold.Kphi / warm.Kphi)).toBeCloseTo(factor(Ee), 12);
+    expect(cold.Leta / warm.Leta).toBeCloseTo(factor(Ek), 12);
+    expect(cold.nucA / warm.nucA).toBeCloseTo(factor(En), 12);
+    expect(factor(Ee)).toBeLessThan(0.6); // 20 kJ/mol over 300 → 260 K: a real change, not a no-op
+  });
 });
 
 describe('bad geometry input', () => {
