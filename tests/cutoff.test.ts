@@ -34,3 +34,16 @@ describe.each(BACKENDS)('%s: galvanostatic voltage cutoff', (backend) => {
     sim.destroy();
   });
 });
+
+describe.each(BACKENDS)('%s: charge target', (backend) => {
+  it('a galvanostatic run with run.charge_mAh_cm2 stops with reason charge at J·t = Q, double layer on', async () => {
+    const s = column({ drive: { mode: 'galvanostatic', current_density_mA_cm2: 5 }, run: { charge_mAh_cm2: 1e-4, until_s: 1e3, metrics_every_steps: 10 } });
+    expect(s.kinetics.double_layer_capacitance_uF_cm2).toBeGreaterThan(0);
+    const sim = await createSimulation(s, { backend });
+    const r = await sim.run();
+    console.log(`[${backend}] charge target 1e-4 mAh/cm²: reason ${r.reason} at t = ${r.time_s} s (Q/J = 0.072 s), Faradaic charge ${sim.charge_mAh_cm2.toPrecision(6)} mAh/cm²`);
+    expect(r.reason).toBe('charge');
+    expect(r.time_s).toBeCloseTo(0.072, 5);
+    sim.destroy();
+  });
+});

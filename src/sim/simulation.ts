@@ -286,6 +286,8 @@ export async function createSimulation(scenario: Scenario, opts: CreateOptions):
 interface StopLimits {
   chargeLimit: number;
   until: number;
+  /** galvanostatic: `until` is the time at which the charge target is met (the stop is then 'charge') */
+  untilIsCharge: boolean;
   maxSteps: number;
 }
 
@@ -377,11 +379,18 @@ export class Simulation {
     const chargeLimit = limits.charge_mAh_cm2 ?? (num(s, 'run.charge_mAh_cm2') || Infinity);
     // a charge target replaces the scenario's stop time (an explicit limits.until_s still applies)
     let until = limits.until_s ?? (Number.isFinite(chargeLimit) ? 1e9 : num(s, 'run.until_s'));
-    // galvanostatic: the charge target is a time, so the GPU clock can stop on it exactly
+    let untilIsCharge = false;
+    // galvanostatic: the charge target is a time, so the GPU clock can stop on it exactly. The
+    // applied charge J·t meets it then; the Faradaic charge counted in charge_mAh_cm2 is short by what
+    // charged the double layer, so the stop is named from the time, not from that count.
     if (Number.isFinite(chargeLimit) && text(s, 'drive.mode') === 'galvanostatic') {
-      until = Math.min(until, this.time_s + ((chargeLimit - this.charge_mAh_cm2) * 3600) / num(s, 'drive.current_density_mA_cm2'));
+      const atCharge = this.time_s + ((chargeLimit - this.charge_mAh_cm2) * 3600) / num(s, 'drive.current_density_mA_cm2');
+      if (atCharge <= until) {
+        until = atCharge;
+        untilIsCharge = true;
+      }
     }
-    return { chargeLimit, until, maxSteps: limits.maxSteps ?? num(s, 'run.max_steps') };
+    return { chargeLimit, until, untilIsCharge, maxSteps: limits.maxSteps ?? num(s, 'run.max_steps') };
   }
 
   /**
@@ -447,17 +456,17 @@ export class Simulation {
           } else if (this.sandSeen && getValue(this.current, 'run.stop_at_sand') === true) reason = 'sand';
           else if (this.charge_mAh_cm2 >= L.chargeLimit * (1 - 1e-9)) reason = 'charge';
           // out.done refers to the old stop time when it changed
-          else if ((out.done && !stopChanged) || this.time_s >= L.until) reason = 'time';
+          else if ((out.done && !stopChanged) || this.time_s >= L.until) reason = L.untilIsCharge ? 'charge' : 'time';
           else if (this.steps >= L.maxSteps) reason = 'steps';
           else if (signal?.aborted) reason = 'aborted';
-          if (reason !== undefined && reason !== 'time') this.backend.setStopTime(this.time_s);
+          if (reason !== undefined && reason !== 'time' && !(reason === 'charge' && L.untilIsCharge)) this.backend.setStopTime(this.time_s);
         }
         if (reason === undefined && !pending) {
           // nothing in flight: host and solver agree, so the stop time can be decided again and
           // checkpoints taken; then go on
           if (stopChanged) {
             stopChanged = false;
-            if (this.backend.setStopTime(L.until, true)) reason = 'time';
+            if (this.backend.setStopTime(L.until, true)) reason = L.untilIsCharge ? 'charge' : 'time';
           }
           this.serviceCheckpoints();
           if (reason === undefined) pending = submit();
