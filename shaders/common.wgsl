@@ -26,6 +26,19 @@ fn interfaceWeight(xi: f32) -> f32 {
   let q = 4.0 * x * (1.0 - x);
   return q * q;
 }
+// SEI film band s(ξ) = m ξ(1 − ξ)^m, ∫ s dn = w (seiBand in src/cpu/terms.ts)
+const SEI_BAND_POWER: f32 = 20.0;
+fn seiBand(xi: f32) -> f32 {
+  let x = clamp(xi, 0.0, 1.0);
+  let y2 = (1.0 - x) * (1.0 - x);
+  let y4 = y2 * y2;
+  let y16 = (y4 * y4) * (y4 * y4);
+  return SEI_BAND_POWER * x * (y16 * y4); // (1 − ξ)^20 by squaring: pow(0, y) is undefined in WGSL
+}
+fn withSeiFilm(sigma: f32, xi: f32, seiRho: f32, factor: f32) -> f32 {
+  if (seiRho <= 0.0) { return sigma; }
+  return 1.0 / (1.0 / sigma + seiRho * factor * seiBand(xi));
+}
 // Σ R / Σ h'R, falling back to 1 where the weighted sum is tiny or of the other sign
 fn sinkRatio(sumR: f32, sumHR: f32) -> f32 {
   if (abs(sumHR) <= 1e-6 * abs(sumR) || sumR * sumHR <= 0.0) { return 1.0; }

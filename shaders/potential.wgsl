@@ -19,6 +19,8 @@
 @group(0) @binding(10) var<storage, read> gain: array<f32>;
 // per cell: (solid, cos θ, i0 factor, seeded): host cells are electronic conductors, not electrolyte
 @group(0) @binding(11) var<storage, read> geo: array<vec4f>;
+// per cell: (SEI film-resistance factor, mechanical shift, integrity, 0), src/model/geometry.ts packSei
+@group(0) @binding(12) var<storage, read> sei: array<vec4f>;
 
 fn conductivity(P: Params, k: u32) -> f32 {
   let hh = hInterp(xi[k]);
@@ -27,7 +29,7 @@ fn conductivity(P: Params, k: u32) -> f32 {
     let hs = max(hh, solid);
     return P.sigS * hs + (1.0 - hs);
   }
-  return max((1.0 - hh) * (1.0 - solid), P.sigFloor) * max(conc[k], P.cFloor);
+  return withSeiFilm(max((1.0 - hh) * (1.0 - solid), P.sigFloor) * max(conc[k], P.cFloor), xi[k], P.seiRho, sei[k].x);
 }
 
 fn harmonic(a: f32, b: f32) -> f32 {

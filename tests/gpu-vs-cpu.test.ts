@@ -7,6 +7,7 @@ import { CpuSolver } from '../src/cpu/solver.ts';
 import { toDimless, type Dimless } from '../src/model/dimless.ts';
 import { roundedToF32, STATE_FLOATS, stateSlot } from '../src/model/layout.ts';
 import { initialFields } from '../src/sim/initial.ts';
+import { seiMosaic } from '../src/model/geometry.ts';
 import { createSimulation } from '../src/sim/simulation.ts';
 import { scenario } from './support/scenarios.ts';
 import type { Scenario } from '../src/model/scenario.ts';
@@ -16,8 +17,9 @@ beforeAll(async () => {
   device = (await getGpu()).device;
 });
 
-function dendriticScenario(transport: 'binary' | 'chen2015', mode: 'galvanostatic' | 'potentiostatic'): Scenario {
+function dendriticScenario(transport: 'binary' | 'chen2015', mode: 'galvanostatic' | 'potentiostatic', sei = false): Scenario {
   return scenario({
+    ...(sei ? { sei: { kind: 'custom', ionic_conductivity_S_cm: 1e-8, heterogeneity: 2, patch_size_um: 4 } } : {}),
     grid: { nx: 64, ny: 64, dx_um: 0.5 },
     drive: { mode, current_density_mA_cm2: 20, overpotential_V: -0.15 },
     electrolyte: { transport },
@@ -46,24 +48,48 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-12): num
 
 const pick = (v: Float32Array, lane: number) => Float64Array.from({ length: v.length / 4 }, (_, k) => v[4 * k + lane]);
 
+/**
+ * SEI state of the 'binary + SEI' case: the mosaic film factors of the scenario, and a mechanical
+ * shift Ω σ_h/RT that varies along x and y (±0.5, about ±13 mV), as the elastic solver will write it.
+ */
+function seiState(s: Scenario, d: Dimless): { factor: Float64Array; mech: Float64Array; packed: Float32Array } {
+  const factor = Float64Array.from(Float32Array.from(seiMosaic(s)));
+  const mech = new Float64Array(d.nx * d.ny);
+  for (let j = 0; j < d.ny; j++) for (let i = 0; i < d.nx; i++) mech[j * d.nx + i] = Math.fround(0.5 * Math.sin((2 * Math.PI * i) / d.nx) * Math.cos((Math.PI * j) / d.ny));
+  const packed = new Float32Array(4 * d.nx * d.ny);
+  for (let k = 0; k < d.nx * d.ny; k++) packed.set([factor[k], mech[k], 1, 0], 4 * k);
+  return { factor, mech, packed };
+}
+
 describe.each([
-  ['binary', 'galvanostatic'],
-  ['chen2015', 'potentiostatic'],
-  ['chen2015', 'galvanostatic'],
-] as const)('one step, %s transport, %s: each kernel family on GPU matches the CPU reference', (transport, mode) => {
+  ['binary', 'galvanostatic', false],
+  ['binary', 'galvanostatic', true],
+  ['chen2015', 'potentiostatic', false],
+  ['chen2015', 'galvanostatic', false],
+] as const)('one step, %s transport, %s, SEI film and mechanical shift %s: each kernel family on GPU matches the CPU reference', (transport, mode, withSei) => {
   it('anisotropy, Allen–Cahn + noise, drive, Butler–Volmer update, transport, potential, step control', async () => {
-    const s = dendriticScenario(transport, mode);
+    const s = dendriticScenario(transport, mode, withSei);
     const d = roundedToF32(toDimless(s));
     const init = f32Init(s, d);
-    const cpu = new CpuSolver(d, init, 2);
+    const n = d.nx * d.ny;
+    const sei = withSei ? seiState(s, d) : undefined;
+    const plain = { solid: new Float64Array(n), cosTheta: new Float64Array(n), kinetic: new Float64Array(n).fill(1), seiFactor: sei?.factor };
+    const cpuSolver = () => {
+      const solver = new CpuSolver(d, init, 2, plain);
+      if (sei) solver.mech.set(sei.mech);
+      return solver;
+    };
+    if (withSei) expect(d.seiRho).toBeGreaterThan(0);
+    const cpu = cpuSolver();
     cpu.initialPotential(30);
     cpu.step();
     // the anisotropy and Allen–Cahn terms, before phaseUpdate reuses their buffer
-    const terms = new CpuSolver(d, init, 2);
+    const terms = cpuSolver();
     terms.initialPotential(30);
     terms.anisotropy();
     terms.rateTerms();
-    const probe = await GpuSolver.create(device, { batch: [d], init: [init], ringCapacity: 4, mgCycles: 2 });
+    const seiOpt = sei ? { sei: [sei.packed] } : {};
+    const probe = await GpuSolver.create(device, { batch: [d], init: [init], ringCapacity: 4, mgCycles: 2, ...seiOpt });
     const enc = device.createCommandEncoder();
     const pass = enc.beginComputePass();
     probe.encodeInitialPotential(pass);
@@ -72,7 +98,7 @@ describe.each([
     device.queue.submit([enc.finish()]);
     const cellw = await probe.readBuffer(probe.cellw, 4 * probe.cells);
     probe.destroy();
-    const gpu = await GpuSolver.create(device, { batch: [d], init: [init], ringCapacity: 4, mgCycles: 2 });
+    const gpu = await GpuSolver.create(device, { batch: [d], init: [init], ringCapacity: 4, mgCycles: 2, ...seiOpt });
     await gpu.submitBatch(1, true);
     const after = await gpu.readBuffer(gpu.cellw, 4 * gpu.cells);
     const state = await gpu.readBuffer(gpu.state, STATE_FLOATS);
@@ -91,7 +117,7 @@ describe.each([
       ['plating rate j', Math.abs(state[stateSlot('j')] / cpu.state.j - 1), 1e-4],
       ['next dt', Math.abs(state[stateSlot('dt')] / cpu.state.dt - 1), 1e-4],
     ];
-    for (const [name, got, tol] of checks) console.log(`[${transport}/${mode}] ${name}: ${got.toExponential(2)} (tolerance ${tol})`);
+    for (const [name, got, tol] of checks) console.log(`[${transport}/${mode}${withSei ? ' + SEI' : ''}] ${name}: ${got.toExponential(2)} (tolerance ${tol})`);
     for (const [name, got, tol] of checks) expect(got, name).toBeLessThan(tol);
     gpu.destroy();
   });

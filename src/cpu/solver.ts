@@ -14,7 +14,7 @@
 //   potential       −∇·(σ∇φ̃) = −K_φ R(φ̃), R linearised about φ̃ⁿ, multigrid-CG
 
 import { CpuMultigrid } from './multigrid.ts';
-import { EXP_CLAMP, sinkRatio, bernoulli, clampedExp, hInterp, hPrime, hSecond, interfaceWeight, rand01, solveElectrodePotential, wellPrime } from './terms.ts';
+import { EXP_CLAMP, sinkRatio, bernoulli, clampedExp, hInterp, hPrime, hSecond, interfaceWeight, rand01, solveElectrodePotential, wellPrime, withSeiFilm } from './terms.ts';
 import { DRIVE_GALVANOSTATIC, TRANSPORT_CHEN2015, type Dimless } from '../model/dimless.ts';
 import { barrierFactor } from '../model/materials.ts';
 
@@ -23,6 +23,8 @@ export interface SolverGeometry {
   solid: ArrayLike<number>;
   cosTheta: ArrayLike<number>;
   kinetic: ArrayLike<number>;
+  /** mosaic SEI film-resistance factor per cell (default 1) */
+  seiFactor?: ArrayLike<number>;
 }
 
 /**
@@ -185,6 +187,13 @@ export class CpuSolver {
   readonly nucSite: Float64Array;
   /** nuclei born so far */
   nucleationEvents = 0;
+  /** SEI film-resistance factor per cell (mosaic; 0 where the film is cracked) */
+  readonly seiR: Float64Array;
+  /**
+   * mechanical shift of the overpotential per cell, Ω σ_h/(RT) (σ_h tension-positive): the kinetics
+   * see η − Ω σ_h/F (Monroe–Newman), so compression (σ_h < 0) suppresses deposition (MODEL.md §6.3)
+   */
+  readonly mech: Float64Array;
 
   /** the parameters; replace them with setParams (live changes) */
   d: Dimless;
@@ -200,6 +209,8 @@ export class CpuSolver {
     this.solid = geometry ? Float64Array.from(geometry.solid) : new Float64Array(n);
     this.cosT = geometry ? Float64Array.from(geometry.cosTheta) : new Float64Array(n);
     this.kin = geometry ? Float64Array.from(geometry.kinetic) : new Float64Array(n).fill(1);
+    this.seiR = geometry?.seiFactor ? Float64Array.from(geometry.seiFactor) : new Float64Array(n).fill(1);
+    this.mech = new Float64Array(n);
     this.nucMark = new Float64Array(n);
     this.nucSite = new Float64Array(n);
     this.xi = Float64Array.from(init.xi);
@@ -431,7 +442,7 @@ export class CpuSolver {
         let rac = site ? 0 : d.LsK * (lap / (h * h) + cross) - d.LsW * wellPrime(x);
         this.rac[k] = rac;
         this.noise[k] = noiseScale > 0 && !site ? noiseScale * (faceNoise(d.seed, this.state.step, xi, iw, k) - faceNoise(d.seed, this.state.step, xi, k, ie)) : 0;
-        const delta = chen ? phi[k] - this.state.phiRef : -phi[k];
+        const delta = chen ? phi[k] - this.state.phiRef : -phi[k] - this.mech[k];
         const hp = d.Leta * this.kin[k] * kineticWeight(x, this.nucSite[k]);
         sAc += rac;
         sA += hp * clampedExp((1 - alpha) * delta);
@@ -476,7 +487,7 @@ export class CpuSolver {
         this.hpOld[k] = 0;
         continue;
       }
-      const delta = chen ? phi[k] - st.phiRef : -phi[k];
+      const delta = chen ? phi[k] - st.phiRef : -phi[k] - this.mech[k];
       const eta = Math.min(Math.max(st.phiS + delta, -EXP_CLAMP), EXP_CLAMP);
       const ea = Math.exp((1 - alpha) * eta);
       const ec = c[k] * Math.exp(-alpha * eta);
@@ -594,7 +605,7 @@ export class CpuSolver {
         const hs = Math.max(hh, this.solid[k]); // host: an electronic conductor like the metal
         return d.sigS * hs + (1 - hs);
       }
-      return Math.max((1 - hh) * (1 - this.solid[k]), d.sigFloor) * Math.max(c[k], d.cFloor);
+      return withSeiFilm(Math.max((1 - hh) * (1 - this.solid[k]), d.sigFloor) * Math.max(c[k], d.cFloor), xi[k], d.seiRho, this.seiR[k]);
     };
     const harm = (a: number, b: number) => (2 * a * b) / (a + b);
     for (let j = 0; j < ny; j++) {

@@ -30,6 +30,24 @@ export function interfaceWeight(xi: number): number {
 
 /** Exponents of the Butler–Volmer terms are clamped here (F/RT units, ≈ ±1.55 V) to stay finite in f32. */
 export const EXP_CLAMP = 60;
+/**
+ * Where the SEI film sits in the diffuse interface: s(ξ) = m ξ(1 − ξ)^m with m = SEI_BAND_POWER.
+ * For the equilibrium profile ξ = ½[1 − tanh(n/2w)], dξ/dn = −ξ(1 − ξ)/w, so ∫ s dn = w ∫₀¹ m(1 − ξ)^(m−1) dξ = w
+ * exactly; s peaks at ξ = 1/(m + 1) ≈ 0.05, on the electrolyte side of the reaction zone h'(ξ) (which
+ * holds 99 % of its weight at ξ > 0.05), so the Li⁺ current crosses the film before it reacts: the
+ * film resistance is in series with the kinetics (MODEL.md §6.3).
+ */
+export const SEI_BAND_POWER = 20;
+export function seiBand(xi: number): number {
+  const x = Math.min(Math.max(xi, 0), 1);
+  return SEI_BAND_POWER * x * (1 - x) ** SEI_BAND_POWER;
+}
+
+/** Electrolyte conductivity in series with the SEI film's resistivity seiRho·factor·s(ξ). */
+export function withSeiFilm(sigma: number, xi: number, seiRho: number, factor: number): number {
+  return seiRho > 0 ? 1 / (1 / sigma + seiRho * factor * seiBand(xi)) : sigma;
+}
+
 export function clampedExp(x: number): number {
   return Math.exp(Math.min(Math.max(x, -EXP_CLAMP), EXP_CLAMP));
 }

@@ -30,6 +30,8 @@ export interface GpuSolverOptions {
   mgCycles: number;
   /** per member: packed geometry (packGeometry in src/model/geometry.ts); default: no host, θ = 90° */
   geometry?: readonly Float32Array[];
+  /** per member: packed SEI state (packSei in src/model/geometry.ts); default: uniform film, intact */
+  sei?: readonly Float32Array[];
   /** copy ξ into every readback (the surface metrics need it) */
   readFields?: boolean;
 }
@@ -130,6 +132,8 @@ export class GpuSolver {
   readonly ring: GPUBuffer;
   /** per cell (solid, cos θ, i0 factor, seeded) */
   readonly geo: GPUBuffer;
+  /** per cell (SEI film-resistance factor, mechanical shift Ω σ_h/RT, integrity, 0) */
+  readonly sei: GPUBuffer;
   readonly nucMark: GPUBuffer;
   /** open nucleation sites: the ξ of the cap each cell fills to */
   readonly nucSite: GPUBuffer;
@@ -207,6 +211,14 @@ export class GpuSolver {
       else for (let k = 0; k < this.cells; k++) geo[4 * (b * this.cells + k) + 2] = 1; // i0 factor 1
     }
     device.queue.writeBuffer(this.geo, 0, geo);
+    this.sei = buf('sei', 16 * N);
+    const sei = new Float32Array(4 * N);
+    for (let b = 0; b < nb; b++) {
+      const g = opts.sei?.[b];
+      if (g) sei.set(g, 4 * b * this.cells);
+      else for (let k = 0; k < this.cells; k++) sei.set([1, 0, 1, 0], 4 * (b * this.cells + k));
+    }
+    device.queue.writeBuffer(this.sei, 0, sei);
     // MG-preconditioned CG: plain V-cycles stall or diverge on σ jumps (src/cpu/multigrid.ts header)
     const mgOpts = { nx, ny, nb, h: d0.h, krylov: true };
     this.mgC = new GpuMultigrid(device, mgOpts);
@@ -262,16 +274,16 @@ export class GpuSolver {
       nucleationMark: bind('nucleationMark', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: G, 6: this.nucMark, 7: this.nucSite, 8: this.nucCount }),
       nucleationPlace: bind('nucleationPlace', { 0: P, 1: T, 2: this.xi, 5: G, 6: this.nucMark, 7: this.nucSite, 8: this.nucCount }),
       anisotropy: bind('anisotropy', { 0: P, 1: T, 2: this.xi, 5: this.cellw, 10: G }),
-      rateTerms: bind('rateTerms', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 7: this.partSum, 10: G, 12: this.nucSite }),
+      rateTerms: bind('rateTerms', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 7: this.partSum, 10: G, 12: this.nucSite, 13: this.sei }),
       drive: bind('drive', { 0: P, 1: T, 7: this.partSum, 11: this.nucCount }),
-      phaseUpdate: bind('phaseUpdate', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 8: this.partMax, 9: this.gain, 10: G, 12: this.nucSite }),
+      phaseUpdate: bind('phaseUpdate', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 8: this.partMax, 9: this.gain, 10: G, 12: this.nucSite, 13: this.sei }),
       transportFaces: bind('transportFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 6: mc.ax, 7: mc.ay, 10: mc.u, 12: G }),
       sinkScale: bind('sinkScale', { 0: P, 1: T, 8: this.partMax }),
       transportCells: bind('transportCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.rate, 8: mc.bd, 9: mc.f, 11: this.cellw, 12: G }),
       transportBack: bind('transportBack', { 0: P, 1: T, 3: this.c, 4: this.phi, 10: mc.u }),
       finish: bind('finish', { 0: P, 1: T, 2: this.partMax, 3: mc.ay, 4: mc.u, 5: this.ring }),
-      potentialFaces: bind('potentialFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 5: mp.ax, 6: mp.ay, 11: G }),
-      potentialCells: bind('potentialCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.rate, 7: mp.bd, 8: mp.f, 9: this.phi, 10: this.gain, 11: G }),
+      potentialFaces: bind('potentialFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 5: mp.ax, 6: mp.ay, 11: G, 12: this.sei }),
+      potentialCells: bind('potentialCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.rate, 7: mp.bd, 8: mp.f, 9: this.phi, 10: this.gain, 11: G, 12: this.sei }),
       potentialReference: bind('potentialReference', { 1: T }),
     };
     this.readbackBytes = {
@@ -481,7 +493,7 @@ export class GpuSolver {
   }
 
   destroy(): void {
-    for (const b of [this.params, this.state, this.xi, this.c, this.cellw, this.rate, this.gain, this.partSum, this.partMax, this.ring, this.geo, this.nucMark, this.nucSite, this.nucCount, ...this.staging]) b.destroy();
+    for (const b of [this.params, this.state, this.xi, this.c, this.cellw, this.rate, this.gain, this.partSum, this.partMax, this.ring, this.geo, this.sei, this.nucMark, this.nucSite, this.nucCount, ...this.staging]) b.destroy();
     this.probeBuffer?.destroy();
     this.mgC.destroy();
     this.mgPhi.destroy();

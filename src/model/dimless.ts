@@ -115,6 +115,12 @@ export interface Dimless {
   nucR: number;
   /** double-layer capacitance as a plating-rate equivalent: j̃_C = −cdl·dφ̃_s/dt [µm per unit φ̃] */
   cdl: number;
+  /**
+   * SEI film resistivity scale σ_l0·t_SEI/(σ_SEI·w): the film adds a resistivity seiRho·s(ξ) (relative
+   * to 1/σ_l0) in a band on the electrolyte side of the interface with ∫s dn = w, so that its series
+   * resistance is t_SEI/σ_SEI (seiBand in src/cpu/terms.ts); 0 without an SEI
+   */
+  seiRho: number;
   /** always 0: XOR-ed into compensated sums on the GPU so shader compilers cannot fold them away */
   zero: number;
 }
@@ -186,6 +192,8 @@ export function toDimless(s: Scenario): Dimless {
     nucR: gamma / (Cs * GAS_CONSTANT * T) / LENGTH_SCALE_M,
     // C_dl [µF/cm²] → F/m² is ×1e-2
     cdl: (num(s, 'kinetics.double_layer_capacitance_uF_cm2') * 1e-2) / (fInv * FARADAY * Cs * LENGTH_SCALE_M),
+    // σ_SEI [S/cm] → S/m is ×100; the film conductivity has no Arrhenius factor (no seed gives one)
+    seiRho: text(s, 'sei.kind') === 'none' ? 0 : (sigmaL * num(s, 'sei.thickness_nm') * 1e-9) / (num(s, 'sei.ionic_conductivity_S_cm') * 100 * w_m),
     zero: 0,
   };
 }

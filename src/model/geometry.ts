@@ -19,6 +19,7 @@ import { rand01 } from '../cpu/terms.ts';
 const STREAM_FIBRES = 0xfffffff0;
 const STREAM_FOAM = 0xfffffff1;
 const STREAM_SEEDS = 0xfffffff2;
+const STREAM_SEI = 0xfffffff3;
 
 export interface Geometry {
   nx: number;
@@ -33,6 +34,8 @@ export interface Geometry {
   hostHeight_um: number;
   /** whether any surface can nucleate Li (bare Cu, or a host) */
   bareSurfaces: boolean;
+  /** mosaic SEI: factor on the film resistance of the SEI that forms in each cell (1: uniform) */
+  seiFactor: Float64Array;
 }
 
 const rad = (deg: number) => (deg * Math.PI) / 180;
@@ -213,7 +216,34 @@ export function buildGeometry(s: Scenario): Geometry {
     }
   }
   const bareSurfaces = substrate === 'cu' || kind !== 'none';
-  return { nx, ny, h, solid, cosTheta, kinetic, seeded, hostHeight_um: rows * h, bareSurfaces };
+  return { nx, ny, h, solid, cosTheta, kinetic, seeded, hostHeight_um: rows * h, bareSurfaces, seiFactor: seiMosaic(s) };
+}
+
+/**
+ * Mosaic SEI (000:L336): square patches of about sei.patch_size_um (a whole number of them across
+ * the periodic width), each with a film-resistance factor 10^(spread·(u − ½)), u uniform from
+ * run.seed, so the factors are log-uniform over `spread` decades with geometric mean 1. The film
+ * that forms in a cell takes the factor of the patch the cell lies in.
+ */
+export function seiMosaic(s: Scenario): Float64Array {
+  const nx = num(s, 'grid.nx');
+  const ny = num(s, 'grid.ny');
+  const h = num(s, 'grid.dx_um');
+  const out = new Float64Array(nx * ny).fill(1);
+  const spread = num(s, 'sei.heterogeneity');
+  if (spread === 0 || text(s, 'sei.kind') === 'none') return out;
+  const seed = num(s, 'run.seed') >>> 0;
+  const size = num(s, 'sei.patch_size_um');
+  const px = Math.max(1, Math.round((nx * h) / size));
+  const wx = (nx * h) / px;
+  for (let j = 0; j < ny; j++) {
+    const pj = Math.floor(((j + 0.5) * h) / size);
+    for (let i = 0; i < nx; i++) {
+      const pi = Math.floor(((i + 0.5) * h) / wx);
+      out[j * nx + i] = 10 ** (spread * (rand01(seed, STREAM_SEI, pj * px + pi) - 0.5));
+    }
+  }
+  return out;
 }
 
 /** Sets cells of the first `rows` rows within radius r of (cx, cy) (periodic in x) to `value`; returns how many changed. */
@@ -256,6 +286,16 @@ function fluidNeighbour(solid: Uint8Array, nx: number, ny: number, k: number): b
 }
 
 /** (solid, cos θ, i0 factor, seeded) per cell, the GPU's `geo` buffer. */
+/** Per-cell SEI state for the GPU: (film-resistance factor, mechanical shift, integrity, 0). */
+export function packSei(g: Geometry): Float32Array {
+  const out = new Float32Array(4 * g.nx * g.ny);
+  for (let k = 0; k < g.nx * g.ny; k++) {
+    out[4 * k] = g.seiFactor[k];
+    out[4 * k + 2] = 1;
+  }
+  return out;
+}
+
 export function packGeometry(g: Geometry): Float32Array {
   const out = new Float32Array(4 * g.nx * g.ny);
   for (let k = 0; k < g.nx * g.ny; k++) {

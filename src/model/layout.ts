@@ -41,6 +41,7 @@ export const PARAM_FIELDS = [
   ['nucB', 'f32'],
   ['cdl', 'f32'],
   ['nucR', 'f32'],
+  ['seiRho', 'f32'],
   ['zero', 'u32'],
 ] as const satisfies readonly (readonly [keyof Dimless, Scalar])[];
 

@@ -156,3 +156,58 @@ export function seedProperties(material: string, custom: { contactAngle_deg: num
 export function barrierFactor(cosTheta: number): number {
   return (2 - 3 * cosTheta + cosTheta * cosTheta * cosTheta) / 4;
 }
+
+/**
+ * An SEI (MODEL.md §6.3, 001 §2.2): the film keys it sets. Thickness, conductivity and modulus
+ * come from the cited lines where they give a number; fracture energy and healing time are
+ * estimates (no seed measures them), chosen so that the ordering the seeds describe holds: brittle
+ * inorganic films crack, flexible organic and bilayer films bend (001:L87–93).
+ */
+export interface SeiMaterial {
+  label: string;
+  values: {
+    'sei.thickness_nm': number;
+    'sei.ionic_conductivity_S_cm': number;
+    'sei.modulus_GPa': number;
+    'sei.poisson_ratio': number;
+    'sei.fracture_energy_J_m2': number;
+    'sei.heal_time_s': number;
+  };
+  source: string;
+}
+
+export const SEI_MATERIALS = {
+  native_carbonate: {
+    label: 'native carbonate SEI (ROCOO-Li, Li₂CO₃)',
+    values: { 'sei.thickness_nm': 20, 'sei.ionic_conductivity_S_cm': 1e-8, 'sei.modulus_GPa': 1, 'sei.poisson_ratio': 0.3, 'sei.fracture_energy_J_m2': 0.2, 'sei.heal_time_s': 5 },
+    source: 'ROCOO-Li/Li₂CO₃ rich (001:L73); Li₂CO₃ ≈ 1e-8 S/cm (001:L81); ROCOO-Li has the lowest modulus, native films are non-uniform (001:L87); thickness, fracture energy and healing time estimates',
+  },
+  ether: {
+    label: 'ether-derived SEI (oligomeric, flexible)',
+    values: { 'sei.thickness_nm': 15, 'sei.ionic_conductivity_S_cm': 1e-8, 'sei.modulus_GPa': 0.5, 'sei.poisson_ratio': 0.35, 'sei.fracture_energy_J_m2': 2, 'sei.heal_time_s': 5 },
+    source: 'ether electrolytes give a thinner, more flexible organic film (001:L87–93: soft organic layer); all numbers estimates',
+  },
+  lif_rich: {
+    label: 'LiF-rich artificial SEI (stiff)',
+    values: { 'sei.thickness_nm': 20, 'sei.ionic_conductivity_S_cm': 1e-9, 'sei.modulus_GPa': 64.9, 'sei.poisson_ratio': 0.25, 'sei.fracture_energy_J_m2': 0.5, 'sei.heal_time_s': 5 },
+    source: 'LiF: Young’s modulus ≈ 64.9 GPa (000:L255); LiF ≈ 1e-9 S/cm (000:L336; 1e-13–1e-14 for bulk crystals, 001:L81); fracture energy estimate (brittle ionic crystal)',
+  },
+  li2s_li3n: {
+    label: 'Li₂S / Li₃N-type (high ionic conductivity)',
+    values: { 'sei.thickness_nm': 20, 'sei.ionic_conductivity_S_cm': 1e-5, 'sei.modulus_GPa': 10, 'sei.poisson_ratio': 0.3, 'sei.fracture_energy_J_m2': 0.5, 'sei.heal_time_s': 5 },
+    source: 'Li₂S artificial SEI, 1e-5 S/cm, large round deposits (000:L336; 001:L163); modulus and fracture energy estimates',
+  },
+  bilayer: {
+    label: 'flexible–rigid bilayer (inorganic + organic)',
+    values: { 'sei.thickness_nm': 40, 'sei.ionic_conductivity_S_cm': 1e-7, 'sei.modulus_GPa': 5, 'sei.poisson_ratio': 0.3, 'sei.fracture_energy_J_m2': 5, 'sei.heal_time_s': 5 },
+    source: 'inorganic-rich + organic-rich layers: stiff and tough, a buffer layer (001:L93); effective modulus > 3 GPa (001:L87); numbers estimates',
+  },
+  polymer_coating: {
+    label: 'polymer coating (artificial, elastic)',
+    values: { 'sei.thickness_nm': 100, 'sei.ionic_conductivity_S_cm': 1e-6, 'sei.modulus_GPa': 0.2, 'sei.poisson_ratio': 0.4, 'sei.fracture_energy_J_m2': 20, 'sei.heal_time_s': 5 },
+    source: 'polymeric protective layer on Li (001:L163, Figure 7b); polymer coatings are MPa–GPa soft (MODEL.md §6.3); numbers estimates',
+  },
+} as const satisfies Record<string, SeiMaterial>;
+
+export type SeiMaterialName = keyof typeof SEI_MATERIALS;
+export const SEI_KINDS: readonly string[] = ['none', ...Object.keys(SEI_MATERIALS), 'custom'];

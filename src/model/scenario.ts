@@ -3,7 +3,7 @@
 
 import { KEY_INDEX, SCENARIO_KEYS, type KeySpec } from './schema.ts';
 import { PRESETS } from './presets.ts';
-import { ELECTROLYTES, type ElectrolyteName } from './materials.ts';
+import { ELECTROLYTES, SEI_MATERIALS, type ElectrolyteName, type SeiMaterialName } from './materials.ts';
 import { checkGeometry } from './geometry.ts';
 
 export type ScenarioValue = number | string | boolean;
@@ -133,6 +133,9 @@ function checkConsistency(s: Scenario): void {
   const H = ny * dx;
   const film = initialFilmThickness_um(s);
   if (film + 4 * w >= H) throw new ScenarioError('initial.li_thickness_um', film, `< ${(H - 4 * w).toPrecision(4)} µm (the domain is ${H} µm tall)`);
+  if (text(s, 'sei.kind') !== 'none' && text(s, 'electrolyte.transport') === 'chen2015') {
+    throw new ScenarioError('sei.kind', text(s, 'sei.kind'), 'none with electrolyte.transport = chen2015 (the SEI film resistance acts on the binary closure\'s electrolyte potential, MODEL.md §6.3)');
+  }
   const delta = num(s, 'phase.anisotropy_strength');
   const omega = num(s, 'phase.anisotropy_mode');
   if (omega > 1 && delta * (omega * omega - 1) >= 1) {
@@ -166,6 +169,16 @@ function applyTables(s: Scenario, given: ReadonlySet<string>): void {
     for (const [key, value] of Object.entries(table.values)) {
       if (given.has(key) && getValue(s, key) !== value) {
         throw new ScenarioError(key, getValue(s, key), `${value}, the value of electrolyte.kind = ${kind} (${table.label}); set electrolyte.kind = custom to choose it`);
+      }
+      setPath(s, key, value);
+    }
+  }
+  const sei = text(s, 'sei.kind');
+  if (sei !== 'custom' && sei !== 'none') {
+    const table = SEI_MATERIALS[sei as SeiMaterialName];
+    for (const [key, value] of Object.entries(table.values)) {
+      if (given.has(key) && getValue(s, key) !== value) {
+        throw new ScenarioError(key, getValue(s, key), `${value}, the value of sei.kind = ${sei} (${table.label}); set sei.kind = custom to choose it`);
       }
       setPath(s, key, value);
     }

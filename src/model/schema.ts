@@ -1,7 +1,7 @@
 // The scenario keys: one table that the validator, the README and the app panel all read.
 // Units are in the key names; sources for every default are in `source`.
 
-import { ELECTROLYTE_KINDS, SEED_MATERIAL_KINDS } from './materials.ts';
+import { ELECTROLYTE_KINDS, SEED_MATERIAL_KINDS, SEI_KINDS } from './materials.ts';
 
 export type KeyType = 'number' | 'integer' | 'string' | 'boolean';
 
@@ -113,6 +113,18 @@ export const SCENARIO_KEYS: readonly KeySpec[] = [
   n('nucleation.rate_prefactor_per_um_s', 1e4, 'heterogeneous nucleation rate prefactor A [nuclei per µm of bare surface per s] at the reference temperature; 0 switches nucleation off', { min: 0, max: 1e9 }, 'MODEL.md §6.2'),
   n('nucleation.homogeneous_overpotential_mV', 290, 'η_hom: the barrier is ΔG*/kT = f(θ)(η_hom/η)²·T_ref/T, so nucleation on a surface of angle θ sets in near η_hom·√f(θ)', { ...POS, max: 2000 }, '000:L123 (Eq. 10); chosen so bare Cu (θ = 120°) nucleates near 80 mV at 1 mA/cm² and ZnO (30°) near 10 mV, the ordering of 002 Table 2'),
   n('nucleation.activation_energy_kJ_mol', 40, 'Arrhenius activation energy of the nucleation prefactor [kJ/mol]', { min: 0, max: 200 }, 'estimate: same as the exchange current'),
+
+  str('sei.kind', 'none', SEI_KINDS, 'solid-electrolyte interphase on the Li surface (src/model/materials.ts): sets thickness, ionic conductivity, modulus, Poisson ratio, fracture energy and healing time; none = bare Li; custom uses those keys as given (MODEL.md §6.3)'),
+  n('sei.thickness_nm', 20, 'SEI thickness [nm]', { ...POS, max: 1e4 }, 'native SEI films are tens of nm (001:L69: > 1 nm blocks electrons); estimate'),
+  n('sei.ionic_conductivity_S_cm', 1e-8, 'Li⁺ conductivity of the SEI [S/cm]: a film resistance thickness/σ in series with the kinetics', { ...POS, max: 1 }, 'Li₂CO₃ ≈ 1e-8, LiF 1e-9 … 1e-13, Li₂S 1e-5 S/cm (001:L81; 000:L336)'),
+  n('sei.modulus_GPa', 1, "Young's modulus of the SEI [GPa] (the user's SEI modulus): acts through the elastic stress", { ...POS, max: 1000 }, '> 3 GPa stabilises deposition (001:L87); LiF 64.9 GPa (000:L255)'),
+  n('sei.poisson_ratio', 0.3, 'Poisson ratio of the SEI', { min: -1, max: 0.5, exclusiveMin: true, exclusiveMax: true }, 'estimate for ionic solids and polymers'),
+  n('sei.fracture_energy_J_m2', 1, 'fracture energy of the SEI [J/m²]: the film cracks where its elastic energy per area exceeds it', { ...POS, max: 1e6 }, 'estimate; 001:L87–93 (the maximum elastic deformation energy tracks CE)'),
+  n('sei.heal_time_s', 5, 'time constant of SEI re-formation on exposed Li [s]; the film consumes Li while it re-forms', { ...POS, max: 1e9 }, 'estimate'),
+  n('sei.heterogeneity', 0, 'mosaic SEI: spread of the film resistance between patches, in decades (0 = uniform; 1 = patches from 1/√10 to √10 of the mean)', { min: 0, max: 6 }, 'mosaic SEI focuses Li⁺ flux (000:L336)'),
+  n('sei.patch_size_um', 1, 'mosaic patch size [µm] (sei.heterogeneity > 0)', { ...POS, max: 1e5 }, 'estimate'),
+  n('electrolyte.modulus_GPa', 0, "Young's modulus of the electrolyte or separator [GPa]: 0 for a liquid, MPa–GPa for polymers, ~150 GPa for garnet", { min: 0, max: 1000 }, 'MODEL.md §6.3; garnet LLZO ≈ 150 GPa'),
+  n('electrolyte.poisson_ratio', 0.3, 'Poisson ratio of the electrolyte or separator (solid electrolytes)', { min: -1, max: 0.5, exclusiveMin: true, exclusiveMax: true }, 'estimate'),
 
   n('initial.li_thickness_um', 5, 'thickness of the initial Li film on the collector [µm] (substrate.kind = li_foil)', { min: 0, max: 1e5 }),
   int('initial.nuclei_count', 0, 'hemispherical Li nuclei on the film, evenly spaced with seeded jitter', 0, 10000),

@@ -27,6 +27,9 @@ export const RESTART_KEYS: ReadonlyMap<string, string> = new Map([
   ['initial.nucleus_radius_um', 'it describes the initial state, which is already past'],
   // the collector, host and seeds are built once per run (src/model/geometry.ts) into the solid mask,
   // the contact angles and the seeds' i0 factors the kernels read
+  ['sei.kind', 'it decides whether the run has an SEI, whose mosaic is built once when a run starts'],
+  ['sei.heterogeneity', 'it sets the SEI mosaic (src/model/geometry.ts seiMosaic), built once when a run starts'],
+  ['sei.patch_size_um', 'it sets the SEI mosaic (src/model/geometry.ts seiMosaic), built once when a run starts'],
   ...SCENARIO_KEYS.filter((k) => /^(substrate|surface|host|seeding)\./.test(k.key)).map(
     (k) => [k.key, 'it sets the collector, host or seed geometry (solid cells, contact angles, seed i0), built once when a run starts'] as const,
   ),

@@ -1,0 +1,98 @@
+// The SEI (MODEL.md §6.3): scenario keys and their errors, the film resistance acting on the
+// morphology through a mosaic film, and the mechanical overpotential against a hand calculation.
+import { describe, expect, it } from 'vitest';
+import { column, runScenario, scenario } from './support/scenarios.ts';
+import { num, resolveScenario } from '../src/model/scenario.ts';
+import { SEI_MATERIALS } from '../src/model/materials.ts';
+import { toDimless } from '../src/model/dimless.ts';
+import { CpuSolver } from '../src/cpu/solver.ts';
+import { initialFields } from '../src/sim/initial.ts';
+import { FARADAY, LI_MOLAR_VOLUME, inverseThermalVoltage, mechanicalShift } from '../src/model/constants.ts';
+import { computeSurfaceMetrics } from '../src/analysis/surface.ts';
+
+const expectError = (input: unknown, key: string, allowed: RegExp) => {
+  let message = '';
+  try {
+    resolveScenario(input);
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  expect(message, JSON.stringify(input)).toContain(key);
+  expect(message).toMatch(allowed);
+};
+
+describe('SEI keys', () => {
+  it('bad input names the key, the value and what is allowed', () => {
+    expectError({ sei: { kind: 'custom', modulus_GPa: -1 } }, 'sei.modulus_GPa', /-1.*> 0|> 0/);
+    expectError({ sei: { kind: 'custom', poisson_ratio: 0.5 } }, 'sei.poisson_ratio', /0\.5/);
+    expectError({ sei: { kind: 'custom', poisson_ratio: -1.2 } }, 'sei.poisson_ratio', /-1/);
+    expectError({ sei: { kind: 'custom', thickness_nm: 0, modulus_GPa: 5 } }, 'sei.thickness_nm', /> 0/);
+    expectError({ electrolyte: { modulus_GPa: -150 } }, 'electrolyte.modulus_GPa', /≥ 0|>= 0|0/);
+    expectError({ sei: { kind: 'lif_rich', modulus_GPa: 3 } }, 'sei.modulus_GPa', /64\.9.*sei\.kind = custom/);
+    expectError({ sei: { kind: 'native_carbonate' }, electrolyte: { transport: 'chen2015' } }, 'sei.kind', /none with electrolyte\.transport = chen2015/);
+    expectError({ sei: { kind: 'graphite' } }, 'sei.kind', /native_carbonate/);
+  });
+
+  it('sei.kind sets every value of its table; none leaves the film out of the model', () => {
+    for (const [kind, table] of Object.entries(SEI_MATERIALS)) {
+      const s = scenario({ sei: { kind } });
+      for (const [key, value] of Object.entries(table.values)) expect(num(s, key), `${kind} ${key}`).toBe(value);
+      // σ_l0 t/(σ_SEI w): the film's series resistance in units of the interface width
+      const d = toDimless(s);
+      const expected = (num(s, 'electrolyte.conductivity_S_m') * table.values['sei.thickness_nm'] * 1e-9) / (table.values['sei.ionic_conductivity_S_cm'] * 100 * num(s, 'phase.interface_width_um') * 1e-6);
+      expect(d.seiRho / expected - 1).toBeCloseTo(0, 12);
+    }
+    expect(toDimless(scenario({})).seiRho).toBe(0);
+  });
+});
+
+describe('SEI film resistance (CPU)', () => {
+  it('a mosaic SEI of low conductivity focuses Li⁺ flux and roughens the deposit; a high-conductivity one plates evenly (001:L163, 000:L336)', async () => {
+    // the same mosaic (2 decades of film resistance over 2 µm patches), mean σ_SEI 1e-5 or 1e-8 S/cm
+    const figures: Record<string, { roughness: number; lengthPerArea: number; potential: number }> = {};
+    for (const sigma of [1e-5, 1e-8]) {
+      const s = resolveScenario({ preset: 'li-foil', run: { charge_mAh_cm2: 0.3 }, sei: { kind: 'custom', ionic_conductivity_S_cm: sigma, heterogeneity: 2, patch_size_um: 2 } });
+      const { sim, rows } = await runScenario(s, 'cpu');
+      const fields = await sim.readFields();
+      const surf = computeSurfaceMetrics(sim.geometry, fields.xi);
+      const deposited_um2 = sim.metrics.depositVolume_um2 - sim.initialMetrics.depositVolume_um2;
+      const last = rows.at(-1)!;
+      expect(last.charge_mAh_cm2).toBeCloseTo(0.3, 6);
+      figures[sigma] = { roughness: last.roughness_um, lengthPerArea: surf.interfaceLength_um / deposited_um2, potential: last.applied_potential_V };
+    }
+    const hi = figures[1e-5];
+    const lo = figures[1e-8];
+    console.log(`mosaic SEI at 1 mA/cm², 0.3 mAh/cm²: σ_SEI 1e-5 S/cm roughness ${hi.roughness.toFixed(4)} µm, interface length per deposited area ${hi.lengthPerArea.toFixed(4)} 1/µm, ${(hi.potential * 1e3).toFixed(1)} mV; 1e-8 S/cm: ${lo.roughness.toFixed(4)} µm, ${lo.lengthPerArea.toFixed(4)} 1/µm, ${(lo.potential * 1e3).toFixed(1)} mV`);
+    expect(lo.roughness).toBeGreaterThan(5 * hi.roughness);
+    expect(lo.lengthPerArea).toBeGreaterThan(hi.lengthPerArea);
+    // the film's series resistance shows in the cell voltage: 20 nm at 1e-8 S/cm is 0.2 V per mA/cm²
+    expect(lo.potential).toBeLessThan(hi.potential - 0.1);
+  }, 120_000);
+});
+
+describe('mechanical overpotential (CPU)', () => {
+  it('a hydrostatic stress σ_h shifts the kinetics by Ω σ_h/F: −100 MPa of compression slows plating as 13.5 mV less overpotential', () => {
+    const f = inverseThermalVoltage(300);
+    const bv = (eta: number) => Math.exp(0.5 * f * eta) - Math.exp(-0.5 * f * eta); // in units of i0
+    const shift_V = (LI_MOLAR_VOLUME * -1e8) / FARADAY;
+    expect(shift_V * 1e3).toBeCloseTo(-13.47, 2);
+    const current = (sigmaH_Pa: number) => {
+      const s = column({ drive: { mode: 'potentiostatic', overpotential_V: -0.06 }, electrolyte: { conductivity_S_m: 1000, diffusivity_m2_s: 1e-6 }, kinetics: { exchange_current_mA_cm2: 1 } });
+      const d = toDimless(s);
+      const solver = new CpuSolver(d, initialFields(s, d));
+      solver.mech.fill(mechanicalShift(sigmaH_Pa, 300));
+      solver.initialPotential();
+      while (solver.state.t < 1) solver.step();
+      return (solver.state.j * FARADAY * num(s, 'metal.site_density_mol_m3') * 1e-6) / 10; // plating rate µm/s → mA/cm²
+    };
+    const free = current(0);
+    const compressed = current(-1e8);
+    const tension = current(1e8);
+    const expected = (sigma: number) => -bv(-0.06 - (LI_MOLAR_VOLUME * sigma) / FARADAY); // plating: positive
+    console.log(`mechanical overpotential at η = −60 mV: σ_h = 0: ${free.toFixed(4)} mA/cm²; −100 MPa: ${compressed.toFixed(4)} (hand ${expected(-1e8).toFixed(4)}); +100 MPa: ${tension.toFixed(4)} (hand ${expected(1e8).toFixed(4)})`);
+    expect(compressed).toBeGreaterThan(0);
+    expect(compressed).toBeLessThan(free);
+    expect(tension).toBeGreaterThan(free);
+    for (const [got, sigma] of [[free, 0], [compressed, -1e8], [tension, 1e8]] as const) expect(Math.abs(got / expected(sigma) - 1)).toBeLessThan(0.02);
+  });
+});
