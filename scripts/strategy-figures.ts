@@ -2,7 +2,9 @@
 // and zno-carbon-fibre-host (public/scenarios/*.json, all 1 mA/cm² to 0.1 mAh/cm²; 0.1 µm cells on
 // Cu, 0.25 µm in the host) on the f64 CPU backend, each as run by `dendrite run`.
 //
-//   node --import tsx --loader ./bin/raw-loader.mjs scripts/strategy-figures.ts [--out docs/strategies]
+//   node --import tsx --loader ./bin/raw-loader.mjs scripts/strategy-figures.ts [--set strategies|sei] [--out docs/<set>]
+//
+// --set sei: the presets native-sei and li2s-sei instead (README section "The SEI").
 //
 // Writes (atomically) into the output folder:
 //   <preset>.png   the final ξ field, host solids and seeds drawn (src/io/fieldImage.ts)
@@ -22,14 +24,21 @@ import { presetScenario } from '../src/model/scenario.ts';
 import { createSimulation } from '../src/sim/simulation.ts';
 import type { MetricsRow } from '../src/sim/types.ts';
 
-const PRESETS = ['bare-cu', 'au-seeded-cu', 'zno-carbon-fibre-host'] as const;
+/** the figure sets (--set): presets and their legend labels; output in docs/<set> unless --out */
+const SETS: Record<string, { presets: string[]; labels: string[] }> = {
+  strategies: { presets: ['bare-cu', 'au-seeded-cu', 'zno-carbon-fibre-host'], labels: ['bare Cu', 'Au-seeded Cu', 'ZnO-coated carbon-fibre host'] },
+  sei: { presets: ['native-sei', 'li2s-sei'], labels: ['native carbonate SEI', 'Li2S-type SEI'] },
+};
+const SET = SETS[argValue(process.argv.slice(2), '--set') ?? 'strategies'];
+if (!SET) throw new Error(`--set must be one of ${Object.keys(SETS).join(', ')}`);
+const PRESETS = SET.presets;
 /** line colours (Okabe–Ito: vermillion, blue, bluish green), in PRESETS order */
 const COLOURS: readonly Rgb[] = [
   [213, 94, 0],
   [0, 114, 178],
   [0, 158, 115],
 ];
-const LABELS = ['bare Cu', 'Au-seeded Cu', 'ZnO-coated carbon-fibre host'];
+const LABELS = SET.labels;
 /** integer upscaling of the 128 × 64 ξ images: 2 px per cell, so three fit side by side in the README */
 const FIELD_SCALE = 2;
 
@@ -56,14 +65,16 @@ interface Trace {
   wall_s: number;
 }
 
+function argValue(argv: string[], flag: string): string | undefined {
+  const i = argv.indexOf(flag);
+  if (i < 0) return undefined;
+  const v = argv[i + 1];
+  if (!v) throw new Error(`${flag} needs a value`);
+  return v;
+}
+
 function parseOut(argv: string[]): string {
-  const i = argv.indexOf('--out');
-  if (i >= 0) {
-    const v = argv[i + 1];
-    if (!v) throw new Error('--out needs a folder');
-    return v;
-  }
-  return 'docs/strategies';
+  return argValue(argv, '--out') ?? `docs/${argValue(argv, '--set') ?? 'strategies'}`;
 }
 
 async function runPreset(name: string, outDir: string): Promise<Trace> {
@@ -183,6 +194,10 @@ const GLYPHS: Record<string, string[]> = {
   N: ['#   #', '##  #', '# # #', '#  ##', '#   #', '#   #', '#   #'],
   O: [' ### ', '#   #', '#   #', '#   #', '#   #', '#   #', ' ### '],
   V: ['#   #', '#   #', '#   #', '#   #', '#   #', ' # # ', '  #  '],
+  S: [' ####', '#    ', '#    ', ' ### ', '    #', '    #', '#### '],
+  E: ['#####', '#    ', '#    ', '#### ', '#    ', '#    ', '#####'],
+  I: [' ### ', '  #  ', '  #  ', '  #  ', '  #  ', '  #  ', ' ### '],
+  v: ['     ', '     ', '#   #', '#   #', '#   #', ' # # ', '  #  '],
   Z: ['#####', '    #', '   # ', '  #  ', ' #   ', '#    ', '#####'],
   a: ['     ', '     ', ' ### ', '    #', ' ####', '#   #', ' ####'],
   b: ['#    ', '#    ', '# ## ', '##  #', '#   #', '#   #', '#### '],

@@ -10,6 +10,8 @@ import znoCarbonFibreHost from '../../public/scenarios/zno-carbon-fibre-host.jso
 import cuPillarHost from '../../public/scenarios/cu-pillar-host.json';
 import highConcentration from '../../public/scenarios/high-concentration.json';
 import singleIon from '../../public/scenarios/single-ion.json';
+import nativeSei from '../../public/scenarios/native-sei.json';
+import li2sSei from '../../public/scenarios/li2s-sei.json';
 
 export interface Preset {
   scenario: { about: { name: string; description: string; sources: string } } & Record<string, Record<string, unknown>>;
@@ -27,4 +29,6 @@ export const PRESETS: Record<string, Preset> = {
   'cu-pillar-host': { scenario: cuPillarHost },
   'high-concentration': { scenario: highConcentration },
   'single-ion': { scenario: singleIon },
+  'native-sei': { scenario: nativeSei },
+  'li2s-sei': { scenario: li2sSei },
 };
