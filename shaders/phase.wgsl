@@ -21,8 +21,6 @@
 @group(0) @binding(12) var<storage, read_write> nucSite: array<f32>;
 // per cell: (solid, cos θ, i0 factor, seeded), src/model/geometry.ts
 @group(0) @binding(10) var<storage, read> geo: array<vec4f>;
-// per cell: (SEI film-resistance factor, mechanical shift Ω σ_h/RT, integrity, 0), packSei
-@group(0) @binding(13) var<storage, read> sei: array<vec4f>;
 // per member: (any nucleus this step, nuclei so far); drive clears the first for the next step
 @group(0) @binding(11) var<storage, read_write> nucCount: array<atomic<u32>>;
 
@@ -143,7 +141,7 @@ fn rateTerms(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_
     }
     cellw[k].w = rac;
     rate[k] = noise; // read back by phaseUpdate, which then overwrites it with R
-    var delta = -phi[k] - sei[k].y;
+    var delta = -phi[k];
     if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
     var hp = P.Leta * geo[k].z * kineticWeight(x, site);
     if (solid) { hp = 0.0; }
@@ -240,7 +238,7 @@ fn phaseUpdate(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
       gain[k] = 0.0;
       cellw[k] = vec4f(P.sigFloor, 0.0, 0.0, 0.0);
     } else {
-      var delta = -phi[k] - sei[k].y;
+      var delta = -phi[k];
       if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
       let eta = clamp(st.phiS + delta, -EXP_CLAMP, EXP_CLAMP);
       let ea = exp((1.0 - P.alpha) * eta);

@@ -19,7 +19,7 @@
 @group(0) @binding(10) var<storage, read> gain: array<f32>;
 // per cell: (solid, cos θ, i0 factor, seeded): host cells are electronic conductors, not electrolyte
 @group(0) @binding(11) var<storage, read> geo: array<vec4f>;
-// per cell: (SEI film-resistance factor, mechanical shift, integrity, 0), src/model/geometry.ts packSei
+// per cell: (SEI film-resistance factor, reserved ×3), src/model/geometry.ts packSei
 @group(0) @binding(12) var<storage, read> sei: array<vec4f>;
 
 fn conductivity(P: Params, k: u32) -> f32 {

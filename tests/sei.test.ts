@@ -1,13 +1,10 @@
-// The SEI (MODEL.md §6.3): scenario keys and their errors, the film resistance acting on the
-// morphology through a mosaic film, and the mechanical overpotential against a hand calculation.
+// The SEI (MODEL.md §6.3): scenario keys and their errors, and the film resistance acting on the
+// morphology through a mosaic film.
 import { describe, expect, it } from 'vitest';
-import { column, runScenario, scenario } from './support/scenarios.ts';
+import { runScenario, scenario } from './support/scenarios.ts';
 import { num, resolveScenario } from '../src/model/scenario.ts';
 import { SEI_MATERIALS } from '../src/model/materials.ts';
 import { toDimless } from '../src/model/dimless.ts';
-import { CpuSolver } from '../src/cpu/solver.ts';
-import { initialFields } from '../src/sim/initial.ts';
-import { FARADAY, LI_MOLAR_VOLUME, inverseThermalVoltage, mechanicalShift } from '../src/model/constants.ts';
 import { computeSurfaceMetrics } from '../src/analysis/surface.ts';
 
 const expectError = (input: unknown, key: string, allowed: RegExp) => {
@@ -72,31 +69,4 @@ describe('SEI film resistance (CPU)', () => {
     // the film's series resistance shows in the cell voltage: 20 nm at 1e-8 S/cm is 0.2 V per mA/cm²
     expect(lo.potential).toBeLessThan(hi.potential - 0.1);
   }, 180_000);
-});
-
-describe('mechanical overpotential (CPU)', () => {
-  it('a hydrostatic stress σ_h shifts the kinetics by Ω σ_h/F: −100 MPa of compression slows plating as 13.5 mV less overpotential', () => {
-    const f = inverseThermalVoltage(300);
-    const bv = (eta: number) => Math.exp(0.5 * f * eta) - Math.exp(-0.5 * f * eta); // in units of i0
-    const shift_V = (LI_MOLAR_VOLUME * -1e8) / FARADAY;
-    expect(shift_V * 1e3).toBeCloseTo(-13.47, 2);
-    const current = (sigmaH_Pa: number) => {
-      const s = column({ drive: { mode: 'potentiostatic', overpotential_V: -0.06 }, electrolyte: { conductivity_S_m: 1000, diffusivity_m2_s: 1e-6 }, kinetics: { exchange_current_mA_cm2: 1 } });
-      const d = toDimless(s);
-      const solver = new CpuSolver(d, initialFields(s, d));
-      solver.mech.fill(mechanicalShift(sigmaH_Pa, 300));
-      solver.initialPotential();
-      while (solver.state.t < 1) solver.step();
-      return (solver.state.j * FARADAY * num(s, 'metal.site_density_mol_m3') * 1e-6) / 10; // plating rate µm/s → mA/cm²
-    };
-    const free = current(0);
-    const compressed = current(-1e8);
-    const tension = current(1e8);
-    const expected = (sigma: number) => -bv(-0.06 - (LI_MOLAR_VOLUME * sigma) / FARADAY); // plating: positive
-    console.log(`mechanical overpotential at η = −60 mV: σ_h = 0: ${free.toFixed(4)} mA/cm²; −100 MPa: ${compressed.toFixed(4)} (hand ${expected(-1e8).toFixed(4)}); +100 MPa: ${tension.toFixed(4)} (hand ${expected(1e8).toFixed(4)})`);
-    expect(compressed).toBeGreaterThan(0);
-    expect(compressed).toBeLessThan(free);
-    expect(tension).toBeGreaterThan(free);
-    for (const [got, sigma] of [[free, 0], [compressed, -1e8], [tension, 1e8]] as const) expect(Math.abs(got / expected(sigma) - 1)).toBeLessThan(0.02);
-  });
 });

@@ -63,6 +63,16 @@ const FOLDERS: { title: string; keys: KeyControl[] }[] = [
     ],
   },
   {
+    title: 'SEI',
+    keys: [
+      { key: 'sei.kind', label: 'SEI film' },
+      { key: 'sei.thickness_nm', label: 'thickness [nm]', step: 1 },
+      { key: 'sei.ionic_conductivity_S_cm', label: 'σ_SEI [10⁻⁸ S/cm]', scale: 1e-8, step: 0.1 },
+      { key: 'sei.heterogeneity', label: 'mosaic spread [decades]', step: 0.1 },
+      { key: 'sei.patch_size_um', label: 'mosaic patch [µm]', step: 0.25 },
+    ],
+  },
+  {
     title: 'Grid',
     keys: [
       { key: 'grid.nx', label: 'nx (cells)', step: 4 },

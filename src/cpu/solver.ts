@@ -189,11 +189,7 @@ export class CpuSolver {
   nucleationEvents = 0;
   /** SEI film-resistance factor per cell (mosaic; 0 where the film is cracked) */
   readonly seiR: Float64Array;
-  /**
-   * mechanical shift of the overpotential per cell, Ω σ_h/(RT) (σ_h tension-positive): the kinetics
-   * see η − Ω σ_h/F (Monroe–Newman), so compression (σ_h < 0) suppresses deposition (MODEL.md §6.3)
-   */
-  readonly mech: Float64Array;
+
 
   /** the parameters; replace them with setParams (live changes) */
   d: Dimless;
@@ -210,7 +206,6 @@ export class CpuSolver {
     this.cosT = geometry ? Float64Array.from(geometry.cosTheta) : new Float64Array(n);
     this.kin = geometry ? Float64Array.from(geometry.kinetic) : new Float64Array(n).fill(1);
     this.seiR = geometry?.seiFactor ? Float64Array.from(geometry.seiFactor) : new Float64Array(n).fill(1);
-    this.mech = new Float64Array(n);
     this.nucMark = new Float64Array(n);
     this.nucSite = new Float64Array(n);
     this.xi = Float64Array.from(init.xi);
@@ -442,7 +437,7 @@ export class CpuSolver {
         let rac = site ? 0 : d.LsK * (lap / (h * h) + cross) - d.LsW * wellPrime(x);
         this.rac[k] = rac;
         this.noise[k] = noiseScale > 0 && !site ? noiseScale * (faceNoise(d.seed, this.state.step, xi, iw, k) - faceNoise(d.seed, this.state.step, xi, k, ie)) : 0;
-        const delta = chen ? phi[k] - this.state.phiRef : -phi[k] - this.mech[k];
+        const delta = chen ? phi[k] - this.state.phiRef : -phi[k];
         const hp = d.Leta * this.kin[k] * kineticWeight(x, this.nucSite[k]);
         sAc += rac;
         sA += hp * clampedExp((1 - alpha) * delta);
@@ -487,7 +482,7 @@ export class CpuSolver {
         this.hpOld[k] = 0;
         continue;
       }
-      const delta = chen ? phi[k] - st.phiRef : -phi[k] - this.mech[k];
+      const delta = chen ? phi[k] - st.phiRef : -phi[k];
       const eta = Math.min(Math.max(st.phiS + delta, -EXP_CLAMP), EXP_CLAMP);
       const ea = Math.exp((1 - alpha) * eta);
       const ec = c[k] * Math.exp(-alpha * eta);

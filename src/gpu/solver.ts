@@ -132,7 +132,7 @@ export class GpuSolver {
   readonly ring: GPUBuffer;
   /** per cell (solid, cos θ, i0 factor, seeded) */
   readonly geo: GPUBuffer;
-  /** per cell (SEI film-resistance factor, mechanical shift Ω σ_h/RT, integrity, 0) */
+  /** per cell (SEI film-resistance factor, 0, 1, 0): lanes y, z are reserved for the SEI's stress and integrity */
   readonly sei: GPUBuffer;
   readonly nucMark: GPUBuffer;
   /** open nucleation sites: the ξ of the cap each cell fills to */
@@ -274,9 +274,9 @@ export class GpuSolver {
       nucleationMark: bind('nucleationMark', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: G, 6: this.nucMark, 7: this.nucSite, 8: this.nucCount }),
       nucleationPlace: bind('nucleationPlace', { 0: P, 1: T, 2: this.xi, 5: G, 6: this.nucMark, 7: this.nucSite, 8: this.nucCount }),
       anisotropy: bind('anisotropy', { 0: P, 1: T, 2: this.xi, 5: this.cellw, 10: G }),
-      rateTerms: bind('rateTerms', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 7: this.partSum, 10: G, 12: this.nucSite, 13: this.sei }),
+      rateTerms: bind('rateTerms', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 7: this.partSum, 10: G, 12: this.nucSite }),
       drive: bind('drive', { 0: P, 1: T, 7: this.partSum, 11: this.nucCount }),
-      phaseUpdate: bind('phaseUpdate', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 8: this.partMax, 9: this.gain, 10: G, 12: this.nucSite, 13: this.sei }),
+      phaseUpdate: bind('phaseUpdate', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 8: this.partMax, 9: this.gain, 10: G, 12: this.nucSite }),
       transportFaces: bind('transportFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 6: mc.ax, 7: mc.ay, 10: mc.u, 12: G }),
       sinkScale: bind('sinkScale', { 0: P, 1: T, 8: this.partMax }),
       transportCells: bind('transportCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.rate, 8: mc.bd, 9: mc.f, 11: this.cellw, 12: G }),
