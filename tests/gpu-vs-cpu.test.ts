@@ -48,13 +48,6 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-12): num
 
 const pick = (v: Float32Array, lane: number) => Float64Array.from({ length: v.length / 4 }, (_, k) => v[4 * k + lane]);
 
-/** SEI state of the 'binary + SEI' case: the mosaic film factors of the scenario, CPU and packed. */
-function seiState(s: Scenario, d: Dimless): { factor: Float64Array; packed: Float32Array } {
-  const factor = Float64Array.from(Float32Array.from(seiMosaic(s)));
-  const packed = new Float32Array(4 * d.nx * d.ny);
-  for (let k = 0; k < d.nx * d.ny; k++) packed.set([factor[k], 0, 1, 0], 4 * k);
-  return { factor, packed };
-}
 
 describe.each([
   ['binary', 'galvanostatic', false],
@@ -67,8 +60,8 @@ describe.each([
     const d = roundedToF32(toDimless(s));
     const init = f32Init(s, d);
     const n = d.nx * d.ny;
-    const sei = withSei ? seiState(s, d) : undefined;
-    const plain = { solid: new Float64Array(n), cosTheta: new Float64Array(n), kinetic: new Float64Array(n).fill(1), seiFactor: sei?.factor };
+    const sei = withSei ? Float32Array.from(seiMosaic(s)) : undefined; // the scenario's mosaic film factors
+    const plain = { solid: new Float64Array(n), cosTheta: new Float64Array(n), kinetic: new Float64Array(n).fill(1), seiFactor: sei };
     const cpuSolver = () => new CpuSolver(d, init, 2, plain);
     if (withSei) expect(d.seiRho).toBeGreaterThan(0);
     const cpu = cpuSolver();
@@ -79,7 +72,7 @@ describe.each([
     terms.initialPotential(30);
     terms.anisotropy();
     terms.rateTerms();
-    const seiOpt = sei ? { sei: [sei.packed] } : {};
+    const seiOpt = sei ? { seiFactor: [sei] } : {};
     const probe = await GpuSolver.create(device, { batch: [d], init: [init], ringCapacity: 4, mgCycles: 2, ...seiOpt });
     const enc = device.createCommandEncoder();
     const pass = enc.beginComputePass();

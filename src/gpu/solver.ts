@@ -30,8 +30,8 @@ export interface GpuSolverOptions {
   mgCycles: number;
   /** per member: packed geometry (packGeometry in src/model/geometry.ts); default: no host, θ = 90° */
   geometry?: readonly Float32Array[];
-  /** per member: packed SEI state (packSei in src/model/geometry.ts); default: uniform film, intact */
-  sei?: readonly Float32Array[];
+  /** per member: the mosaic SEI film-resistance factor per cell (Geometry.seiFactor); default 1 */
+  seiFactor?: readonly Float32Array[];
   /** copy ξ into every readback (the surface metrics need it) */
   readFields?: boolean;
 }
@@ -132,7 +132,7 @@ export class GpuSolver {
   readonly ring: GPUBuffer;
   /** per cell (solid, cos θ, i0 factor, seeded) */
   readonly geo: GPUBuffer;
-  /** per cell (SEI film-resistance factor, 0, 1, 0): lanes y, z are reserved for the SEI's stress and integrity */
+  /** per cell: mosaic SEI film-resistance factor */
   readonly sei: GPUBuffer;
   readonly nucMark: GPUBuffer;
   /** open nucleation sites: the ξ of the cap each cell fills to */
@@ -211,13 +211,9 @@ export class GpuSolver {
       else for (let k = 0; k < this.cells; k++) geo[4 * (b * this.cells + k) + 2] = 1; // i0 factor 1
     }
     device.queue.writeBuffer(this.geo, 0, geo);
-    this.sei = buf('sei', 16 * N);
-    const sei = new Float32Array(4 * N);
-    for (let b = 0; b < nb; b++) {
-      const g = opts.sei?.[b];
-      if (g) sei.set(g, 4 * b * this.cells);
-      else for (let k = 0; k < this.cells; k++) sei.set([1, 0, 1, 0], 4 * (b * this.cells + k));
-    }
+    this.sei = buf('sei', 4 * N);
+    const sei = new Float32Array(N).fill(1);
+    opts.seiFactor?.forEach((f, b) => sei.set(f, b * this.cells));
     device.queue.writeBuffer(this.sei, 0, sei);
     // MG-preconditioned CG: plain V-cycles stall or diverge on σ jumps (src/cpu/multigrid.ts header)
     const mgOpts = { nx, ny, nb, h: d0.h, krylov: true };

@@ -286,16 +286,6 @@ function fluidNeighbour(solid: Uint8Array, nx: number, ny: number, k: number): b
 }
 
 /** (solid, cos θ, i0 factor, seeded) per cell, the GPU's `geo` buffer. */
-/** Per-cell SEI state for the GPU: (film-resistance factor, 0, 1, 0); lanes y, z are reserved for the film's stress and integrity. */
-export function packSei(g: Geometry): Float32Array {
-  const out = new Float32Array(4 * g.nx * g.ny);
-  for (let k = 0; k < g.nx * g.ny; k++) {
-    out[4 * k] = g.seiFactor[k];
-    out[4 * k + 2] = 1;
-  }
-  return out;
-}
-
 export function packGeometry(g: Geometry): Float32Array {
   const out = new Float32Array(4 * g.nx * g.ny);
   for (let k = 0; k < g.nx * g.ny; k++) {

@@ -164,25 +164,9 @@ export function resolveScenario(input: unknown, where = 'scenario'): Scenario {
  */
 function applyTables(s: Scenario, given: ReadonlySet<string>): void {
   const kind = text(s, 'electrolyte.kind');
-  if (kind !== 'custom') {
-    const table = ELECTROLYTES[kind as ElectrolyteName];
-    for (const [key, value] of Object.entries(table.values)) {
-      if (given.has(key) && getValue(s, key) !== value) {
-        throw new ScenarioError(key, getValue(s, key), `${value}, the value of electrolyte.kind = ${kind} (${table.label}); set electrolyte.kind = custom to choose it`);
-      }
-      setPath(s, key, value);
-    }
-  }
+  if (kind !== 'custom') applyTable(s, given, 'electrolyte.kind', ELECTROLYTES[kind as ElectrolyteName]);
   const sei = text(s, 'sei.kind');
-  if (sei !== 'custom' && sei !== 'none') {
-    const table = SEI_MATERIALS[sei as SeiMaterialName];
-    for (const [key, value] of Object.entries(table.values)) {
-      if (given.has(key) && getValue(s, key) !== value) {
-        throw new ScenarioError(key, getValue(s, key), `${value}, the value of sei.kind = ${sei} (${table.label}); set sei.kind = custom to choose it`);
-      }
-      setPath(s, key, value);
-    }
-  }
+  if (sei !== 'custom' && sei !== 'none') applyTable(s, given, 'sei.kind', SEI_MATERIALS[sei as SeiMaterialName]);
   if (text(s, 'seeding.material') !== 'custom') {
     for (const key of ['seeding.contact_angle_deg', 'seeding.exchange_current_mA_cm2']) {
       const spec = KEY_INDEX.get(key)!;
@@ -190,6 +174,16 @@ function applyTables(s: Scenario, given: ReadonlySet<string>): void {
         throw new ScenarioError(key, getValue(s, key), `only with seeding.material = custom (seeding.material = ${text(s, 'seeding.material')} takes θ and i0 from its table in src/model/materials.ts)`);
       }
     }
+  }
+}
+
+/** Sets the keys of the table `kindKey` chose; a key given explicitly must agree with it. */
+function applyTable(s: Scenario, given: ReadonlySet<string>, kindKey: string, table: { label: string; values: Record<string, number> }): void {
+  for (const [key, value] of Object.entries(table.values)) {
+    if (given.has(key) && getValue(s, key) !== value) {
+      throw new ScenarioError(key, getValue(s, key), `${value}, the value of ${kindKey} = ${text(s, kindKey)} (${table.label}); set ${kindKey} = custom to choose it`);
+    }
+    setPath(s, key, value);
   }
 }
 

@@ -9,7 +9,7 @@ import { roundedToF32, RING_STRIDE, ringSlot, STATE_FLOATS, stateSlot } from '..
 import { getValue, num, resolveScenario, ScenarioError, text, type Scenario } from '../model/scenario.ts';
 import { A_M2_PER_MA_CM2, LENGTH_SCALE_M } from '../model/constants.ts';
 import { initialFields } from './initial.ts';
-import { buildGeometry, packGeometry, packSei, type Geometry } from '../model/geometry.ts';
+import { buildGeometry, packGeometry, type Geometry } from '../model/geometry.ts';
 import { feedDip, newDipState, nucleationOverpotential_mV, type DipState } from '../analysis/nucleationDip.ts';
 import { computeSurfaceMetrics } from '../analysis/surface.ts';
 import { arrhenius } from '../model/dimless.ts';
@@ -274,7 +274,7 @@ export async function createSimulation(scenario: Scenario, opts: CreateOptions):
     const init = initialFields(scenario, d, geometry);
     f32 = { xi: Float32Array.from(init.xi), c: Float32Array.from(init.c), phi: Float32Array.from(init.phi) };
   }
-  const solver = await GpuSolver.create(gpu.device, { batch: [d], init: [f32], ringCapacity: K, mgCycles: cycles, geometry: [packGeometry(geometry)], sei: [packSei(geometry)], readFields: true });
+  const solver = await GpuSolver.create(gpu.device, { batch: [d], init: [f32], ringCapacity: K, mgCycles: cycles, geometry: [packGeometry(geometry)], seiFactor: [Float32Array.from(geometry.seiFactor)], readFields: true });
   if (cp?.solver.kind === 'gpu') {
     solver.restoreState(cp.solver.state);
     solver.restoreNucleationSites(cp.solver.nucSite);
