@@ -19,7 +19,7 @@
 @group(0) @binding(9) var<storage, read_write> gain: array<f32>;
 // open nucleation sites (shaders/nucleation.wgsl): the ξ of the cap a cell fills to, 0 for none
 @group(0) @binding(12) var<storage, read_write> nucSite: array<f32>;
-// per cell: (solid, cos θ, i0 factor, seeded), src/model/geometry.ts
+// per cell: (solid, cos θ, i0 factor, mechanical shift Ωσ_h/RT), src/model/geometry.ts and shaders/mechanics.wgsl
 @group(0) @binding(10) var<storage, read> geo: array<vec4f>;
 // per member: (any nucleus this step, nuclei so far); drive clears the first for the next step
 @group(0) @binding(11) var<storage, read_write> nucCount: array<atomic<u32>>;
@@ -141,7 +141,8 @@ fn rateTerms(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_
     }
     cellw[k].w = rac;
     rate[k] = noise; // read back by phaseUpdate, which then overwrites it with R
-    var delta = -phi[k];
+    // geo.w: the mechanical shift Ωσ_h/RT (shaders/mechanics.wgsl): the kinetics see η − Ωσ_h/F
+    var delta = -phi[k] - geo[k].w;
     if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
     var hp = P.Leta * geo[k].z * kineticWeight(x, site);
     if (solid) { hp = 0.0; }
@@ -183,7 +184,8 @@ fn drive(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: ve
     state[b].phiS = P.phiApplied;
     return;
   }
-  let goal = P.jTarget * f32(P.nx) / P.h;
+  // less the current that went into SEI re-formation last step (shaders/mechanics.wgsl)
+  let goal = P.jTarget * f32(P.nx) / P.h - state[b].seiRate;
   let a = P.alpha;
   // the double layer carries −cap·(φ − φ_prev) (solveElectrodePotential in src/cpu/terms.ts)
   let cap = P.cdl * f32(P.nx) / (P.h * state[b].dt);
@@ -238,7 +240,7 @@ fn phaseUpdate(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
       gain[k] = 0.0;
       cellw[k] = vec4f(P.sigFloor, 0.0, 0.0, 0.0);
     } else {
-      var delta = -phi[k];
+      var delta = -phi[k] - geo[k].w;
       if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
       let eta = clamp(st.phiS + delta, -EXP_CLAMP, EXP_CLAMP);
       let ea = exp((1.0 - P.alpha) * eta);

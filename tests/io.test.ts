@@ -245,6 +245,11 @@ function row(k: number): MetricsRow {
     collector_coverage: 0.5,
     local_current_density_mA_cm2: 0.75,
     pore_filling: NaN,
+    sei_li_mAh_cm2: 1e-4 * k,
+    coulombic_efficiency: k === 0 ? NaN : 0.98,
+    sei_crack_events: 2 * k,
+    interface_stress_max_MPa: 3.25,
+    interface_stress_mean_MPa: -1.5,
   };
 }
 

@@ -14,6 +14,7 @@
 //   potential       −∇·(σ∇φ̃) = −K_φ R(φ̃), R linearised about φ̃ⁿ, multigrid-CG
 
 import { CpuMultigrid } from './multigrid.ts';
+import { CpuMechanics } from './mechanics.ts';
 import { EXP_CLAMP, sinkRatio, bernoulli, clampedExp, hInterp, hPrime, hSecond, interfaceWeight, rand01, solveElectrodePotential, wellPrime, withSeiFilm } from './terms.ts';
 import { DRIVE_GALVANOSTATIC, TRANSPORT_CHEN2015, type Dimless } from '../model/dimless.ts';
 import { barrierFactor } from '../model/materials.ts';
@@ -85,6 +86,14 @@ export interface SolverState {
   limitHit: number;
   /** Σ R / Σ h'R of the last update (binary salt sink) */
   sinkScale: number;
+  /** Li bound by SEI re-formation in the last step, as a Σ R-equivalent rate (the drive plates that much less) */
+  seiRate: number;
+  /** Li bound in re-formed SEI so far [µm² per unit depth], film cells cracked so far */
+  seiLi: number;
+  cracks: number;
+  /** largest interface compression −σ_h [GPa] and the h'-weighted mean interface σ_h of the last elastic solve */
+  stressMax: number;
+  stressMean: number;
   step: number;
   done: boolean;
 }
@@ -189,7 +198,15 @@ export class CpuSolver {
   nucleationEvents = 0;
   /** SEI film-resistance factor per cell (mosaic; 0 where the film is cracked) */
   readonly seiR: Float64Array;
-
+  /** the mosaic factor alone (seiR = seiBase × integrity) */
+  readonly seiBase: Float64Array;
+  /**
+   * mechanical shift of the overpotential per cell, Ω σ_h/(RT) (σ_h tension-positive): the kinetics
+   * see η − Ω σ_h/F (Monroe–Newman), so compression suppresses plating (src/cpu/mechanics.ts)
+   */
+  readonly mech: Float64Array;
+  /** the SEI film mechanics (d.mechOn), else undefined */
+  readonly mechanics: CpuMechanics | undefined;
 
   /** the parameters; replace them with setParams (live changes) */
   d: Dimless;
@@ -205,7 +222,10 @@ export class CpuSolver {
     this.solid = geometry ? Float64Array.from(geometry.solid) : new Float64Array(n);
     this.cosT = geometry ? Float64Array.from(geometry.cosTheta) : new Float64Array(n);
     this.kin = geometry ? Float64Array.from(geometry.kinetic) : new Float64Array(n).fill(1);
-    this.seiR = geometry?.seiFactor ? Float64Array.from(geometry.seiFactor) : new Float64Array(n).fill(1);
+    this.seiBase = geometry?.seiFactor ? Float64Array.from(geometry.seiFactor) : new Float64Array(n).fill(1);
+    this.seiR = Float64Array.from(this.seiBase);
+    this.mech = new Float64Array(n);
+    this.mechanics = d.mechOn ? new CpuMechanics(d) : undefined;
     this.nucMark = new Float64Array(n);
     this.nucSite = new Float64Array(n);
     this.xi = Float64Array.from(init.xi);
@@ -223,7 +243,7 @@ export class CpuSolver {
     this.mgC = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
     this.mgPhi = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
     this.mgCycles = mgCycles;
-    this.state = { dt: d.dtInitial, t: 0, tEnd: Infinity, phiS: initialElectrodePotential(d), phiRef: initialElectrodePotential(d), j: 0, maxRate: 0, stiff: 0, fluxIn: 0, limitHit: 0, sinkScale: 1, step: 0, done: false };
+    this.state = { dt: d.dtInitial, t: 0, tEnd: Infinity, phiS: initialElectrodePotential(d), phiRef: initialElectrodePotential(d), j: 0, maxRate: 0, stiff: 0, fluxIn: 0, limitHit: 0, sinkScale: 1, seiRate: 0, seiLi: 0, cracks: 0, stressMax: 0, stressMean: 0, step: 0, done: false };
     this.mgC.u.set(this.c); // warm start; afterwards u keeps the last solution
   }
 
@@ -279,6 +299,7 @@ export class CpuSolver {
     this.drive(sums);
     this.phaseUpdate();
     this.sinkScale();
+    this.filmAdvance();
     this.transportCoefficients();
     for (let k = 0; k < this.mgCycles; k++) this.mgC.vcycle();
     this.transportBack();
@@ -286,6 +307,11 @@ export class CpuSolver {
     this.potentialCoefficients();
     for (let k = 0; k < this.mgCycles; k++) this.mgPhi.vcycle();
     this.phi.set(this.mgPhi.u);
+    if (this.mechanics) {
+      const [max, mean] = this.mechanics.solve(this.d, this.xi, this.solid, this.mech, this.d.elasticIters);
+      this.state.stressMax = max;
+      this.state.stressMean = mean;
+    }
     return record;
   }
 
@@ -437,7 +463,7 @@ export class CpuSolver {
         let rac = site ? 0 : d.LsK * (lap / (h * h) + cross) - d.LsW * wellPrime(x);
         this.rac[k] = rac;
         this.noise[k] = noiseScale > 0 && !site ? noiseScale * (faceNoise(d.seed, this.state.step, xi, iw, k) - faceNoise(d.seed, this.state.step, xi, k, ie)) : 0;
-        const delta = chen ? phi[k] - this.state.phiRef : -phi[k];
+        const delta = chen ? phi[k] - this.state.phiRef : -phi[k] - this.mech[k];
         const hp = d.Leta * this.kin[k] * kineticWeight(x, this.nucSite[k]);
         sAc += rac;
         sA += hp * clampedExp((1 - alpha) * delta);
@@ -452,7 +478,8 @@ export class CpuSolver {
     const st = this.state;
     st.limitHit = 0;
     if (d.drive === DRIVE_GALVANOSTATIC) {
-      const target = (d.jTarget * d.nx) / d.h; // Σ R = j̃ Lx / h²
+      // Σ R = j̃ Lx / h², less the current that went into SEI re-formation last step
+      const target = (d.jTarget * d.nx) / d.h - st.seiRate;
       const cap = (d.cdl * d.nx) / (d.h * st.dt); // double layer: Σ R-equivalent per unit φ̃ change
       const { phi, limit } = solveElectrodePotential(sAc, sA, sC, target, d.alpha, d.phiMax, st.phiS, cap);
       st.phiS = phi;
@@ -460,6 +487,19 @@ export class CpuSolver {
     } else {
       st.phiS = d.phiApplied;
     }
+  }
+
+  /** SEI film strain, fracture and repair (src/cpu/mechanics.ts); the SEI Li rate for the next drive. */
+  filmAdvance(): void {
+    const m = this.mechanics;
+    if (!m) return;
+    const d = this.d;
+    const st = this.state;
+    const cracks = m.filmAdvance(d, this.xi, this.rate, this.solid, st.dt);
+    st.seiRate = m.seiLiStep / (st.dt * d.h * d.h);
+    st.seiLi += m.seiLiStep;
+    st.cracks += cracks;
+    for (let k = 0; k < this.n; k++) this.seiR[k] = this.seiBase[k] * m.integrity[k];
   }
 
   phaseUpdate(): void {
@@ -482,7 +522,7 @@ export class CpuSolver {
         this.hpOld[k] = 0;
         continue;
       }
-      const delta = chen ? phi[k] - st.phiRef : -phi[k];
+      const delta = chen ? phi[k] - st.phiRef : -phi[k] - this.mech[k];
       const eta = Math.min(Math.max(st.phiS + delta, -EXP_CLAMP), EXP_CLAMP);
       const ea = Math.exp((1 - alpha) * eta);
       const ec = c[k] * Math.exp(-alpha * eta);

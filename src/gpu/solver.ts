@@ -11,7 +11,10 @@ import potentialSrc from '../../shaders/potential.wgsl?raw';
 import controlSrc from '../../shaders/control.wgsl?raw';
 import nucleationSrc from '../../shaders/nucleation.wgsl?raw';
 import commonSrc from '../../shaders/common.wgsl?raw';
+import mechanicsSrc from '../../shaders/mechanics.wgsl?raw';
 import { GpuMultigrid } from './multigrid.ts';
+import { GpuElastic } from './elastic.ts';
+import { mechanicsOmega } from '../cpu/mechanics.ts';
 import { GpuMetrics } from './metrics.ts';
 import { preprocess } from './wgsl.ts';
 import { METRICS_LENGTH } from '../analysis/metrics.ts';
@@ -90,6 +93,12 @@ async function compilePipelines(device: GPUDevice, nb: number, ringCapacity: num
     ['potential', potentialSrc, 'potentialCells'],
     ['potential', potentialSrc, 'potentialReference'],
     ['control', controlSrc, 'finish'],
+    ['mechanics', mechanicsSrc, 'filmAdvance'],
+    ['mechanics', mechanicsSrc, 'filmCommit'],
+    ['mechanics', mechanicsSrc, 'filmSum'],
+    ['mechanics', mechanicsSrc, 'mechMaterials'],
+    ['mechanics', mechanicsSrc, 'mechShift'],
+    ['mechanics', mechanicsSrc, 'mechSum'],
   ];
   const out: Pipelines = {};
   // the async form rejects on a WGSL or validation error instead of leaving an invalid pipeline
@@ -130,10 +139,20 @@ export class GpuSolver {
   readonly partSum: GPUBuffer;
   readonly partMax: GPUBuffer;
   readonly ring: GPUBuffer;
-  /** per cell (solid, cos θ, i0 factor, seeded) */
+  /** per cell (solid, cos θ, i0 factor, mechanical shift Ωσ_h/RT): what the kernels read */
   readonly geo: GPUBuffer;
-  /** per cell: mosaic SEI film-resistance factor */
+  /** per cell (solid, cos θ, i0 factor, seeded): the geometry as built, for rendering and metrics */
+  readonly geoStatic: GPUBuffer;
+  /** per cell: SEI film-resistance factor the potential kernels read (mosaic × integrity) */
   readonly sei: GPUBuffer;
+  /** per cell: the mosaic factor alone */
+  readonly seiBase: GPUBuffer;
+  /** per cell (film strain, integrity, scratch, SEI Li bound [µm²]) — shaders/mechanics.wgsl */
+  readonly film: GPUBuffer;
+  /** the elastic solver of the SEI mechanics (some member has an SEI), else undefined */
+  readonly elastic: GpuElastic | undefined;
+  private readonly mechPart: GPUBuffer;
+  private readonly elasticIters: number;
   readonly nucMark: GPUBuffer;
   /** open nucleation sites: the ξ of the cap each cell fills to */
   readonly nucSite: GPUBuffer;
@@ -201,6 +220,7 @@ export class GpuSolver {
     this.partMax = buf('partMax', 16 * groupsPerSim * nb);
     this.ring = buf('ring', 4 * RING_STRIDE * opts.ringCapacity * nb);
     this.geo = buf('geo', 16 * N);
+    this.geoStatic = buf('geoStatic', 16 * N);
     this.nucMark = buf('nucMark', 4 * N);
     this.nucSite = buf('nucSite', 4 * N);
     this.nucCount = buf('nucCount', 8 * nb);
@@ -210,16 +230,30 @@ export class GpuSolver {
       if (g) geo.set(g, 4 * b * this.cells);
       else for (let k = 0; k < this.cells; k++) geo[4 * (b * this.cells + k) + 2] = 1; // i0 factor 1
     }
+    device.queue.writeBuffer(this.geoStatic, 0, geo);
+    // the kernels' copy: lane w is the mechanical shift (0 until the first elastic solve)
+    for (let k = 0; k < N; k++) geo[4 * k + 3] = 0;
     device.queue.writeBuffer(this.geo, 0, geo);
     this.sei = buf('sei', 4 * N);
+    this.seiBase = buf('seiBase', 4 * N);
     const sei = new Float32Array(N).fill(1);
     opts.seiFactor?.forEach((f, b) => sei.set(f, b * this.cells));
     device.queue.writeBuffer(this.sei, 0, sei);
+    device.queue.writeBuffer(this.seiBase, 0, sei);
+    this.film = buf('film', 16 * N);
+    const film = new Float32Array(4 * N);
+    for (let k = 0; k < N; k++) film[4 * k + 1] = 1;
+    device.queue.writeBuffer(this.film, 0, film);
+    this.mechPart = buf('mechPart', 32 * groupsPerSim * nb);
+    this.elasticIters = Math.max(...opts.batch.map((d) => d.elasticIters));
+    this.elastic = opts.batch.some((d) => d.mechOn) ? new GpuElastic(device, { nx, ny, h: d0.h, nm: nb }) : undefined;
+    // ω from the pure phases (the moduli are written by mechMaterials on the GPU, so setModuli never runs)
+    this.elastic?.setOmega(mechanicsOmega(opts.batch));
     // MG-preconditioned CG: plain V-cycles stall or diverge on σ jumps (src/cpu/multigrid.ts header)
     const mgOpts = { nx, ny, nb, h: d0.h, krylov: true };
     this.mgC = new GpuMultigrid(device, mgOpts);
     this.mgPhi = new GpuMultigrid(device, mgOpts);
-    this.metrics = new GpuMetrics(device, { nx, ny, nb, h: d0.h, xi: this.xi, c: this.c, phi: this.mgPhi.u, geo: this.geo });
+    this.metrics = new GpuMetrics(device, { nx, ny, nb, h: d0.h, xi: this.xi, c: this.c, phi: this.mgPhi.u, geo: this.geoStatic });
     this.metrics.setCsOverC0(
       opts.batch.map((d) => d.CsOverC0),
       opts.batch.map((d) => (d.transport === TRANSPORT_CHEN2015 ? 0 : d.sigFloor)),
@@ -282,6 +316,16 @@ export class GpuSolver {
       potentialCells: bind('potentialCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.rate, 7: mp.bd, 8: mp.f, 9: this.phi, 10: this.gain, 11: G, 12: this.sei }),
       potentialReference: bind('potentialReference', { 1: T }),
     };
+    const el = this.elastic;
+    if (el) {
+      const M = this.mechPart;
+      this.groups.filmAdvance = bind('filmAdvance', { 0: P, 1: T, 2: this.xi, 3: this.rate, 4: this.film, 5: G, 6: this.sei, 7: this.seiBase, 8: M });
+      this.groups.filmCommit = bind('filmCommit', { 0: P, 1: T, 4: this.film });
+      this.groups.filmSum = bind('filmSum', { 0: P, 1: T, 8: M });
+      this.groups.mechMaterials = bind('mechMaterials', { 0: P, 2: this.xi, 4: this.film, 5: G, 9: el.lam, 10: el.mu, 11: el.eig });
+      this.groups.mechShift = bind('mechShift', { 0: P, 1: T, 2: this.xi, 5: G, 8: M, 9: el.lam, 10: el.mu, 12: el.u });
+      this.groups.mechSum = bind('mechSum', { 0: P, 1: T, 8: M });
+    }
     this.readbackBytes = {
       state: STATE_BYTES * nb,
       ring: 4 * RING_STRIDE * opts.ringCapacity * nb,
@@ -330,6 +374,11 @@ export class GpuSolver {
     this.dispatchPerSim(pass, 'drive');
     this.dispatchCells(pass, 'phaseUpdate');
     this.dispatchPerSim(pass, 'sinkScale');
+    if (this.elastic) {
+      this.dispatchCells(pass, 'filmAdvance');
+      this.dispatchCells(pass, 'filmCommit');
+      this.dispatchPerSim(pass, 'filmSum');
+    }
     this.dispatchCells(pass, 'transportFaces');
     this.dispatchCells(pass, 'transportCells');
     this.mgC.encodeCoarsenCoefficients(pass);
@@ -343,7 +392,19 @@ export class GpuSolver {
     this.mgPhi.encodeCoarsenCoefficients(pass);
     for (let k = 0; k < this.mgCycles; k++) this.mgPhi.encodeVCycle(pass);
     if (recordResiduals) this.mgPhi.encodeResidualNorms(pass, this.ring, (slot * RING_STRIDE + ringSlot('resPhi')) * this.nb);
+    if (this.elastic) this.encodeMechanics(pass);
     this.encodedSteps++;
+  }
+
+  /** The SEI's elastic material, the warm-started elastic iterations and the mechanical shift (src/cpu/mechanics.ts solve). */
+  encodeMechanics(pass: GPUComputePassEncoder): void {
+    const el = this.elastic;
+    if (!el) return;
+    this.dispatchCells(pass, 'mechMaterials');
+    el.encodeRefreshCoefficients(pass);
+    el.encodeIterate(pass, this.elasticIters);
+    this.dispatchCells(pass, 'mechShift');
+    this.dispatchPerSim(pass, 'mechSum');
   }
 
   /**
@@ -489,7 +550,8 @@ export class GpuSolver {
   }
 
   destroy(): void {
-    for (const b of [this.params, this.state, this.xi, this.c, this.cellw, this.rate, this.gain, this.partSum, this.partMax, this.ring, this.geo, this.sei, this.nucMark, this.nucSite, this.nucCount, ...this.staging]) b.destroy();
+    this.elastic?.destroy();
+    for (const b of [this.params, this.state, this.xi, this.c, this.cellw, this.rate, this.gain, this.partSum, this.partMax, this.ring, this.geo, this.geoStatic, this.sei, this.seiBase, this.film, this.mechPart, this.nucMark, this.nucSite, this.nucCount, ...this.staging]) b.destroy();
     this.probeBuffer?.destroy();
     this.mgC.destroy();
     this.mgPhi.destroy();

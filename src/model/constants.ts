@@ -19,3 +19,11 @@ export function inverseThermalVoltage(temperature_K: number): number {
 
 /** 1 mA/cm² = 10 A/m². */
 export const A_M2_PER_MA_CM2 = 10;
+
+/**
+ * Mechanical shift of the overpotential Ω σ_h/(RT) in F/RT units for a hydrostatic stress σ_h [Pa]
+ * (Monroe & Newman 2005, J. Electrochem. Soc. 152 A396; MODEL.md §6.3): the kinetics see η − Ωσ_h/F.
+ */
+export function mechanicalShift(sigmaH_Pa: number, temperature_K: number): number {
+  return (LI_MOLAR_VOLUME * sigmaH_Pa) / (GAS_CONSTANT * temperature_K);
+}

@@ -2,7 +2,7 @@
 // Scales: length 1 µm, time 1 s, potential RT/F, concentration c0. The CPU reference uses these
 // numbers in f64, the GPU gets them packed to f32 through src/model/layout.ts.
 
-import { A_M2_PER_MA_CM2, FARADAY, GAS_CONSTANT, LENGTH_SCALE_M, inverseThermalVoltage } from './constants.ts';
+import { A_M2_PER_MA_CM2, FARADAY, GAS_CONSTANT, LENGTH_SCALE_M, inverseThermalVoltage, mechanicalShift } from './constants.ts';
 import { num, text, type Scenario } from './scenario.ts';
 
 export const TRANSPORT_BINARY = 0;
@@ -121,6 +121,31 @@ export interface Dimless {
    * resistance is t_SEI/σ_SEI (seiBand in src/cpu/terms.ts); 0 without an SEI
    */
   seiRho: number;
+  /** 1: the SEI's film mechanics run (src/cpu/mechanics.ts); 0 without an SEI */
+  mechOn: number;
+  /** Lamé constants [GPa] of Li, the SEI, the electrolyte (floored at ELECTROLYTE_MODULUS_FLOOR_GPA) and the host/collector */
+  liLam: number;
+  liMu: number;
+  seiLam: number;
+  seiMu: number;
+  elLam: number;
+  elMu: number;
+  hostLam: number;
+  hostMu: number;
+  /** SEI volume fraction scale t_SEI/w: the film fills seiFrac·s(ξ) of a cell, so that ∫ = t_SEI (0 without an SEI) */
+  seiFrac: number;
+  /** mechanical shift per GPa of hydrostatic stress, Ω·1e9/(RT) (F/RT units per GPa) */
+  mechScale: number;
+  /** cap on |σ_h| in the mechanical shift [GPa] (Li yields) */
+  yieldGPa: number;
+  /** SEI re-formation rate 1/τ_heal [1/s] */
+  healRate: number;
+  /** film strain at which the SEI cracks: 1.976·E'·t·ε_c² = G_c (channel crack) */
+  crackStrain: number;
+  /** Li consumed per µm of new film (per µm of depth) [µm² of Li metal]: t_SEI·c_Li,SEI/C_s */
+  seiLiPerLength: number;
+  /** elastic iterations per step (warm-started) */
+  elasticIters: number;
   /** always 0: XOR-ed into compensated sums on the GPU so shader compilers cannot fold them away */
   zero: number;
 }
@@ -194,6 +219,7 @@ export function toDimless(s: Scenario): Dimless {
     cdl: (num(s, 'kinetics.double_layer_capacitance_uF_cm2') * 1e-2) / (fInv * FARADAY * Cs * LENGTH_SCALE_M),
     // σ_SEI [S/cm] → S/m is ×100; the film conductivity has no Arrhenius factor (no seed gives one)
     seiRho: text(s, 'sei.kind') === 'none' ? 0 : (sigmaL * num(s, 'sei.thickness_nm') * 1e-9) / (num(s, 'sei.ionic_conductivity_S_cm') * 100 * w_m),
+    ...mechanicsParams(s, w_m, T, Cs),
     zero: 0,
   };
 }
@@ -201,4 +227,49 @@ export function toDimless(s: Scenario): Dimless {
 /** Plating rate j̃ [µm/s] → current density [mA/cm²]. */
 export function rateToCurrentDensity(j: number, s: Scenario): number {
   return (j * LENGTH_SCALE_M * FARADAY * num(s, 'metal.site_density_mol_m3')) / A_M2_PER_MA_CM2;
+}
+
+/** Numerical floor on the electrolyte's Young's modulus [GPa]: a liquid has none, and the elastic operator needs one (2000× below Li). */
+export const ELECTROLYTE_MODULUS_FLOOR_GPA = 2.5e-3;
+/** Cu collector and host skeleton (E, ν): polycrystalline Cu, 110–130 GPa, ν ≈ 0.34 (Ledbetter & Naimon 1974, J. Phys. Chem. Ref. Data 3, 897); hosts are treated as Cu-stiff. */
+export const HOST_MODULUS_GPA = 120;
+export const HOST_POISSON = 0.34;
+/** Dimensionless energy release rate of a channel crack in a thin film on a substrate of like stiffness (Beuth 1992, Int. J. Solids Struct. 29, 1657; Hutchinson & Suo 1992, Adv. Appl. Mech. 29, 63). */
+export const CHANNEL_CRACK_Z = 1.976;
+
+function lame(E: number, nu: number): [number, number] {
+  return [(E * nu) / ((1 + nu) * (1 - 2 * nu)), E / (2 * (1 + nu))];
+}
+
+type MechanicsFields = 'mechOn' | 'liLam' | 'liMu' | 'seiLam' | 'seiMu' | 'elLam' | 'elMu' | 'hostLam' | 'hostMu' | 'seiFrac' | 'mechScale' | 'yieldGPa' | 'healRate' | 'crackStrain' | 'seiLiPerLength' | 'elasticIters';
+
+function mechanicsParams(s: Scenario, w_m: number, T: number, Cs: number): Pick<Dimless, MechanicsFields> {
+  const sei = text(s, 'sei.kind') !== 'none';
+  const [liLam, liMu] = lame(num(s, 'metal.modulus_GPa'), num(s, 'metal.poisson_ratio'));
+  const E = num(s, 'sei.modulus_GPa');
+  const nu = num(s, 'sei.poisson_ratio');
+  const [seiLam, seiMu] = lame(E, nu);
+  const [elLam, elMu] = lame(Math.max(num(s, 'electrolyte.modulus_GPa'), ELECTROLYTE_MODULUS_FLOOR_GPA), num(s, 'electrolyte.poisson_ratio'));
+  const [hostLam, hostMu] = lame(HOST_MODULUS_GPA, HOST_POISSON);
+  const t_m = num(s, 'sei.thickness_nm') * 1e-9;
+  const Eplane_Pa = (E * 1e9) / (1 - nu * nu);
+  return {
+    mechOn: sei ? 1 : 0,
+    liLam,
+    liMu,
+    seiLam,
+    seiMu,
+    elLam,
+    elMu,
+    hostLam,
+    hostMu,
+    seiFrac: sei ? t_m / w_m : 0,
+    mechScale: mechanicalShift(1e9, T),
+    yieldGPa: num(s, 'metal.yield_strength_MPa') / 1000,
+    healRate: 1 / num(s, 'sei.heal_time_s'),
+    crackStrain: Math.sqrt(num(s, 'sei.fracture_energy_J_m2') / (CHANNEL_CRACK_Z * Eplane_Pa * t_m)),
+    // mol/cm³ → mol/m³ is ×1e6; t in µm
+    elasticIters: num(s, 'numerics.elastic_iterations'),
+    seiLiPerLength: ((t_m / LENGTH_SCALE_M) * num(s, 'sei.li_content_mol_cm3') * 1e6) / Cs,
+  };
 }

@@ -42,6 +42,21 @@ export const PARAM_FIELDS = [
   ['cdl', 'f32'],
   ['nucR', 'f32'],
   ['seiRho', 'f32'],
+  ['mechOn', 'u32'],
+  ['liLam', 'f32'],
+  ['liMu', 'f32'],
+  ['seiLam', 'f32'],
+  ['seiMu', 'f32'],
+  ['elLam', 'f32'],
+  ['elMu', 'f32'],
+  ['hostLam', 'f32'],
+  ['hostMu', 'f32'],
+  ['seiFrac', 'f32'],
+  ['mechScale', 'f32'],
+  ['yieldGPa', 'f32'],
+  ['healRate', 'f32'],
+  ['crackStrain', 'f32'],
+  ['seiLiPerLength', 'f32'],
   ['zero', 'u32'],
 ] as const satisfies readonly (readonly [keyof Dimless, Scalar])[];
 
@@ -66,6 +81,11 @@ export const STATE_FIELDS = [
   ['fluxIn', 'f32'], // Li entering through the reservoir this step [c0·µm per unit depth, per s]
   ['limitHit', 'f32'], // 1 when the galvanostatic solve hit the potential limit
   ['sinkScale', 'f32'], // Σ R / Σ h'R: makes the interface-weighted Li⁺ sink sum to the deposition
+  ['seiRate', 'f32'], // Li bound by SEI re-formation last step as a Σ R-equivalent rate (the drive plates that much less)
+  ['seiLi', 'f32'], // Li bound in re-formed SEI so far [µm² per unit depth, Li metal]
+  ['cracks', 'f32'], // SEI film cells cracked so far
+  ['stressMax', 'f32'], // largest compression −σ_h at the interface (h' > 0.1) of the last elastic solve [GPa]
+  ['stressMean', 'f32'], // h'-weighted mean interface σ_h of the last elastic solve [GPa]
   ['step', 'u32'],
   ['done', 'u32'],
 ] as const;

@@ -55,6 +55,8 @@ interface BatchOutcome {
   nuclei: number;
   /** ξ at the end of the batch (surface metrics) */
   xi: ArrayLike<number>;
+  /** SEI state at the end of the batch (src/cpu/mechanics.ts): Li bound [µm²], cracks, interface stress [GPa] */
+  sei: { li_um2: number; cracks: number; stressMax: number; stressMean: number };
 }
 
 type HostFields = { xi: Float32Array | Float64Array; c: Float32Array | Float64Array; phi: Float32Array | Float64Array };
@@ -114,7 +116,9 @@ class CpuBackend implements Backend {
     const [resC] = s.mgC.residualNorms();
     const [resPhi] = s.mgPhi.residualNorms();
     const metrics = computeMetrics(nx, ny, h, s.xi, s.c, s.phi, CsOverC0, 0, saltFloor(s.d), s.solid);
-    return { records, metrics, resC, resPhi, done: s.state.done, submitted: steps, nuclei: s.nucleationEvents, xi: s.xi.slice() }; // a copy: the next batch may run before this one is absorbed
+    const st = s.state;
+    const sei = { li_um2: st.seiLi, cracks: st.cracks, stressMax: st.stressMax, stressMean: st.stressMean };
+    return { records, metrics, resC, resPhi, done: st.done, submitted: steps, nuclei: s.nucleationEvents, xi: s.xi.slice(), sei }; // a copy: the next batch may run before this one is absorbed
   }
   async readFields() {
     const s = this.solver;
@@ -175,6 +179,7 @@ class GpuBackend implements Backend {
       submitted: steps,
       nuclei: read.nuclei[0],
       xi: read.fields!.xi,
+      sei: { li_um2: st.f32[stateSlot('seiLi')], cracks: st.f32[stateSlot('cracks')], stressMax: st.f32[stateSlot('stressMax')], stressMean: st.f32[stateSlot('stressMean')] },
     };
     this.stepsSeen = stepNow;
     return outcome;
@@ -621,7 +626,7 @@ export class Simulation {
       phi: s.phi,
       sigmaX: s.mgPhi.ax,
       sigmaY: s.mgPhi.ay,
-      geo: s.geo,
+      geo: s.geoStatic,
       c0_mol_L: num(this.current, 'electrolyte.concentration_mol_L'),
       thermalVoltage_V: 1 / d.fInv,
       currentScale_mA_cm2: sigma / (d.fInv * d.h * LENGTH_SCALE_M) / A_M2_PER_MA_CM2,
@@ -676,6 +681,8 @@ export class Simulation {
     const applied = last.phiS / d.fInv;
     this.nucleationNow = out.nuclei;
     const surf = computeSurfaceMetrics(this.geometry, out.xi);
+    // SEI Li per unit depth over the collector width, as a plated thickness → charge
+    const seiLi_mAh = rateToCurrentDensity(out.sei.li_um2 / (d.nx * d.h), this.current) / 3600;
     const row: MetricsRow = {
       step: this.steps,
       time_s: this.time_s,
@@ -697,6 +704,11 @@ export class Simulation {
       collector_coverage: surf.collectorCoverage,
       local_current_density_mA_cm2: surf.interfaceLength_um > 0 ? (current * d.nx * d.h) / surf.interfaceLength_um : NaN,
       pore_filling: surf.poreFilling,
+      sei_li_mAh_cm2: seiLi_mAh,
+      coulombic_efficiency: this.charge_um > 0 ? this.charge_mAh_cm2 / (this.charge_mAh_cm2 + seiLi_mAh) : NaN,
+      sei_crack_events: out.sei.cracks,
+      interface_stress_max_MPa: 1000 * out.sei.stressMax,
+      interface_stress_mean_MPa: 1000 * out.sei.stressMean,
     };
     if (!this.overflowSeen && surf.overflow) {
       this.overflowSeen = true;

@@ -38,6 +38,16 @@ export interface MetricsRow {
   local_current_density_mA_cm2: number;
   /** Li fraction of the host layer's pore space (NaN without a host) */
   pore_filling: number;
+  /** Li bound in re-formed SEI so far, as charge [mAh/cm²] (0 without an SEI; src/cpu/mechanics.ts) */
+  sei_li_mAh_cm2: number;
+  /** Coulombic efficiency estimate: plated Li / (plated Li + SEI Li) so far */
+  coulombic_efficiency: number;
+  /** SEI film cells cracked so far */
+  sei_crack_events: number;
+  /** largest compression −σ_h at the Li interface (h'(ξ) > 0.1) of the last elastic solve [MPa] */
+  interface_stress_max_MPa: number;
+  /** h'-weighted mean hydrostatic stress at the Li interface [MPa] (tension positive) */
+  interface_stress_mean_MPa: number;
 }
 
 export const METRIC_COLUMNS: readonly (keyof MetricsRow)[] = [
@@ -61,6 +71,11 @@ export const METRIC_COLUMNS: readonly (keyof MetricsRow)[] = [
   'collector_coverage',
   'local_current_density_mA_cm2',
   'pore_filling',
+  'sei_li_mAh_cm2',
+  'coulombic_efficiency',
+  'sei_crack_events',
+  'interface_stress_max_MPa',
+  'interface_stress_mean_MPa',
 ];
 
 /** Simulation.nucleation: the nucleation stage (null: not reached). */
@@ -87,6 +102,7 @@ export const METRIC_UNDEFINED_WHEN: Partial<Record<keyof MetricsRow, string>> = 
   nucleus_spacing_cv: 'fewer than two Li islands on the collector',
   local_current_density_mA_cm2: 'no Li/electrolyte interface yet',
   pore_filling: 'no host (host.kind = none)',
+  coulombic_efficiency: 'nothing plated yet',
 };
 
 export type SimEventKind = 'sand_depletion' | 'short_circuit' | 'non_finite' | 'potential_limit' | 'host_overflow';

@@ -1,0 +1,170 @@
+// SEI film mechanics (src/cpu/mechanics.ts, shaders/mechanics.wgsl): the film's Laplace pressure on a
+// Li disc against the hand calculation, the GPU kernels against the CPU reference over coupled steps,
+// brittle against tough films, and the charge balance with the Li the re-forming SEI binds.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getGpu } from '../src/gpu/device.ts';
+import { GpuSolver } from '../src/gpu/solver.ts';
+import { CpuSolver } from '../src/cpu/solver.ts';
+import { CpuMechanics, filmGeometry, onFilm, planeModulus } from '../src/cpu/mechanics.ts';
+import { seiBand } from '../src/cpu/terms.ts';
+import { toDimless, type Dimless } from '../src/model/dimless.ts';
+import { roundedToF32, stateSlot } from '../src/model/layout.ts';
+import { initialFields } from '../src/sim/initial.ts';
+import { runScenario, scenario } from './support/scenarios.ts';
+import { num } from '../src/model/scenario.ts';
+import { LI_MOLAR_VOLUME, GAS_CONSTANT } from '../src/model/constants.ts';
+
+let device: GPUDevice;
+beforeAll(async () => {
+  device = (await getGpu()).device;
+});
+
+const FILM = { kind: 'custom', modulus_GPa: 10, poisson_ratio: 0.3, thickness_nm: 20, ionic_conductivity_S_cm: 1e-7 };
+
+/** Li disc of radius R [µm] centred in the box, tanh profile of width w; film strain eps on the film cells. */
+function disc(d: Dimless, R: number, eps: number) {
+  const { nx, ny, h, w } = d;
+  const xi = new Float64Array(nx * ny);
+  const strain = new Float64Array(nx * ny);
+  const cx = (nx * h) / 2;
+  const cy = (ny * h) / 2;
+  for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
+    const r = Math.hypot((i + 0.5) * h - cx, (j + 0.5) * h - cy);
+    xi[j * nx + i] = 0.5 * (1 - Math.tanh((r - R) / (2 * w)));
+  }
+  for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
+    const k = j * nx + i;
+    if (onFilm(xi[k], filmGeometry(xi, nx, ny, h, i, j).mag, w)) strain[k] = eps;
+  }
+  return { xi, strain, centre: (ny / 2) * nx + nx / 2 };
+}
+
+describe('SEI film mechanics', () => {
+  it('a stretched film presses on a Li disc with its Laplace pressure T/R_film (hand calculation), CPU and GPU', async () => {
+    const s = scenario({ grid: { nx: 64, ny: 64, dx_um: 0.5 }, sei: FILM, numerics: { elastic_iterations: 100 } });
+    const d = toDimless(s);
+    const R = 6;
+    const eps = 0.05;
+    const { xi, strain, centre } = disc(d, R, eps);
+    // hand: T = E'_SEI t ε (GPa·µm) at the radius of the film band's centroid; the Li inside is under
+    // uniform pressure p = T/R_f, whose plane-strain hydrostatic stress is −p (λ+2μ/3)/(λ+μ)
+    const t = d.seiFrac * d.w;
+    const T = planeModulus(d.seiLam, d.seiMu) * t * eps;
+    let m0 = 0;
+    let m1 = 0;
+    for (let n = -12 * d.w; n <= 12 * d.w; n += d.w / 200) {
+      const sb = seiBand(0.5 * (1 - Math.tanh(n / (2 * d.w))));
+      m0 += sb;
+      m1 += sb * n;
+    }
+    const Rf = R + m1 / m0;
+    const p = T / Rf;
+    const expected = (-p * (d.liLam + (2 / 3) * d.liMu)) / (d.liLam + d.liMu);
+
+    const cpu = new CpuMechanics(d);
+    cpu.strain.set(strain);
+    const mech = new Float64Array(d.nx * d.ny);
+    cpu.solve(d, xi, new Float64Array(d.nx * d.ny), mech, 100);
+    const cpuSh = cpu.sigmaH[centre];
+    console.log(`[mechanics] film T = ${(1000 * T).toFixed(3)} N/m on R_f = ${Rf.toFixed(2)} µm: σ_h hand ${(1000 * expected).toFixed(3)} MPa, CPU ${(1000 * cpuSh).toFixed(3)} MPa, shift ${((mech[centre] * 1000 * GAS_CONSTANT * num(s, 'electrolyte.temperature_K')) / 96485.33212).toFixed(4)} mV`);
+    expect(Math.abs(cpuSh / expected - 1)).toBeLessThan(0.05);
+    // compression: the kinetics see η − Ωσ_h/F with σ_h < 0, a positive shift that suppresses plating
+    expect(mech[centre]).toBeLessThan(0);
+    expect(mech[centre] / cpuSh).toBeCloseTo(d.mechScale, 10);
+    expect(d.mechScale).toBeCloseTo((LI_MOLAR_VOLUME * 1e9) / (GAS_CONSTANT * num(s, 'electrolyte.temperature_K')), 6);
+    // no film strain, no stress
+    const bare = new CpuMechanics(d);
+    bare.solve(d, xi, new Float64Array(d.nx * d.ny), mech, 100);
+    expect(Math.abs(bare.sigmaH[centre])).toBeLessThan(1e-12);
+
+    const df = roundedToF32(d);
+    const init = { xi: Float32Array.from(xi), c: new Float32Array(xi.length).fill(1), phi: new Float32Array(xi.length) };
+    const gpu = await GpuSolver.create(device, { batch: [df], init: [init], ringCapacity: 4, mgCycles: 2 });
+    const film = new Float32Array(4 * xi.length);
+    for (let k = 0; k < xi.length; k++) film.set([strain[k], 1, strain[k], 0], 4 * k);
+    device.queue.writeBuffer(gpu.film, 0, film);
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    gpu.encodeMechanics(pass);
+    pass.end();
+    device.queue.submit([enc.finish()]);
+    const geo = await gpu.readBuffer(gpu.geo, 4 * xi.length);
+    const gpuSh = geo[4 * centre + 3] / df.mechScale;
+    console.log(`[mechanics] GPU σ_h ${(1000 * gpuSh).toFixed(3)} MPa (CPU ${(1000 * cpuSh).toFixed(3)})`);
+    expect(Math.abs(gpuSh / cpuSh - 1)).toBeLessThan(1e-3);
+    gpu.destroy();
+  });
+
+  it('GPU against CPU over 40 coupled steps of a growing, stretching film (film strain, shift, SEI Li)', async () => {
+    const s = scenario({
+      sei: { ...FILM, fracture_energy_J_m2: 1000, heal_time_s: 20 },
+      grid: { nx: 64, ny: 64, dx_um: 0.5 },
+      drive: { mode: 'galvanostatic', current_density_mA_cm2: 20 },
+      initial: { li_thickness_um: 4, nuclei_count: 3, nucleus_radius_um: 2.5 },
+      numerics: { dt_initial_s: 2e-3 },
+    });
+    const d = roundedToF32(toDimless(s));
+    const f = initialFields(s, d);
+    const init = { xi: Float32Array.from(f.xi), c: Float32Array.from(f.c), phi: Float32Array.from(f.phi) };
+    const n = d.nx * d.ny;
+    const cpu = new CpuSolver(d, init, 2, { solid: new Float64Array(n), cosTheta: new Float64Array(n), kinetic: new Float64Array(n).fill(1) });
+    const gpu = await GpuSolver.create(device, { batch: [d], init: [init], ringCapacity: 64, mgCycles: 2 });
+    cpu.initialPotential(30);
+    const steps = 40;
+    for (let k = 0; k < steps; k++) cpu.step();
+    await gpu.submitBatch(steps, true);
+    const film = await gpu.readBuffer(gpu.film, 4 * n);
+    const geo = await gpu.readBuffer(gpu.geo, 4 * n);
+    const words = await gpu.readState();
+    const st = new Float32Array(words.buffer, words.byteOffset, words.length);
+    const m = cpu.mechanics!;
+    let maxE = 0;
+    let dE = 0;
+    let maxM = 0;
+    let dM = 0;
+    for (let k = 0; k < n; k++) {
+      maxE = Math.max(maxE, m.strain[k]);
+      dE = Math.max(dE, Math.abs(film[4 * k] - m.strain[k]));
+      maxM = Math.max(maxM, Math.abs(cpu.mech[k]));
+      dM = Math.max(dM, Math.abs(geo[4 * k + 3] - cpu.mech[k]));
+    }
+    const seiCpu = cpu.state.seiLi;
+    const seiGpu = st[stateSlot('seiLi')];
+    console.log(`[mechanics] 40 steps: max film strain ${maxE.toExponential(3)} (|Δ| ${dE.toExponential(2)}), max |shift| ${maxM.toExponential(3)} (|Δ| ${dM.toExponential(2)}), SEI Li ${seiCpu.toExponential(4)} vs ${seiGpu.toExponential(4)} µm²`);
+    expect(maxE).toBeGreaterThan(1e-4);
+    expect(maxM).toBeGreaterThan(1e-5);
+    expect(dE / maxE).toBeLessThan(2e-3);
+    expect(dM / maxM).toBeLessThan(2e-3);
+    expect(Math.abs(seiGpu / seiCpu - 1)).toBeLessThan(2e-3);
+    gpu.destroy();
+  });
+});
+
+describe('SEI fracture and repair (CPU)', () => {
+  it('a brittle film cracks at the growing tips and Li plates through the cracks; a tough one at the same modulus stays whole; plated + SEI Li = charge passed', async () => {
+    // a native-carbonate-like film (1e-8 S/cm: the film resistance dominates the kinetics) of 10 GPa
+    // on Li foil with four seed bumps, 3 mA/cm² to 0.3 mAh/cm²; heal time 5 s
+    const base = { preset: 'native-sei', initial: { nuclei_count: 4, nucleus_radius_um: 1.5 }, run: { charge_mAh_cm2: 0.3 } };
+    const out: Record<string, { cracks: number; hmax: number; rough: number; seiLi: number; ce: number; charge: number; t: number }> = {};
+    for (const [name, Gc] of [['brittle', 0.2], ['tough', 1000]] as const) {
+      const s = scenario({ ...base, sei: { kind: 'custom', heterogeneity: 0, modulus_GPa: 10, fracture_energy_J_m2: Gc, heal_time_s: 5 } });
+      const { rows } = await runScenario(s, 'cpu');
+      const last = rows.at(-1)!;
+      out[name] = { cracks: last.sei_crack_events, hmax: last.deposit_max_height_um, rough: last.roughness_um, seiLi: last.sei_li_mAh_cm2, ce: last.coulombic_efficiency, charge: last.charge_mAh_cm2, t: last.time_s };
+    }
+    console.log('[mechanics] brittle vs tough:', JSON.stringify(out));
+    expect(out.brittle.cracks).toBeGreaterThan(0);
+    expect(out.tough.cracks).toBe(0);
+    expect(out.brittle.hmax).toBeGreaterThan(1.2 * out.tough.hmax);
+    expect(out.brittle.rough).toBeGreaterThan(out.tough.rough);
+    // cracks re-form: more SEI Li, lower CE
+    expect(out.brittle.seiLi).toBeGreaterThan(out.tough.seiLi);
+    expect(out.brittle.ce).toBeLessThan(out.tough.ce);
+    // galvanostatic: the applied 3 mA/cm² over the run = plated + SEI Li (the drive plates the SEI's share less)
+    for (const r of Object.values(out)) {
+      const applied = (3 * r.t) / 3600;
+      expect(Math.abs((r.charge + r.seiLi) / applied - 1)).toBeLessThan(2e-3);
+    }
+    expect(out.brittle.seiLi / out.brittle.charge).toBeGreaterThan(5e-3);
+  });
+});
