@@ -11,7 +11,7 @@ import { toDimless, type Dimless } from '../src/model/dimless.ts';
 import { roundedToF32, stateSlot } from '../src/model/layout.ts';
 import { initialFields } from '../src/sim/initial.ts';
 import { runScenario, scenario } from './support/scenarios.ts';
-import { num } from '../src/model/scenario.ts';
+import { num, resolveScenario } from '../src/model/scenario.ts';
 import { LI_MOLAR_VOLUME, GAS_CONSTANT } from '../src/model/constants.ts';
 
 let device: GPUDevice;
@@ -144,10 +144,9 @@ describe('SEI fracture and repair (CPU)', () => {
   it('a brittle film cracks at the growing tips and Li plates through the cracks; a tough one at the same modulus stays whole; plated + SEI Li = charge passed', async () => {
     // a native-carbonate-like film (1e-8 S/cm: the film resistance dominates the kinetics) of 10 GPa
     // on Li foil with four seed bumps, 3 mA/cm² to 0.3 mAh/cm²; heal time 5 s
-    const base = { preset: 'native-sei', initial: { nuclei_count: 4, nucleus_radius_um: 1.5 }, run: { charge_mAh_cm2: 0.3 } };
     const out: Record<string, { cracks: number; hmax: number; rough: number; seiLi: number; ce: number; charge: number; t: number }> = {};
     for (const [name, Gc] of [['brittle', 0.2], ['tough', 1000]] as const) {
-      const s = scenario({ ...base, sei: { kind: 'custom', heterogeneity: 0, modulus_GPa: 10, fracture_energy_J_m2: Gc, heal_time_s: 5 } });
+      const s = resolveScenario({ preset: 'native-sei', initial: { nuclei_count: 4, nucleus_radius_um: 1.5 }, run: { charge_mAh_cm2: 0.3 }, sei: { kind: 'custom', heterogeneity: 0, modulus_GPa: 10, fracture_energy_J_m2: Gc, heal_time_s: 5 } });
       const { rows } = await runScenario(s, 'cpu');
       const last = rows.at(-1)!;
       out[name] = { cracks: last.sei_crack_events, hmax: last.deposit_max_height_um, rough: last.roughness_um, seiLi: last.sei_li_mAh_cm2, ce: last.coulombic_efficiency, charge: last.charge_mAh_cm2, t: last.time_s };
