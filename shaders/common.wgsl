@@ -63,6 +63,14 @@ fn bernoulli(x: f32) -> f32 {
   return x / (exp(x) - 1.0);
 }
 
+// 8×8 workgroups per simulation, and the index of workgroup wg among them (per-workgroup partial sums)
+fn groupsPerSim(nx: u32, ny: u32) -> u32 {
+  return ((nx + 7u) / 8u) * ((ny + 7u) / 8u);
+}
+fn groupIndex(wg: vec3u, nx: u32) -> u32 {
+  return wg.y * ((nx + 7u) / 8u) + wg.x;
+}
+
 // Cell (i, j) of batch member b in an nx × ny field; x is periodic.
 fn cellAt(b: u32, i: u32, j: u32, nx: u32, ny: u32) -> u32 {
   return (b * ny + j) * nx + i;

@@ -28,12 +28,6 @@ const FILM_CFL: f32 = 0.5;
 var<workgroup> red: array<vec4f, 64>;
 var<workgroup> red2: array<f32, 64>;
 
-fn groupsPerSim(nx: u32, ny: u32) -> u32 {
-  return ((nx + 7u) / 8u) * ((ny + 7u) / 8u);
-}
-fn groupIndex(wg: vec3u, nx: u32) -> u32 {
-  return wg.y * ((nx + 7u) / 8u) + wg.x;
-}
 
 // ξ at (i, j) of member b: x periodic (i may be −1 or nx), walls mirrored (clamped row)
 fn xiAt(b: u32, i: i32, j: i32, nx: u32, ny: u32) -> f32 {

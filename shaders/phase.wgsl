@@ -27,12 +27,6 @@
 var<workgroup> red: array<vec4f, 64>;
 var<workgroup> doneFlag: u32;
 
-fn groupsPerSim(nx: u32, ny: u32) -> u32 {
-  return ((nx + 7u) / 8u) * ((ny + 7u) / 8u);
-}
-fn groupIndex(wg: vec3u, nx: u32) -> u32 {
-  return wg.y * ((nx + 7u) / 8u) + wg.x;
-}
 
 fn mirrored(k: u32, m: u32) -> f32 {
   return select(xi[m], xi[k], geo[m].x > 0.5);
