@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, scenario } from './support/scenarios.ts';
 import { createSimulation, type Simulation } from '../src/sim/simulation.ts';
-import { ScenarioError, type Scenario } from '../src/model/scenario.ts';
+import { resolveScenario, ScenarioError, type Scenario } from '../src/model/scenario.ts';
 import type { BackendName, Checkpoint, MetricsRow } from '../src/sim/types.ts';
 import { stateSlot } from '../src/model/layout.ts';
 
@@ -27,6 +27,32 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
+/**
+ * A brittle native-carbonate film (the brittle case of tests/mechanics.test.ts: uniform, 10 GPa,
+ * G_c = 0.2 J/m², τ = 5 s, Li foil with four seed bumps, 3 mA/cm²) on 64²: it stretches from the
+ * first steps and cracks from step ≈ 45 on (90 cracked cells at step 50, 278 at 60, 545 at 80).
+ */
+function brittleSei(): Scenario {
+  return resolveScenario({
+    preset: 'native-sei',
+    grid: { nx: 64, ny: 64, dx_um: 0.5 },
+    initial: { nuclei_count: 4, nucleus_radius_um: 1.5 },
+    sei: { kind: 'custom', heterogeneity: 0, modulus_GPa: 10, fracture_energy_J_m2: 0.2, heal_time_s: 5 },
+    run: { metrics_every_steps: K },
+  });
+}
+
+/** The SEI film of a checkpoint per quantity, on either backend (the GPU keeps it interleaved, 4 lanes per cell). */
+function filmOf(cp: Checkpoint): Record<'strain' | 'integrity' | 'seiLi' | 'mechShift' | 'displacement', ArrayLike<number>> {
+  if (cp.solver.kind === 'cpu') {
+    const c = cp.solver.film;
+    return { strain: c.strain, integrity: c.integrity, seiLi: c.seiLi, mechShift: c.mechShift, displacement: c.displacement };
+  }
+  const g = cp.solver.film;
+  const lane = (l: number) => Float32Array.from({ length: g.cells.length / 4 }, (_, k) => g.cells[4 * k + l]);
+  return { strain: lane(0), integrity: lane(1), seiLi: lane(3), mechShift: g.mechShift, displacement: g.displacement };
+}
+
 function rowDiff(a: MetricsRow, b: MetricsRow): number {
   let m = 0;
   for (const key of Object.keys(a) as (keyof MetricsRow)[]) {
@@ -36,27 +62,41 @@ function rowDiff(a: MetricsRow, b: MetricsRow): number {
   return m;
 }
 
-async function compare(backend: BackendName, s: Scenario, label: string): Promise<{ fields: number; rows: number; openSites: number }> {
+interface Compared {
+  fields: number;
+  rows: number;
+  openSites: number;
+  /** max |Δ| per film quantity between the two runs' final checkpoints (0 for empty films) */
+  film: Record<string, number>;
+  /** the checkpoint the restored run started from, and the uninterrupted run's end */
+  cp: Checkpoint;
+  a: { rows: MetricsRow[]; end: Checkpoint };
+}
+
+async function compare(backend: BackendName, s: Scenario, label: string, n = N, m = N): Promise<Compared> {
   const a = await createSimulation(s, { backend });
-  await a.run({ maxSteps: 2 * N });
+  await a.run({ maxSteps: n + m });
   const b = await createSimulation(s, { backend });
-  await b.run({ maxSteps: N });
+  await b.run({ maxSteps: n });
   // a structured clone is what a worker or IndexedDB would hand back
   const cp = structuredClone(await b.checkpoint());
   b.destroy();
   const openSites = Array.from(cp.solver.nucSite).filter((v) => v > 0).length;
   const c = await createSimulation(s, { backend, restore: cp });
-  expect(c.steps).toBe(N);
-  await c.run({ maxSteps: 2 * N });
+  expect(c.steps).toBe(n);
+  await c.run({ maxSteps: n + m });
   const [fa, fc] = await Promise.all([a.readFields(), c.readFields()]);
   const fields = Math.max(maxAbsDiff(fa.xi, fc.xi), maxAbsDiff(fa.c, fc.c), maxAbsDiff(fa.phi_V, fc.phi_V));
-  expect(c.steps).toBe(2 * N);
+  expect(c.steps).toBe(n + m);
   expect(c.rows.length).toBe(a.rows.length);
   const rows = Math.max(...a.rows.map((r, k) => rowDiff(r, c.rows[k])));
-  console.log(`[${backend}] ${label}: restored run vs uninterrupted after ${2 * N} steps: max |Δfield| ${fields.toExponential(2)}, max relative Δ over all metrics rows ${rows.toExponential(2)}`);
+  const [ea, ec] = [await a.checkpoint(), await c.checkpoint()];
+  const [filmA, filmC] = [filmOf(ea), filmOf(ec)];
+  const film = Object.fromEntries(Object.keys(filmA).map((q) => [q, maxAbsDiff(filmA[q as keyof typeof filmA], filmC[q as keyof typeof filmC])]));
+  console.log(`[${backend}] ${label}: restored run vs uninterrupted after ${n + m} steps: max |Δfield| ${fields.toExponential(2)}, max relative Δ over all metrics rows ${rows.toExponential(2)}, film max |Δ| ${JSON.stringify(film)}`);
   a.destroy();
   c.destroy();
-  return { fields, rows, openSites };
+  return { fields, rows, openSites, film, cp, a: { rows: a.rows, end: ea } };
 }
 
 describe.each(BACKENDS)('checkpoint on %s', (backend) => {
@@ -95,6 +135,35 @@ describe.each(BACKENDS)('checkpoint on %s', (backend) => {
     });
     const { fields, rows, openSites } = await compare(backend, s, 'bare Cu, nucleation');
     expect(openSites).toBeGreaterThan(0); // the checkpoint falls while sites are open
+    expect(fields).toBe(0);
+    expect(rows).toBe(0);
+  });
+
+  it('an SEI run restores bit for bit: film strain, integrity, SEI Li, mechanical shift, elastic warm start, SEI Li and crack columns', async () => {
+    // checkpoint at step 60 (278 cells cracked so far, film re-forming), 20 steps more with new cracks
+    const { fields, rows, film, cp, a } = await compare(backend, brittleSei(), 'brittle native SEI', 60, 20);
+    const at = filmOf(cp);
+    const cracksAt = cp.host.rows.at(-1)!.sei_crack_events;
+    const last = a.rows.at(-1)!;
+    const end = filmOf(a.end);
+    const maxOf = (v: ArrayLike<number>) => Array.from(v).reduce((x, y) => Math.max(x, y), -Infinity);
+    const minOf = (v: ArrayLike<number>) => Array.from(v).reduce((x, y) => Math.min(x, y), Infinity);
+    console.log(`[${backend}] SEI checkpoint at step ${cp.host.steps}: ${cracksAt} cracks, max strain ${maxOf(at.strain).toExponential(3)}, min integrity ${minOf(at.integrity).toFixed(3)}, SEI Li ${cp.host.rows.at(-1)!.sei_li_mAh_cm2.toExponential(4)} mAh/cm²; end: ${last.sei_crack_events} cracks, SEI Li ${last.sei_li_mAh_cm2.toExponential(4)} mAh/cm²`);
+    // the checkpoint falls in the middle of the film's life: stretched, cracked, re-forming, bound Li
+    expect(cracksAt).toBeGreaterThan(100);
+    expect(maxOf(at.strain)).toBeGreaterThan(1e-3);
+    expect(minOf(at.integrity)).toBeLessThan(0.5);
+    expect(maxOf(at.seiLi)).toBeGreaterThan(0);
+    expect(maxOf(Array.from(at.displacement, Math.abs))).toBeGreaterThan(0);
+    expect(maxOf(Array.from(at.mechShift, Math.abs))).toBeGreaterThan(0);
+    // and the film goes on cracking and binding Li after it
+    expect(last.sei_crack_events).toBeGreaterThan(cracksAt + 100);
+    expect(last.sei_li_mAh_cm2).toBeGreaterThan(2 * cp.host.rows.at(-1)!.sei_li_mAh_cm2);
+    expect(maxOf(end.strain)).toBeGreaterThan(1e-3);
+    // CPU: the same f64 operations on the same numbers. GPU: the film buffer, the shift (geo.w), the
+    // displacement and sei = seiBase × integrity (a correctly rounded f32 product, rebuilt on the host)
+    // are all the mechanics carries from one step to the next, so the same kernels run on the same bits.
+    expect(film).toEqual({ strain: 0, integrity: 0, seiLi: 0, mechShift: 0, displacement: 0 });
     expect(fields).toBe(0);
     expect(rows).toBe(0);
   });
@@ -163,6 +232,49 @@ describe('restore refuses what it cannot continue', () => {
     // a live key may differ: the restored run takes the new value
     const faster = scenario({ ...s, drive: { ...s.drive, current_density_mA_cm2: 3 } });
     const ok: Simulation = await createSimulation(faster, { backend, restore: cp });
+    ok.destroy();
+  });
+
+  it.each(BACKENDS)('%s checkpoint: another version, a state of another layout or a film of the wrong size is named', async (backend) => {
+    const plain = small();
+    const sim = await createSimulation(plain, { backend });
+    await sim.run({ maxSteps: 1 });
+    const cp = await sim.checkpoint();
+    sim.destroy();
+    expect(cp.version).toBe(2);
+    // version 1 did not carry the SEI film
+    const v1 = { ...cp, version: 1 } as unknown as Checkpoint;
+    await expect(createSimulation(plain, { backend, restore: v1 })).rejects.toThrow(/checkpoint version 1 is not supported \(this build reads version 2/);
+    // the state words of a build before the five SEI words (seiRate … stressMean)
+    const old = structuredClone(cp);
+    if (old.solver.kind === 'gpu') {
+      const w = cp.solver.state as Uint32Array;
+      old.solver.state = Uint32Array.from([...w.slice(0, stateSlot('seiRate')), ...w.slice(stateSlot('step'))]);
+      await expect(createSimulation(plain, { backend, restore: old })).rejects.toThrow(/solver\.state must be a Uint32Array of the GPU state: \d+ words, in the order dt, tHi, .*seiRate, seiLi, cracks, stressMax, stressMean, step, done .*got Uint32Array of \d+/);
+    } else {
+      const st = old.solver.state as unknown as Record<string, unknown>;
+      for (const k of ['seiRate', 'seiLi', 'cracks', 'stressMax', 'stressMean']) delete st[k];
+      await expect(createSimulation(plain, { backend, restore: old })).rejects.toThrow(/solver\.state lacks seiRate, seiLi, cracks, stressMax, stressMean/);
+    }
+    // no SEI: the film arrays are empty, and must be
+    const nofilm = filmOf(cp);
+    for (const v of Object.values(nofilm)) expect(v.length).toBe(0);
+    const stray = structuredClone(cp);
+    stray.solver.film.mechShift = cp.solver.kind === 'gpu' ? new Float32Array(32 * 32) : new Float64Array(32 * 32);
+    await expect(createSimulation(plain, { backend, restore: stray })).rejects.toThrow(/solver\.film\.mechShift \(the mechanical shift per cell\) must be a Float(32|64)Array of empty \(0 values\): the run has no SEI/);
+    // with an SEI: every film array at its size
+    const sei = resolveScenario({ preset: 'native-sei', grid: { nx: 16, ny: 16, dx_um: 0.5 }, run: { metrics_every_steps: K } });
+    const s2 = await createSimulation(sei, { backend });
+    await s2.run({ maxSteps: 1 });
+    const cp2 = await s2.checkpoint();
+    s2.destroy();
+    const short = structuredClone(cp2);
+    if (short.solver.kind === 'gpu') short.solver.film.cells = short.solver.film.cells.slice(0, 256);
+    else short.solver.film.integrity = short.solver.film.integrity.slice(0, 255);
+    const name = backend === 'gpu' ? 'cells' : 'integrity';
+    const size = backend === 'gpu' ? '4·16·16 = 1024' : '16·16 = 256';
+    await expect(createSimulation(sei, { backend, restore: short })).rejects.toThrow(new RegExp(`solver\\.film\\.${name} \\(.*\\) must be a Float(32|64)Array of ${size} values \\(got Float(32|64)Array of 25[56]\\)`));
+    const ok = await createSimulation(sei, { backend, restore: cp2 });
     ok.destroy();
   });
 });

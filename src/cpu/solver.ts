@@ -15,6 +15,7 @@
 
 import { CpuMultigrid } from './multigrid.ts';
 import { CpuMechanics } from './mechanics.ts';
+import type { CpuFilmCheckpoint } from '../sim/types.ts';
 import { EXP_CLAMP, sinkRatio, bernoulli, clampedExp, hInterp, hPrime, hSecond, interfaceWeight, rand01, solveElectrodePotential, wellPrime, withSeiFilm } from './terms.ts';
 import { DRIVE_GALVANOSTATIC, TRANSPORT_CHEN2015, type Dimless } from '../model/dimless.ts';
 import { barrierFactor } from '../model/materials.ts';
@@ -262,6 +263,36 @@ export class CpuSolver {
    */
   restoreState(state: SolverState): void {
     Object.assign(this.state, state);
+  }
+
+  /**
+   * Continues the SEI film from a checkpoint (src/cpu/mechanics.ts): strain, integrity, SEI Li, σ_h,
+   * the mechanical shift the next step's kinetics read and the elastic solve's warm start; the film
+   * resistance seiR = seiBase × integrity as filmAdvance leaves it.
+   */
+  restoreFilm(film: CpuFilmCheckpoint): void {
+    const m = this.mechanics;
+    if (!m) throw new Error('CpuSolver.restoreFilm: this solver has no SEI mechanics (sei.kind = none)');
+    const n = this.n;
+    const sizes = [['strain', film.strain, n], ['integrity', film.integrity, n], ['seiLi', film.seiLi, n], ['sigmaH', film.sigmaH, n], ['mechShift', film.mechShift, n], ['displacement', film.displacement, 2 * n]] as const;
+    for (const [name, a, len] of sizes) if (a.length !== len) throw new Error(`CpuSolver.restoreFilm: ${name} has ${a.length} values, expected ${len}`);
+    m.strain.set(film.strain);
+    m.integrity.set(film.integrity);
+    m.seiLi.set(film.seiLi);
+    m.sigmaH.set(film.sigmaH);
+    m.elastic.u.set(film.displacement);
+    this.mech.set(film.mechShift);
+    for (let k = 0; k < n; k++) this.seiR[k] = this.seiBase[k] * m.integrity[k];
+  }
+
+  /** The SEI film for a checkpoint (copies; every array empty without an SEI), see restoreFilm. */
+  checkpointFilm(): CpuFilmCheckpoint {
+    const m = this.mechanics;
+    if (!m) {
+      const e = () => new Float64Array(0);
+      return { strain: e(), integrity: e(), seiLi: e(), sigmaH: e(), mechShift: e(), displacement: e() };
+    }
+    return { strain: m.strain.slice(), integrity: m.integrity.slice(), seiLi: m.seiLi.slice(), sigmaH: m.sigmaH.slice(), mechShift: this.mech.slice(), displacement: m.elastic.u.slice() };
   }
 
   /**

@@ -469,6 +469,34 @@ export class GpuSolver {
     this.device.queue.writeBuffer(this.nucSite, member * this.cells * 4, sites.buffer, sites.byteOffset, sites.byteLength);
   }
 
+  /**
+   * Overwrites the SEI film state of one member (a checkpoint's; shaders/mechanics.wgsl): the `film`
+   * buffer (4 f32 per cell), the mechanical shift (lane w of `geo`), the elastic displacement (2 planes
+   * of cells) and the film-resistance factor `sei` = seiBase × integrity, as filmAdvance writes it (an
+   * f32 product: correctly rounded in WGSL, hence Math.fround of the f64 product here). Reads `geo` and
+   * `seiBase` back to do so: await it before submitting steps.
+   */
+  async restoreFilm(film: { cells: Float32Array; mechShift: Float32Array; displacement: Float32Array }, member = 0): Promise<void> {
+    const n = this.cells;
+    const el = this.elastic;
+    if (!el) throw new Error('GpuSolver.restoreFilm: this solver has no SEI mechanics (no member has an SEI)');
+    if (!(member >= 0 && member < this.nb)) throw new Error(`GpuSolver.restoreFilm: no member ${member} in a batch of ${this.nb}`);
+    const sizes = [['cells', film.cells, 4 * n], ['mechShift', film.mechShift, n], ['displacement', film.displacement, 2 * n]] as const;
+    for (const [name, a, len] of sizes) if (a.length !== len) throw new Error(`GpuSolver.restoreFilm: ${name} has ${a.length} values, expected ${len}`);
+    const [geo, seiBase] = await Promise.all([this.readBuffer(this.geo, 4 * n * this.nb), this.readBuffer(this.seiBase, n * this.nb)]);
+    const g = geo.subarray(4 * member * n, 4 * (member + 1) * n);
+    const sei = new Float32Array(n);
+    for (let k = 0; k < n; k++) {
+      g[4 * k + 3] = film.mechShift[k];
+      sei[k] = Math.fround(seiBase[member * n + k] * film.cells[4 * k + 1]);
+    }
+    const q = this.device.queue;
+    q.writeBuffer(this.film, 16 * member * n, film.cells.buffer, film.cells.byteOffset, film.cells.byteLength);
+    q.writeBuffer(this.geo, 16 * member * n, g.buffer, g.byteOffset, g.byteLength);
+    q.writeBuffer(this.sei, 4 * member * n, sei);
+    q.writeBuffer(el.u, 8 * member * n, film.displacement.buffer, film.displacement.byteOffset, film.displacement.byteLength);
+  }
+
   /** The state words of every member as the GPU has them once the queued work is done. */
   async readState(): Promise<Uint32Array> {
     const f = await this.readBuffer(this.state, STATE_FLOATS * this.nb);

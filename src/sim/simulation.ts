@@ -2,10 +2,10 @@
 // advanced in batches of run.metrics_every_steps steps, with writers attached (Oceananigans-style).
 // Time, charge and the Li inventory are accumulated here in f64 from the per-step records.
 
-import { CpuSolver, type StepRecord } from '../cpu/solver.ts';
+import { CpuSolver, type SolverState, type StepRecord } from '../cpu/solver.ts';
 import { computeMetrics, unpackMetrics, type DepositMetrics } from '../analysis/metrics.ts';
 import { TRANSPORT_CHEN2015, toDimless, rateToCurrentDensity, type Dimless } from '../model/dimless.ts';
-import { roundedToF32, RING_STRIDE, ringSlot, STATE_FLOATS, stateSlot } from '../model/layout.ts';
+import { roundedToF32, RING_STRIDE, ringSlot, STATE_FIELDS, STATE_FLOATS, stateSlot } from '../model/layout.ts';
 import { getValue, num, resolveScenario, ScenarioError, text, type Scenario } from '../model/scenario.ts';
 import { A_M2_PER_MA_CM2, LENGTH_SCALE_M } from '../model/constants.ts';
 import { initialFields } from './initial.ts';
@@ -95,6 +95,7 @@ class CpuBackend implements Backend {
     if (restore) {
       this.solver.restoreState(restore.state);
       this.solver.nucSite.set(restore.nucSite);
+      if (this.solver.mechanics) this.solver.restoreFilm(restore.film);
     }
     else this.solver.initialPotential();
   }
@@ -126,7 +127,7 @@ class CpuBackend implements Backend {
   }
   checkpointSolver() {
     const s = this.solver;
-    const solver: CpuSolverCheckpoint = { kind: 'cpu', state: { ...s.state }, f32Params: this.f32Params, nucSite: s.nucSite.slice() };
+    const solver: CpuSolverCheckpoint = { kind: 'cpu', state: { ...s.state }, f32Params: this.f32Params, nucSite: s.nucSite.slice(), film: s.checkpointFilm() };
     return Promise.resolve({ fields: { xi: s.xi.slice(), c: s.c.slice(), phi: s.phi.slice() }, solver });
   }
   probe(k: number): Promise<[number, number, number]> {
@@ -192,8 +193,22 @@ class GpuBackend implements Backend {
   async checkpointSolver() {
     const s = this.solver;
     // every copy is submitted before the first await, so it sees exactly the work queued so far
-    const [state, xi, c, phi, nucSite] = await Promise.all([s.readState(), s.readBuffer(s.xi, s.cells), s.readBuffer(s.c, s.cells), s.readBuffer(s.phi, s.cells), s.readBuffer(s.nucSite, s.cells)]);
-    const solver: GpuSolverCheckpoint = { kind: 'gpu', state: state.slice(0, STATE_FLOATS), nucSite };
+    const el = s.elastic;
+    const none = Promise.resolve(new Float32Array(0));
+    const [state, xi, c, phi, nucSite, cells, geo, displacement] = await Promise.all([
+      s.readState(),
+      s.readBuffer(s.xi, s.cells),
+      s.readBuffer(s.c, s.cells),
+      s.readBuffer(s.phi, s.cells),
+      s.readBuffer(s.nucSite, s.cells),
+      // the SEI film (none without an SEI): the film buffer, the shift in lane w of geo, the elastic warm start
+      el ? s.readBuffer(s.film, 4 * s.cells) : none,
+      el ? s.readBuffer(s.geo, 4 * s.cells) : none,
+      el ? s.readBuffer(el.u, 2 * s.cells) : none,
+    ]);
+    const mechShift = new Float32Array(geo.length / 4);
+    for (let k = 0; k < mechShift.length; k++) mechShift[k] = geo[4 * k + 3];
+    const solver: GpuSolverCheckpoint = { kind: 'gpu', state: state.slice(0, STATE_FLOATS), nucSite, film: { cells, mechShift, displacement } };
     return { fields: { xi, c, phi }, solver };
   }
   probe(k: number): Promise<[number, number, number]> {
@@ -216,9 +231,39 @@ export interface CreateOptions {
   restore?: Checkpoint;
 }
 
+/** The CPU solver's scalar state, key by key (the compiler keeps it complete): what a CPU checkpoint's solver.state must hold. */
+const SOLVER_STATE_TYPES: { [K in keyof SolverState]: SolverState[K] extends boolean ? 'boolean' : 'number' } = {
+  dt: 'number',
+  t: 'number',
+  tEnd: 'number',
+  phiS: 'number',
+  phiRef: 'number',
+  j: 'number',
+  maxRate: 'number',
+  stiff: 'number',
+  fluxIn: 'number',
+  limitHit: 'number',
+  sinkScale: 'number',
+  seiRate: 'number',
+  seiLi: 'number',
+  cracks: 'number',
+  stressMax: 'number',
+  stressMean: 'number',
+  step: 'number',
+  done: 'boolean',
+};
+
+/** "Float32Array of 4096" for an error message */
+function described(v: unknown): string {
+  const o = v as { constructor?: { name?: string }; length?: unknown } | null | undefined;
+  return `${o?.constructor?.name ?? String(v)} of ${String(o?.length)}`;
+}
+
 /** Throws unless `cp` can continue as `scenario` on `backend`. */
 function checkRestore(cp: Checkpoint, scenario: Scenario, backend: BackendName): void {
-  if (cp?.version !== 1) throw new Error(`restore: checkpoint version ${String(cp?.version)} is not supported (this build reads version 1)`);
+  if ((cp?.version as number) !== 2) {
+    throw new Error(`restore: checkpoint version ${String(cp?.version)} is not supported (this build reads version 2, the first to carry the SEI film state)`);
+  }
   if (cp.backend !== backend || cp.solver?.kind !== backend) {
     throw new Error(
       `restore: the checkpoint was taken on the ${cp.backend} backend and cannot be restored on the ${backend} backend ` +
@@ -239,6 +284,45 @@ function checkRestore(cp: Checkpoint, scenario: Scenario, backend: BackendName):
   const sites = cp.solver.nucSite;
   if (!(sites instanceof Field) || sites.length !== nx * ny) {
     throw new Error(`restore: checkpoint solver.nucSite (open nucleation sites) must be a ${Field.name} of ${nx * ny} values (got ${(sites as unknown as { constructor?: { name: string } })?.constructor?.name} of ${(sites as unknown as { length?: number })?.length})`);
+  }
+  const words = `${STATE_FLOATS} words, in the order ${STATE_FIELDS.map(([name]) => name).join(', ')} (src/model/layout.ts)`;
+  if (cp.solver.kind === 'gpu') {
+    const st = cp.solver.state;
+    if (!(st instanceof Uint32Array) || st.length !== STATE_FLOATS) {
+      throw new Error(`restore: checkpoint solver.state must be a Uint32Array of the GPU state: ${words}; got ${described(st)} (a checkpoint of a build with another state layout)`);
+    }
+  } else {
+    const st = cp.solver.state as unknown as Record<string, unknown> | undefined;
+    const bad = (Object.keys(SOLVER_STATE_TYPES) as (keyof SolverState)[]).filter((k) => typeof st?.[k] !== SOLVER_STATE_TYPES[k]);
+    if (bad.length > 0) {
+      throw new Error(`restore: checkpoint solver.state lacks ${bad.join(', ')} (or has another type there): the CPU state holds ${Object.keys(SOLVER_STATE_TYPES).join(', ')} (a checkpoint of a build with another state layout)`);
+    }
+  }
+  // the SEI film: present exactly when the checkpoint's run has an SEI (sei.kind is a restart key)
+  const film = cp.solver.film as unknown as Record<string, unknown> | undefined;
+  const hasFilm = getValue(cp.scenario, 'sei.kind') !== 'none';
+  const filmArrays: [string, number, string][] =
+    cp.solver.kind === 'gpu'
+      ? [
+          ['cells', 4, 'the film buffer: strain, integrity, scratch, SEI Li per cell'],
+          ['mechShift', 1, 'the mechanical shift per cell'],
+          ['displacement', 2, 'the elastic displacement, u_x then u_y'],
+        ]
+      : [
+          ['strain', 1, 'the film strain per cell'],
+          ['integrity', 1, 'the film integrity per cell'],
+          ['seiLi', 1, 'the SEI Li per cell'],
+          ['sigmaH', 1, 'the hydrostatic stress per cell'],
+          ['mechShift', 1, 'the mechanical shift per cell'],
+          ['displacement', 2, 'the elastic displacement, u_x then u_y'],
+        ];
+  for (const [name, per, what] of filmArrays) {
+    const a = film?.[name];
+    const len = hasFilm ? per * nx * ny : 0;
+    if (!(a instanceof Field) || a.length !== len) {
+      const why = hasFilm ? `${per > 1 ? `${per}·` : ''}${nx}·${ny} = ${len} values` : `empty (0 values): the run has no SEI (sei.kind = none)`;
+      throw new Error(`restore: checkpoint solver.film.${name} (${what}) must be a ${Field.name} of ${why} (got ${described(a)})`);
+    }
   }
   const keys = restartKeys(cp.scenario, scenario);
   if (keys.length > 0) {
@@ -283,6 +367,14 @@ export async function createSimulation(scenario: Scenario, opts: CreateOptions):
   if (cp?.solver.kind === 'gpu') {
     solver.restoreState(cp.solver.state);
     solver.restoreNucleationSites(cp.solver.nucSite);
+    if (solver.elastic) {
+      try {
+        await solver.restoreFilm(cp.solver.film);
+      } catch (e) {
+        solver.destroy();
+        throw e;
+      }
+    }
   }
   solver.computeConductances(); // gpuView's sigmaX/sigmaY before the first batch
   return new Simulation(scenario, d, new GpuBackend(solver, gpu.label, cp !== undefined), f32, geometry, false, cp?.host);
@@ -566,7 +658,7 @@ export class Simulation {
     const scenario = structuredClone(this.current);
     const { nx, ny } = this.dimless;
     return this.backend.checkpointSolver().then(({ fields, solver }) => ({
-      version: 1 as const,
+      version: 2 as const,
       backend: this.backend.name,
       scenario,
       nx,

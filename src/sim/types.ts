@@ -172,6 +172,25 @@ export interface GpuSolverCheckpoint {
   state: Uint32Array;
   /** open nucleation sites: the cap ξ each cell still fills to (0: none), row-major */
   nucSite: Float32Array;
+  /** the SEI film and its mechanics (shaders/mechanics.wgsl) */
+  film: GpuFilmCheckpoint;
+}
+
+/**
+ * The SEI film of a GPU checkpoint, batch member 0, row-major. Every array is empty when the run has no
+ * SEI (sei.kind = none: no film, nothing to carry). The film-resistance factor the potential kernels
+ * read (`sei` = mosaic × integrity) is not carried: the restore rebuilds it from the integrity.
+ */
+export interface GpuFilmCheckpoint {
+  /**
+   * The `film` buffer as the kernels left it, 4·nx·ny f32: per cell (film strain ε_f, integrity d
+   * (1 whole, 0 cracked), the strain's scratch lane, Li bound in re-formed SEI [µm²]), interleaved.
+   */
+  cells: Float32Array;
+  /** nx·ny: the mechanical shift Ωσ_h/(RT) of the last elastic solve (lane w of the kernels' `geo`), read by the next step's kinetics */
+  mechShift: Float32Array;
+  /** 2·nx·ny: the elastic displacement, the u_x plane then the u_y plane [µm]: the warm start of the next elastic solve */
+  displacement: Float32Array;
 }
 
 /** The solver's scalar state in a CPU checkpoint. */
@@ -182,6 +201,29 @@ export interface CpuSolverCheckpoint {
   f32Params: boolean;
   /** open nucleation sites: the cap ξ each cell still fills to (0: none), row-major */
   nucSite: Float64Array;
+  /** the SEI film and its mechanics (src/cpu/mechanics.ts) */
+  film: CpuFilmCheckpoint;
+}
+
+/**
+ * The SEI film of a CPU checkpoint (the CpuMechanics arrays of the same names), row-major, nx·ny values
+ * each unless said otherwise. Every array is empty when the run has no SEI (sei.kind = none). The
+ * film-resistance factor the kinetics read (CpuSolver.seiR = mosaic × integrity) is not carried: the
+ * restore rebuilds it from the integrity.
+ */
+export interface CpuFilmCheckpoint {
+  /** film strain ε_f */
+  strain: Float64Array;
+  /** film integrity d: 1 whole, 0 cracked, re-forming in between */
+  integrity: Float64Array;
+  /** Li bound in re-formed SEI per cell [µm² of Li metal] */
+  seiLi: Float64Array;
+  /** the Li's hydrostatic stress of the last elastic solve [GPa], capped at the yield strength */
+  sigmaH: Float64Array;
+  /** the mechanical shift Ωσ_h/(RT) of the last elastic solve (CpuSolver.mech), read by the next step's kinetics */
+  mechShift: Float64Array;
+  /** 2·nx·ny: the elastic displacement, the u_x plane then the u_y plane [µm]: the warm start of the next elastic solve */
+  displacement: Float64Array;
 }
 
 /** The Simulation's host accumulators (f64). */
@@ -212,7 +254,8 @@ export interface HostCheckpoint {
  * posted to a worker or stored in IndexedDB as it is (not JSON: typed arrays, and tEnd may be Infinity).
  */
 export interface Checkpoint {
-  version: 1;
+  /** 2 since the SEI film (solver.film) is carried; version 1 is refused */
+  version: 2;
   backend: BackendName;
   /** the scenario the simulation ran with when the checkpoint was taken */
   scenario: Scenario;
