@@ -54,7 +54,8 @@ fn finish(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: v
   ring[ringAt(slot, RING_DT, b)] = st.dt;
   ring[ringAt(slot, RING_PHIS, b)] = st.phiS;
   ring[ringAt(slot, RING_J, b)] = st.j;
-  ring[ringAt(slot, RING_DINVENTORY, b)] = st.dt * (st.fluxIn + P.tplus * P.CsOverC0 * st.j * f32(P.nx) * P.h);
+  // in through the reservoir: diffusion, plus the migrated share t₊ of the current that plates Li and forms SEI
+  ring[ringAt(slot, RING_DINVENTORY, b)] = st.dt * (st.fluxIn + P.tplus * P.CsOverC0 * (st.j * f32(P.nx) * P.h + st.seiRate * P.h * P.h));
   ring[ringAt(slot, RING_MAXRATE, b)] = st.maxRate;
   ring[ringAt(slot, RING_LIMITHIT, b)] = st.limitHit;
   // compensated (Kahan) clock; the XOR with a uniform zero keeps compilers from folding

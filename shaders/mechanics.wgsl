@@ -21,6 +21,8 @@
 @group(0) @binding(10) var<storage, read_write> mu: array<f32>;
 @group(0) @binding(11) var<storage, read_write> eig: array<f32>;
 @group(0) @binding(12) var<storage, read> u: array<f32>;
+// per cell (χ, h', SEI Li bound this step, ·): phaseUpdate's weights, lane z filled by filmAdvance for transportCells
+@group(0) @binding(13) var<storage, read_write> cellw: array<vec4f>;
 
 const FILM_PROFILE_FRACTION: f32 = 0.5;
 const FILM_CFL: f32 = 0.5;
@@ -108,6 +110,8 @@ fn filmAdvance(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
         let bound = (stretched - relaxed + max(dNew - e.y, 0.0)) * fg.mag * P.h * P.h * P.seiLiPerLength;
         film[k] = vec4f(e.x, dNew, eNew, e.w + bound);
         sei[k] = seiBase[k] * dNew;
+        // this step's SEI Li for the transport's salt sink (lane z of phaseUpdate's (χ, h', 0, 0))
+        cellw[k].z = bound;
         part = vec4f(bound, cracked, 0.0, 0.0);
       } else {
         film[k].z = eNew;

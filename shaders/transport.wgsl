@@ -21,7 +21,7 @@
 @group(0) @binding(8) var<storage, read_write> bd: array<f32>;
 @group(0) @binding(9) var<storage, read_write> rhs: array<f32>;
 @group(0) @binding(10) var<storage, read_write> u: array<f32>;
-// (χⁿ, h'(ξⁿ), ·, ·) left by phaseUpdate
+// (χⁿ, h'(ξⁿ), SEI Li bound this step, ·) left by phaseUpdate and filmAdvance
 @group(0) @binding(11) var<storage, read> cellw: array<vec4f>;
 // per cell: (solid, cos θ, i0 factor, seeded): host cells hold no salt beyond the floor
 @group(0) @binding(12) var<storage, read> geo: array<vec4f>;
@@ -101,7 +101,9 @@ fn transportCells(@builtin(global_invocation_id) g: vec3u) {
   } else {
     let old = cellw[k];
     bd[k] = saltFraction(P, k) / st.dt;
-    f = old.x * conc[k] / st.dt - P.gammaSrc * P.CsOverC0 * st.sinkScale * old.y * rate[k];
+    // the plating sink, and the Li⁺ the re-forming SEI bound in this cell this step (lane z,
+    // shaders/mechanics.wgsl filmAdvance; µm² of dense Li, so /h² is a ξ change)
+    f = old.x * conc[k] / st.dt - P.gammaSrc * P.CsOverC0 * ((st.sinkScale * old.y + st.sinkRest) * rate[k] + old.z / (P.h * P.h * st.dt));
   }
   if (g.y + 1u == P.ny) { f += 2.0 * topWeight(P, k) / (P.h * P.h); }
   rhs[k] = f;

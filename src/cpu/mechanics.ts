@@ -76,6 +76,8 @@ export class CpuMechanics {
   readonly strain: Float64Array;
   readonly integrity: Float64Array;
   readonly seiLi: Float64Array;
+  /** per cell: the SEI Li bound in the last filmAdvance [µm² of dense Li]; the transport takes it from the salt */
+  readonly seiStep: Float64Array;
   /** Li's hydrostatic stress [GPa], capped at the yield strength */
   readonly sigmaH: Float64Array;
   /** SEI Li bound in the last filmAdvance [µm² per unit depth] */
@@ -93,6 +95,7 @@ export class CpuMechanics {
     this.strain = new Float64Array(n);
     this.integrity = new Float64Array(n).fill(1);
     this.seiLi = new Float64Array(n);
+    this.seiStep = new Float64Array(n);
     this.sigmaH = new Float64Array(n);
     this.next = new Float64Array(n);
     this.lam = new Float64Array(n);
@@ -112,6 +115,7 @@ export class CpuMechanics {
     const e = this.strain;
     const heal = dt * d.healRate;
     let bound = 0;
+    this.seiStep.fill(0);
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
         const k = j * nx + i;
@@ -143,6 +147,7 @@ export class CpuMechanics {
         // new film: the relaxed stretch and the re-closed crack, over the film length in this cell (|∇ξ| h²)
         const li = (stretched - relaxed + Math.max(dNew - d0, 0)) * g.mag * h * h * d.seiLiPerLength;
         this.seiLi[k] += li;
+        this.seiStep[k] = li;
         bound += li;
         this.integrity[k] = dNew;
         this.next[k] = eNew;

@@ -115,3 +115,13 @@ export function sinkRatio(sumR: number, sumHR: number): number {
   if (Math.abs(sumHR) <= 1e-6 * Math.abs(sumR) || sumR * sumHR <= 0) return 1;
   return Math.min(Math.max(sumR / sumHR, 0.25), 4);
 }
+
+/**
+ * What the clamped sinkRatio misses: b = (Σ R − a·Σ h'R)/Σ R, so that the sink (a·h' + b)·R sums to
+ * Σ R exactly (Li conserved) also where Li plates mostly off the interface weight (e.g. under a
+ * resistive SEI); 0 when a is not clamped. Bounded to ±1 where Σ R nearly cancels.
+ */
+export function sinkRest(sumR: number, sumHR: number, scale: number): number {
+  if (sumR === 0) return 0;
+  return Math.min(Math.max((sumR - scale * sumHR) / sumR, -1), 1);
+}

@@ -319,7 +319,7 @@ export class GpuSolver {
     const el = this.elastic;
     if (el) {
       const M = this.mechPart;
-      this.groups.filmAdvance = bind('filmAdvance', { 0: P, 1: T, 2: this.xi, 3: this.rate, 4: this.film, 5: G, 6: this.sei, 7: this.seiBase, 8: M });
+      this.groups.filmAdvance = bind('filmAdvance', { 0: P, 1: T, 2: this.xi, 3: this.rate, 4: this.film, 5: G, 6: this.sei, 7: this.seiBase, 8: M, 13: this.cellw });
       this.groups.filmCommit = bind('filmCommit', { 0: P, 1: T, 4: this.film });
       this.groups.filmSum = bind('filmSum', { 0: P, 1: T, 8: M });
       this.groups.mechMaterials = bind('mechMaterials', { 0: P, 2: this.xi, 4: this.film, 5: G, 9: el.lam, 10: el.mu, 11: el.eig });

@@ -244,6 +244,7 @@ const SOLVER_STATE_TYPES: { [K in keyof SolverState]: SolverState[K] extends boo
   fluxIn: 'number',
   limitHit: 'number',
   sinkScale: 'number',
+  sinkRest: 'number',
   seiRate: 'number',
   seiLi: 'number',
   cracks: 'number',
@@ -786,7 +787,8 @@ export class Simulation {
       deposit_max_height_um: m.maxHeight_um,
       roughness_um: m.roughness_um,
       surface_min_conc: m.surfaceMinConc,
-      li_inventory_rel_error: (m.inventory - this.inventory0 - this.inventoryIn) / this.inventory0,
+      // electrolyte + metal + SEI-bound Li (µm² of dense Li × C_s/c0 → the inventory's c̃·µm²)
+      li_inventory_rel_error: (m.inventory + d.CsOverC0 * out.sei.li_um2 - this.inventory0 - this.inventoryIn) / this.inventory0,
       mg_residual_c: out.resC / cellsCount,
       mg_residual_phi: out.resPhi / cellsCount,
       nucleation_overpotential_mV: nucleationOverpotential_mV(this.dip),
