@@ -2,7 +2,12 @@
 // One full-screen triangle; each pixel is mapped to world coordinates [µm] by the inverse view
 // matrix, then to a cell. Layers (src/app/layers.ts keeps the same numbering):
 //   0 ξ (Li metal fraction), 1 Li⁺ concentration [mol/L], 2 electrolyte potential [V],
-//   3 ionic current density |i| [mA/cm²] from the potential solve's face conductances.
+//   3 ionic current density |i| [mA/cm²] from the potential solve's face conductances;
+//   the SEI layers (scenarios with a film; shaders/mechanics.wgsl writes their buffers):
+//   4 hydrostatic stress σ_h [MPa] (capped at the yield strength) = the kernels' shift Ωσ_h/RT × V.sei.x,
+//   5 film strain ε_f [%], 6 film integrity (0 cracked, 1 intact), 7 cracked film (1 where integrity < ½).
+// Layers 5–7 exist on the film cells only (filmCell below: the mechanics' film cells on the electrolyte
+// side); elsewhere they are drawn neutral (Li grey, electrolyte slate) and left out of the range.
 // rangeMinMax reduces the displayed quantity over the grid for the colour bar's auto range, with the
 // same layerValue() the fragment shader uses.
 // Host cells (geo.x = 1: pillars, fibres, foam) are painted one solid colour on every layer and left
@@ -16,7 +21,8 @@ struct View {
   nx: u32,
   ny: u32,
   layer: u32,
-  flags: u32,             // bit 0: interface contour; bit 1: draw metal over field layers
+  flags: u32,             // bit 0: interface contour; bit 1: draw metal over the layer; bit 2: range over
+                          // the electrolyte (ξ < ½) only; bit 3: the layer exists on the film cells only
   dx: f32,                // cell size [µm]
   lo: f32,                // colour range of the layer, in its display unit
   hi: f32,
@@ -30,6 +36,8 @@ struct View {
   background: vec4f,
   solidColour: vec4f,     // 3D host
   seedColour: vec4f,      // lithiophilic seeds
+  offFilm: vec4f,         // electrolyte cells off the film on the film layers
+  sei: vec4f,             // x: MPa of σ_h per unit of the shift Ωσ_h/RT (RT/Ω·1e-6); y: interface width w [µm]
 }
 
 @group(0) @binding(0) var<uniform> V: View;
@@ -41,9 +49,16 @@ struct View {
 @group(0) @binding(6) var<uniform> lut: array<vec4f, 256>;
 @group(0) @binding(7) var<storage, read_write> range: array<atomic<u32>, 2>;
 @group(0) @binding(8) var<storage, read> geo: array<vec4f>;   // (solid, cos θ, i0 factor, seeded) per cell
+// SEI (a 16-byte placeholder without a film): per cell (film strain ε_f, integrity d, scratch, SEI Li),
+// and the kernels' live geometry, whose lane w is the mechanical shift Ωσ_h/RT (mechShift)
+@group(0) @binding(9) var<storage, read> film: array<vec4f>;
+@group(0) @binding(10) var<storage, read> mech: array<vec4f>;
 
 const FLAG_CONTOUR: u32 = 1u;
 const FLAG_METAL: u32 = 2u;
+const FLAG_ELECTROLYTE: u32 = 4u;
+const FLAG_FILM: u32 = 8u;
+const CRACKED_BELOW: f32 = 0.5;   // CRACKED_BELOW in src/app/layers.ts
 
 fn cell(i: u32, j: u32) -> u32 { return j * V.nx + i; }
 fn east(i: u32) -> u32 { return select(i + 1u, 0u, i + 1u == V.nx); }
@@ -64,12 +79,29 @@ fn currentDensity(i: u32, j: u32) -> f32 {
   return length(vec2f(ix, iy)) * V.iScale;
 }
 
+// Is cell (i, j) a film cell of the film layers? One the mechanics carry film on (onFilm() and
+// filmGeometry()'s |∇ξ| in src/cpu/mechanics.ts: central differences, x periodic, rows clamped; an
+// interface profile, not a faint ξ halo), on the electrolyte side (ξ < ½): the film is the band
+// s(ξ) = 20ξ(1 − ξ)²⁰ there (peak at ξ ≈ 0.05); on the Li side s(ξ) < 3e-5 of its peak, so the film
+// strain and integrity the mechanics track there give the film neither resistance nor stiffness.
+fn filmCell(i: u32, j: u32) -> bool {
+  let x = xi[cell(i, j)];
+  let h2 = 2.0 * V.dx;
+  let gx = (xi[cell(east(i), j)] - xi[cell(west(i), j)]) / h2;
+  let gy = (xi[cell(i, min(j + 1u, V.ny - 1u))] - xi[cell(i, select(j - 1u, 0u, j == 0u))]) / h2;
+  return x > 0.002 && x < 0.5 && sqrt(gx * gx + gy * gy) >= 0.5 * x * (1.0 - x) / V.sei.y;
+}
+
 fn layerValue(i: u32, j: u32) -> f32 {
   let k = cell(i, j);
   switch V.layer {
     case 1u: { return conc[k] * V.cScale; }
     case 2u: { return phi[k] * V.phiScale; }
     case 3u: { return currentDensity(i, j); }
+    case 4u: { return mech[k].w * V.sei.x; }
+    case 5u: { return film[k].x * 100.0; }
+    case 6u: { return film[k].y; }
+    case 7u: { return select(0.0, 1.0, film[k].y < CRACKED_BELOW); }
     default: { return xi[k]; }
   }
 }
@@ -126,11 +158,17 @@ fn fs(in: VsOut) -> @location(0) vec4f {
   let j = min(u32(w.y / V.dx), V.ny - 1u);
   let g = geo[cell(i, j)];
   if (g.x > 0.5) { return select(V.solidColour, V.seedColour, g.w > 0.5); }
-  var rgb = colour((layerValue(i, j) - V.lo) / (V.hi - V.lo));
-  if (V.layer != 0u && (V.flags & FLAG_METAL) != 0u) {
-    // metal drawn as a solid with a soft edge, so fields are read in the electrolyte only
-    let a = smoothstep(0.5 - fw, 0.5 + fw, xs);
-    rgb = mix(rgb, V.metal.rgb, a);
+  var rgb: vec3f;
+  if ((V.flags & FLAG_FILM) != 0u && !filmCell(i, j)) {
+    // a film layer off the film: the Li grey (soft edge) over the electrolyte slate
+    rgb = mix(V.offFilm.rgb, V.metal.rgb, smoothstep(0.5 - fw, 0.5 + fw, xs));
+  } else {
+    rgb = colour((layerValue(i, j) - V.lo) / (V.hi - V.lo));
+    if ((V.flags & FLAG_METAL) != 0u) {
+      // metal drawn as a solid with a soft edge, so fields are read in the electrolyte only
+      let a = smoothstep(0.5 - fw, 0.5 + fw, xs);
+      rgb = mix(rgb, V.metal.rgb, a);
+    }
   }
   if ((V.flags & FLAG_CONTOUR) != 0u) {
     let a = 1.0 - smoothstep(0.0, 1.5 * fw, abs(xs - 0.5));
@@ -150,7 +188,9 @@ fn rangeMinMax(@builtin(global_invocation_id) g: vec3u) {
   if (g.x >= V.nx || g.y >= V.ny) { return; }
   if (geo[cell(g.x, g.y)].x > 0.5) { return; } // host cells are drawn as a solid
   // field layers are ranged over the electrolyte (ξ < 0.5) only: the metal is drawn as a solid
-  if (V.layer != 0u && xi[cell(g.x, g.y)] >= 0.5) { return; }
+  if ((V.flags & FLAG_ELECTROLYTE) != 0u && xi[cell(g.x, g.y)] >= 0.5) { return; }
+  // film layers over the film cells only
+  if ((V.flags & FLAG_FILM) != 0u && !filmCell(g.x, g.y)) { return; }
   let v = layerValue(g.x, g.y);
   if (v != v || abs(v) > 3.0e38) { return; } // NaN or infinite: leave the range alone
   let o = orderedBits(v);

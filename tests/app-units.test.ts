@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { colormap, COLORMAP_NAMES } from '../src/io/colormap.ts';
-import { cssGradient, fromOrderedBits, layerById, LAYERS, lutFloats, niceRange, orderedBits, scaleBarLength, ticks } from '../src/app/layers.ts';
+import { CRACKED_BELOW, cssGradient, fromOrderedBits, layerById, LAYERS, layersFor, lutFloats, niceRange, orderedBits, scaleBarLength, ticks } from '../src/app/layers.ts';
 import { View } from '../src/app/view.ts';
 
 describe('renderer colour maps', () => {
@@ -32,8 +32,25 @@ describe('renderer colour maps', () => {
 
   it('layers have units and unique shader indices; an unknown layer names what is allowed', () => {
     expect(new Set(LAYERS.map((l) => l.index)).size).toBe(LAYERS.length);
+    expect(new Set(LAYERS.map((l) => l.id)).size).toBe(LAYERS.length);
     for (const l of LAYERS) expect(l.unit.length).toBeGreaterThan(0);
-    expect(() => layerById('stress')).toThrow(/view.layer = "stress" is not allowed: one of xi, c, phi, i/);
+    expect(() => layerById('von_mises')).toThrow(/view.layer = "von_mises" is not allowed: one of xi, c, phi, i, stress, strain, integrity, cracked/);
+  });
+
+  it('the SEI layers are offered only with a film, read only the film cells (but the stress), and keep the field layers as they were', () => {
+    expect(layersFor(false).map((l) => l.id)).toEqual(['xi', 'c', 'phi', 'i']);
+    expect(layersFor(true).map((l) => l.id)).toEqual(LAYERS.map((l) => l.id));
+    const sei = LAYERS.filter((l) => l.sei);
+    expect(sei.map((l) => [l.id, l.index, l.unit, l.domain, l.fixed])).toEqual([
+      ['stress', 4, 'MPa', 'all', undefined],
+      ['strain', 5, '%', 'film', undefined],
+      ['integrity', 6, '–', 'film', [0, 1]],
+      ['cracked', 7, '1 = cracked', 'film', [0, 1]],
+    ]);
+    // the field layers: ξ over every cell, the electrolyte fields ranged over ξ < ½ under the metal
+    expect(LAYERS.filter((l) => !l.sei).map((l) => l.domain)).toEqual(['all', 'electrolyte', 'electrolyte', 'electrolyte']);
+    // the model cracks a film only where its integrity exceeds ½ after healing (src/cpu/mechanics.ts)
+    expect(CRACKED_BELOW).toBe(0.5);
   });
 });
 

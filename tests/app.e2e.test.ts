@@ -224,6 +224,41 @@ describe('browser app (headless chromium, SwiftShader WebGPU)', () => {
     await page.close();
   });
 
+  it('an SEI scenario offers the SEI layers and draws the film; without a film they are hidden and a linked SEI layer falls back to ξ with a note', async () => {
+    const layerMenu = (page: Page) => page.locator('[data-key="view.layer"] select option').allTextContents();
+    const sei = await open('preset=native-sei&grid.nx=32&grid.ny=32&initial.nuclei_count=2&initial.nucleus_radius_um=1.5&drive.current_density_mA_cm2=20&run.metrics_every_steps=20&view.layer=integrity&view.contour=0');
+    await sei.evaluate(() => dendrite.advance(20));
+    const menu = await layerMenu(sei);
+    expect(menu.some((t) => t.startsWith('SEI integrity'))).toBe(true);
+    expect(menu.some((t) => t.startsWith('hydrostatic stress'))).toBe(true);
+    expect(await sei.evaluate(() => dendrite.state().query)).toContain('view.layer=integrity');
+    // the film layer: the electrolyte off the film in slate, the film band in the colour map (magma)
+    const img = await canvasShot(sei);
+    const lut = colormap('magma');
+    let slate = 0;
+    let mapped = 0;
+    for (let k = 0; k < img.data.length; k += 4) {
+      const [r, g, b] = [img.data[k], img.data[k + 1], img.data[k + 2]];
+      if (Math.abs(r - 0x3b) + Math.abs(g - 0x41) + Math.abs(b - 0x4d) < 6) slate++;
+      for (let q = 0; q < 256; q++) if (Math.abs(r - lut[4 * q]) + Math.abs(g - lut[4 * q + 1]) + Math.abs(b - lut[4 * q + 2]) < 6) (mapped++, (q = 256));
+    }
+    console.log(`SEI integrity layer: ${slate} slate (electrolyte off the film) and ${mapped} colour-map pixels of ${img.width * img.height}`);
+    expect(slate).toBeGreaterThan(1000);
+    expect(mapped).toBeGreaterThan(100);
+    // pick the stress layer on the panel: the URL and the colour bar follow
+    await sei.locator('[data-key="view.layer"] select').selectOption({ label: 'hydrostatic stress σ_h (capped at yield) [MPa]' });
+    expect(await sei.evaluate(() => dendrite.state().query)).toContain('view.layer=stress');
+    expect(await sei.textContent('#colorbar .cb-title')).toContain('[MPa]');
+    await sei.close();
+
+    const plain = await open('preset=planar-li-foil&grid.nx=32&grid.ny=32&view.layer=integrity');
+    expect(await layerMenu(plain)).toEqual(['Li metal ξ [–]', 'Li⁺ concentration [mol/L]', 'electrolyte potential [V]', 'ionic current density |i| [mA/cm²]']);
+    expect(await plain.evaluate(() => dendrite.state().query)).toContain('view.layer=xi');
+    const notes = await plain.evaluate(() => dendrite.messages());
+    expect(notes.some((m) => m.kind === 'note' && m.text.startsWith('No SEI in this scenario'))).toBe(true);
+    await plain.close();
+  });
+
   it('a shared link loaded in a fresh page reproduces the same state', async () => {
     const page = await open(`${GALVANO}&run.seed=7&drive.current_density_mA_cm2=2`);
     await page.evaluate(() => dendrite.advance(30));

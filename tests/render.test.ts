@@ -2,16 +2,23 @@
 // fragment shader and the range reduction) for every layer, through FieldRange's GPU min/max over the
 // electrolyte, compared with the same quantities computed here in f64 from the buffers read back.
 // With a 3D host: the range leaves host cells out, and the fragment shader paints hosts and seeds.
+// The SEI layers (hydrostatic stress, film strain, integrity, cracked film) of a coupled run with a
+// brittle film: their range against an f64 evaluation of the film and shift buffers (the stress
+// converted with RT/Ω here, and against the metrics' interface stress), and their picture cell by cell.
 
 import { describe, expect, it } from 'vitest';
 import { BACKENDS } from './support/scenarios.ts';
-import { resolveScenario } from '../src/model/scenario.ts';
-import { createSimulation } from '../src/sim/simulation.ts';
+import { num, resolveScenario } from '../src/model/scenario.ts';
+import { createSimulation, type Simulation } from '../src/sim/simulation.ts';
 import { readGpuBuffer } from '../src/gpu/solver.ts';
-import { FieldRange, Renderer } from '../src/app/renderer.ts';
+import { FieldRange, fieldSource, METAL_GREY, OFF_FILM_SLATE, Renderer, type FieldSource, type RenderOptions } from '../src/app/renderer.ts';
 import { View } from '../src/app/view.ts';
-import { LAYERS, type LayerSpec } from '../src/app/layers.ts';
+import { LAYERS, layersFor, type LayerSpec } from '../src/app/layers.ts';
 import { COPPER, HOST_SOLID, SEED_GOLD } from '../src/io/fieldImage.ts';
+import { colormap, mapValue } from '../src/io/colormap.ts';
+import { filmGeometry, onFilm } from '../src/cpu/mechanics.ts';
+import { hPrime } from '../src/cpu/terms.ts';
+import { GAS_CONSTANT, LI_MOLAR_VOLUME } from '../src/model/constants.ts';
 import type { GpuFieldView } from '../src/sim/types.ts';
 
 type Buffers = Record<'xi' | 'c' | 'phi' | 'sx' | 'sy', Float32Array>;
@@ -85,7 +92,7 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader layer values (GPU range 
     const f = await readBuffers(v);
     const range = new FieldRange(v.device);
     range.setSource(v);
-    for (const layer of LAYERS) {
+    for (const layer of layersFor(false)) {
       const [lo, hi] = cpuRange(layer, v, f);
       const gpu = (await range.measure({ layer, colormap: layer.colormap, range: [0, 1], contour: false, metalSolid: true }))!;
       const tol = 1e-5 * Math.max(Math.abs(lo), Math.abs(hi));
@@ -137,7 +144,7 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader with a 3D host', () => {
     const f = await readBuffers(v);
     const range = new FieldRange(v.device);
     range.setSource(v);
-    for (const layer of LAYERS) {
+    for (const layer of layersFor(false)) {
       const [lo, hi] = cpuRange(layer, v, f, solid);
       const [loAll, hiAll] = cpuRange(layer, v, f);
       const gpu = (await range.measure({ layer, colormap: layer.colormap, range: [0, 1], contour: false, metalSolid: true }))!;
@@ -201,5 +208,246 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader with a 3D host', () => {
     target.destroy();
     renderer.destroy();
     sim.destroy();
+  });
+});
+
+/** The film and shift buffers, ξ, and the film cells: f64 twin of filmCell() in shaders/render.wgsl. */
+interface SeiBuffers {
+  xi: Float32Array;
+  film: Float32Array;
+  mech: Float32Array;
+  /** 1: a film cell, 0: not, −1: within 1e-4 of onFilm's gradient threshold (f32 and f64 may disagree) */
+  onFilm: Int8Array;
+}
+
+async function readSei(v: FieldSource, w_um: number): Promise<SeiBuffers> {
+  const n = v.nx * v.ny;
+  const [xi, film, mech] = await Promise.all([readGpuBuffer(v.device, v.xi, n), readGpuBuffer(v.device, v.sei!.film, 4 * n), readGpuBuffer(v.device, v.sei!.mech, 4 * n)]);
+  const on = new Int8Array(n);
+  for (let j = 0; j < v.ny; j++) {
+    for (let i = 0; i < v.nx; i++) {
+      const k = j * v.nx + i;
+      const g = filmGeometry(xi, v.nx, v.ny, v.dx_um, i, j);
+      const thr = (0.5 * xi[k] * (1 - xi[k])) / w_um;
+      // the mechanics' film cells on the electrolyte side (ξ < ½), where the film's band s(ξ) lies
+      const film = onFilm(xi[k], g.mag, w_um) && xi[k] < 0.5;
+      on[k] = xi[k] > 0.002 && xi[k] < 0.5 && Math.abs(g.mag - thr) < 1e-4 * thr ? -1 : Number(film);
+    }
+  }
+  return { xi, film, mech, onFilm: on };
+}
+
+/**
+ * f64 twin of the SEI layers of layerValue() in shaders/render.wgsl, from the physics: σ_h [MPa] =
+ * shift·RT/Ω·1e-6 (the kernels' shift is Ωσ_h/RT, Monroe–Newman), ε_f in %, integrity, cracked = d < ½.
+ */
+function seiValue(id: string, b: SeiBuffers, k: number, T_K: number): number {
+  switch (id) {
+    case 'stress':
+      return (b.mech[4 * k + 3] * GAS_CONSTANT * T_K) / LI_MOLAR_VOLUME / 1e6;
+    case 'strain':
+      return 100 * b.film[4 * k];
+    case 'integrity':
+      return b.film[4 * k + 1];
+    case 'cracked':
+      return b.film[4 * k + 1] < 0.5 ? 1 : 0;
+    default:
+      throw new Error(id);
+  }
+}
+
+describe.runIf(BACKENDS.includes('gpu'))('render shader SEI layers (stress, film strain, integrity, cracks)', () => {
+  // the native carbonate film made brittle (G_c = 0.01 J/m², 10 GPa, uniform) on Li foil with two
+  // bumps at 20 mA/cm²: after 60 steps (2.8 s) the film has cracked cells, re-forming, and whole ones
+  const seiScenario = () =>
+    resolveScenario({
+      preset: 'native-sei',
+      grid: { nx: 32, ny: 32, dx_um: 0.5 },
+      initial: { li_thickness_um: 3, nuclei_count: 2, nucleus_radius_um: 1.5 },
+      drive: { current_density_mA_cm2: 20 },
+      sei: { kind: 'custom', heterogeneity: 0, modulus_GPa: 10, fracture_energy_J_m2: 0.01, heal_time_s: 5 },
+      run: { metrics_every_steps: 20 },
+    });
+  const SEI_LAYERS = LAYERS.filter((l) => l.sei);
+  let sim: Simulation;
+  let v: FieldSource;
+  let b: SeiBuffers;
+  let T_K: number;
+
+  /** the cells a layer is ranged over: every cell for the stress, the film cells for the others (undecided ones apart) */
+  const counted = (layer: LayerSpec, k: number) => (layer.domain === 'film' ? b.onFilm[k] : 1);
+  function cpuSeiRange(layer: LayerSpec, undecided: boolean): [number, number] {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let k = 0; k < v.nx * v.ny; k++) {
+      const c = counted(layer, k);
+      if (c === 0 || (c < 0 && !undecided)) continue;
+      const x = seiValue(layer.id, b, k, T_K);
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
+    }
+    return [lo, hi];
+  }
+
+  it('each SEI layer\'s GPU range equals an f64 evaluation of the film and shift buffers; the stress in MPa matches the run\'s interface stress', async () => {
+    const s = seiScenario();
+    T_K = num(s, 'electrolyte.temperature_K');
+    sim = await createSimulation(s, { backend: 'gpu' });
+    await sim.run({ maxSteps: 60 });
+    v = fieldSource(sim)!;
+    expect(v.sei, 'an SEI scenario gives the renderer the film buffers').toBeDefined();
+    b = await readSei(v, num(s, 'phase.interface_width_um'));
+    const n = v.nx * v.ny;
+    let film = 0;
+    let cracked = 0;
+    let undecided = 0;
+    for (let k = 0; k < n; k++) {
+      if (b.onFilm[k] === 1) (film++, (cracked += Number(b.film[4 * k + 1] < 0.5)));
+      if (b.onFilm[k] < 0) undecided++;
+    }
+    const row = sim.rows.at(-1)!;
+    console.log(`SEI run: ${sim.steps} steps, t = ${sim.time_s.toFixed(3)} s, ${row.sei_crack_events} crack events; ${film} film cells, ${cracked} cracked, ${undecided} undecided; ${v.sei!.stress_MPa_per_shift.toFixed(4)} MPa per unit shift`);
+    expect(cracked).toBeGreaterThan(0);
+    expect(film - cracked).toBeGreaterThan(0);
+
+    const range = new FieldRange(v.device);
+    range.setSource(v);
+    for (const layer of SEI_LAYERS) {
+      const [lo, hi] = cpuSeiRange(layer, false);
+      const [loU, hiU] = cpuSeiRange(layer, true);
+      const gpu = (await range.measure({ layer, colormap: layer.colormap, range: [0, 1], contour: false, metalSolid: true }))!;
+      const tol = 1e-5 * Math.max(Math.abs(lo), Math.abs(hi));
+      console.log(`SEI layer ${layer.id} [${layer.unit}]: GPU [${gpu[0]}, ${gpu[1]}], CPU [${lo}, ${hi}]`);
+      expect(hi - lo, `layer ${layer.id} is not constant`).toBeGreaterThan(0);
+      // a film cell on onFilm's threshold may go either way in f32: the GPU range lies between the two
+      expect(gpu[0]).toBeGreaterThanOrEqual(loU - tol);
+      expect(gpu[0]).toBeLessThanOrEqual(lo + tol);
+      expect(gpu[1]).toBeLessThanOrEqual(hiU + tol);
+      expect(gpu[1]).toBeGreaterThanOrEqual(hi - tol);
+      if (layer.id === 'cracked') expect(gpu).toEqual([0, 1]);
+    }
+    range.destroy();
+
+    // the metrics' largest interface compression is max −σ_h [GPa → MPa] over h'(ξ) > 0.1, taken by
+    // the solver from σ_h itself: the layer's stress over the same cells must give it
+    let maxComp = 0;
+    for (let k = 0; k < n; k++) if (hPrime(b.xi[k]) > 0.1) maxComp = Math.max(maxComp, -seiValue('stress', b, k, T_K));
+    console.log(`largest interface compression: from the stress layer ${maxComp} MPa, metrics ${row.interface_stress_max_MPa} MPa`);
+    expect(maxComp).toBeGreaterThan(1);
+    expect(Math.abs(maxComp / row.interface_stress_max_MPa - 1)).toBeLessThan(1e-4);
+  });
+
+  it('draws each SEI layer cell by cell: film cells in the colour of their value, the Li and the electrolyte off the film neutral, the stress everywhere', async () => {
+    expect(v, 'the SEI run of the previous test').toBeDefined();
+    const { nx, ny } = v;
+    const W = 2 * nx;
+    const H = 2 * ny + 4;
+    const format: GPUTextureFormat = 'rgba8unorm';
+    const target = v.device.createTexture({ size: [W, H], format, usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC });
+    const context = { configure() {}, getCurrentTexture: () => target } as unknown as GPUCanvasContext;
+    const renderer = new Renderer(v.device, context, format);
+    renderer.setSource(v);
+    const view = new View();
+    view.zoom = 4; // 2 px per cell, as in the host test above
+    view.oy = 2 * ny;
+    const rowBytes = 256;
+    const readback = v.device.createBuffer({ size: rowBytes * H, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    for (const layer of SEI_LAYERS) {
+      const range = layer.fixed ?? cpuSeiRange(layer, false);
+      const o: RenderOptions = { layer, colormap: layer.colormap, range, contour: false, metalSolid: true };
+      renderer.draw(view, o);
+      const enc = v.device.createCommandEncoder();
+      enc.copyTextureToBuffer({ texture: target }, { buffer: readback, bytesPerRow: rowBytes }, [W, H]);
+      v.device.queue.submit([enc.finish()]);
+      await readback.mapAsync(GPUMapMode.READ);
+      const px = new Uint8Array(readback.getMappedRange().slice(0));
+      readback.unmap();
+      const lut = colormap(layer.colormap);
+      let coloured = 0;
+      let li = 0;
+      let electrolyte = 0;
+      let worst = 0;
+      for (let j = 0; j < ny; j++) {
+        for (let i = 0; i < nx; i++) {
+          const k = j * nx + i;
+          const c = counted(layer, k);
+          if (c < 0) continue;
+          let want: readonly number[];
+          if (c === 1) {
+            want = mapValue((seiValue(layer.id, b, k, T_K) - range[0]) / (range[1] - range[0]), lut);
+            coloured++;
+          } else if (b.xi[k] > 0.9) {
+            want = METAL_GREY;
+            li++;
+          } else if (b.xi[k] < 0.1) {
+            want = OFF_FILM_SLATE;
+            electrolyte++;
+          } else continue; // off the film between: a ξ halo, drawn with the soft Li edge
+          const y = 2 * ny - 2 - 2 * j;
+          const got = Array.from(px.subarray(y * rowBytes + 8 * i, y * rowBytes + 8 * i + 3));
+          const d = Math.max(...got.map((g, q) => Math.abs(g - want[q])));
+          worst = Math.max(worst, d);
+          expect(d, `layer ${layer.id}, cell (${i}, ${j}) ξ = ${b.xi[k]}: drew ${got}, expected ${want}`).toBeLessThanOrEqual(2);
+        }
+      }
+      console.log(`SEI layer ${layer.id} drawn: ${coloured} cells in the colour map, ${li} Li and ${electrolyte} electrolyte cells neutral; worst channel error ${worst}/255`);
+      if (layer.domain === 'film') {
+        expect(li).toBeGreaterThan(0);
+        expect(electrolyte).toBeGreaterThan(0);
+      } else expect(coloured).toBe(nx * ny); // the stress is drawn in the Li too, never covered by the metal grey
+    }
+    // the crack threshold itself: integrities ramped over the film cells (0.005, 0.015, … 0.995), so
+    // values just either side of ½ are drawn (the run above leaves none between 0.4 and 0.6)
+    const ramp = b.film.slice();
+    const film: number[] = [];
+    for (let k = 0; k < nx * ny; k++) if (b.onFilm[k] === 1) ramp[4 * k + 1] = ((film.push(k) - 1) % 100) / 100 + 0.005;
+    v.device.queue.writeBuffer(v.sei!.film, 0, ramp);
+    const cracked = LAYERS.find((l) => l.id === 'cracked')!;
+    renderer.draw(view, { layer: cracked, colormap: 'viridis', range: [0, 1], contour: false, metalSolid: true });
+    const enc = v.device.createCommandEncoder();
+    enc.copyTextureToBuffer({ texture: target }, { buffer: readback, bytesPerRow: rowBytes }, [W, H]);
+    v.device.queue.submit([enc.finish()]);
+    await readback.mapAsync(GPUMapMode.READ);
+    const px = new Uint8Array(readback.getMappedRange().slice(0));
+    readback.unmap();
+    const lut = colormap('viridis');
+    let nCracked = 0;
+    for (const k of film) {
+      const d = ramp[4 * k + 1];
+      const want = mapValue(d < 0.5 ? 1 : 0, lut);
+      nCracked += Number(d < 0.5);
+      const y = 2 * ny - 2 - 2 * Math.floor(k / nx);
+      const x = 2 * (k % nx);
+      const got = Array.from(px.subarray(y * rowBytes + 4 * x, y * rowBytes + 4 * x + 3));
+      expect(Math.max(...got.map((g, q) => Math.abs(g - want[q]))), `integrity ${d}: drew ${got}, expected ${want}`).toBeLessThanOrEqual(2);
+    }
+    console.log(`cracked layer on an integrity ramp: ${nCracked} of ${film.length} film cells below ½ drawn cracked, the rest whole`);
+    readback.destroy();
+    target.destroy();
+    renderer.destroy();
+    sim.destroy();
+  });
+
+  it('a scenario without an SEI gives no film buffers, so the app hides the SEI layers; drawing them anyway is valid', async () => {
+    const s = resolveScenario({ preset: 'planar-li-foil', grid: { nx: 16, ny: 16 } });
+    const plain = await createSimulation(s, { backend: 'gpu' });
+    const src = fieldSource(plain)!;
+    expect(src.sei).toBeUndefined();
+    expect(layersFor(false).map((l) => l.id)).toEqual(['xi', 'c', 'phi', 'i']);
+    // the renderer binds a placeholder in place of the film buffers: no validation error on any layer
+    const target = src.device.createTexture({ size: [16, 16], format: 'rgba8unorm', usage: GPUTextureUsage.RENDER_ATTACHMENT });
+    const context = { configure() {}, getCurrentTexture: () => target } as unknown as GPUCanvasContext;
+    src.device.pushErrorScope('validation');
+    const renderer = new Renderer(src.device, context, 'rgba8unorm');
+    renderer.setSource(src);
+    for (const layer of LAYERS) {
+      renderer.draw(new View(), { layer, colormap: layer.colormap, range: [0, 1], contour: true, metalSolid: true });
+      await renderer.range.measure({ layer, colormap: layer.colormap, range: [0, 1], contour: true, metalSolid: true });
+    }
+    const err = await src.device.popErrorScope();
+    expect(err?.message).toBeUndefined();
+    renderer.destroy();
+    target.destroy();
+    plain.destroy();
   });
 });

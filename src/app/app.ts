@@ -8,11 +8,11 @@ import { restartKeys } from '../sim/live.ts';
 import { getGpu, resetGpu, type GpuContext } from '../gpu/device.ts';
 import { applyOverrides, num, presetScenario, ScenarioError, text, type Scenario } from '../model/scenario.ts';
 import { decodeShare, encodeShare, scenarioFromJson, scenarioToJson } from './share.ts';
-import { Renderer, type RenderOptions } from './renderer.ts';
+import { fieldSource, Renderer, type RenderOptions } from './renderer.ts';
 import { View } from './view.ts';
 import { Panel } from './panel.ts';
 import { Plots } from './plots.ts';
-import { COLORMAP_NAMES, cssGradient, layerById, niceRange, scaleBarLength, ticks } from './layers.ts';
+import { COLORMAP_NAMES, cssGradient, layerById, layersFor, LAYERS, niceRange, scaleBarLength, ticks } from './layers.ts';
 import { download, exportCsv, exportVti, formatTick, Recorder, snapshotPng } from './exporters.ts';
 
 export const DEFAULT_PRESET = 'hong2018';
@@ -174,13 +174,30 @@ export class App {
   }
 
   private attachSim(sim: Simulation): void {
-    const src = sim.gpuView();
+    const src = fieldSource(sim);
     if (!src) throw new Error('the app needs the GPU backend');
     this.renderer!.setSource(src);
+    this.offerLayers(src.sei !== undefined);
     sim.addWriter({
       onMetrics: (row: MetricsRow) => this.plots.push(row),
       onEvent: (e) => this.note(`${e.kind.replace('_', ' ')} at t = ${e.time_s.toPrecision(4)} s: ${e.message}`),
     });
+  }
+
+  /**
+   * The layer menu offers the SEI layers only when the run has a film (sei.kind ≠ none); a shown SEI
+   * layer (a link, or the previous run) falls back to ξ with a note that says why.
+   */
+  private offerLayers(hasSei: boolean): void {
+    const layers = layersFor(hasSei);
+    const v = this.panel.view;
+    this.panel.setLayers(layers);
+    if (!layers.some((l) => l.id === v.layer)) {
+      const shown = layerById(v.layer);
+      v.layer = LAYERS[0].id;
+      this.note(`No SEI in this scenario (sei.kind = none), so there is no "${shown.label}" layer: showing ${LAYERS[0].label}. Choose an SEI film in the SEI folder and restart to see the film's layers.`);
+      this.onView();
+    }
   }
 
   /** Runs `fn` with the simulation to itself (no overlapping runs, checkpoints or rebuilds). */

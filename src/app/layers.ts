@@ -4,6 +4,18 @@
 
 import { colormap, COLORMAP_NAMES, type ColormapName } from '../io/colormap.ts';
 
+/**
+ * Where a layer is defined and ranged (shaders/render.wgsl, flags set by the renderer):
+ * - 'all': every cell but the 3D host (ξ, the hydrostatic stress, which is read inside the Li too);
+ * - 'electrolyte': the colour range is taken over the electrolyte (ξ < ½) only, and "metal as solid"
+ *   draws the Li over it (the electrolyte fields);
+ * - 'film': only the film cells: those the mechanics carry film on (onFilm() of src/cpu/mechanics.ts:
+ *   an interface profile, not a faint ξ halo) on the electrolyte side, ξ < ½, where the film's band
+ *   s(ξ) lies (on the Li side the tracked strain and integrity act on nothing); the other cells are
+ *   drawn neutral (Li grey, electrolyte slate) and left out of the range.
+ */
+export type LayerDomain = 'all' | 'electrolyte' | 'film';
+
 export interface LayerSpec {
   /** index in shaders/render.wgsl's layerValue() */
   index: number;
@@ -14,15 +26,35 @@ export interface LayerSpec {
   colormap: ColormapName;
   /** a fixed range, or undefined for an automatic one (reduced on the GPU) */
   fixed?: [number, number];
+  domain: LayerDomain;
+  /** needs the SEI film mechanics (a scenario with sei.kind ≠ none); hidden from the menu otherwise */
+  sei?: boolean;
 }
 
-// The SEI layers (issue 5) are added here with their WGSL index when their buffers exist.
+/**
+ * A film cell counts as cracked while its integrity is below ½: the model cracks a film only where its
+ * integrity after healing exceeds ½ (filmAdvance in src/cpu/mechanics.ts), so below ½ the crack is
+ * still re-forming. Integrity drops to 0 at a crack and heals as d → (d + dt/τ)/(1 + dt/τ).
+ */
+export const CRACKED_BELOW = 0.5;
+
+// The SEI layers (issue 5) read the solver's film buffer (ε_f, integrity) and the kernels' geometry
+// (lane w: the mechanical shift Ωσ_h/RT), see src/app/renderer.ts fieldSource().
 export const LAYERS: readonly LayerSpec[] = [
-  { index: 0, id: 'xi', label: 'Li metal ξ', unit: '–', colormap: 'cividis', fixed: [0, 1] },
-  { index: 1, id: 'c', label: 'Li⁺ concentration', unit: 'mol/L', colormap: 'viridis' },
-  { index: 2, id: 'phi', label: 'electrolyte potential', unit: 'V', colormap: 'magma' },
-  { index: 3, id: 'i', label: 'ionic current density |i|', unit: 'mA/cm²', colormap: 'magma' },
+  { index: 0, id: 'xi', label: 'Li metal ξ', unit: '–', colormap: 'cividis', fixed: [0, 1], domain: 'all' },
+  { index: 1, id: 'c', label: 'Li⁺ concentration', unit: 'mol/L', colormap: 'viridis', domain: 'electrolyte' },
+  { index: 2, id: 'phi', label: 'electrolyte potential', unit: 'V', colormap: 'magma', domain: 'electrolyte' },
+  { index: 3, id: 'i', label: 'ionic current density |i|', unit: 'mA/cm²', colormap: 'magma', domain: 'electrolyte' },
+  { index: 4, id: 'stress', label: 'hydrostatic stress σ_h (capped at yield)', unit: 'MPa', colormap: 'viridis', domain: 'all', sei: true },
+  { index: 5, id: 'strain', label: 'SEI film strain ε_f', unit: '%', colormap: 'magma', domain: 'film', sei: true },
+  { index: 6, id: 'integrity', label: 'SEI integrity (0 cracked, 1 intact)', unit: '–', colormap: 'magma', fixed: [0, 1], domain: 'film', sei: true },
+  { index: 7, id: 'cracked', label: 'cracked SEI (integrity < ½)', unit: '1 = cracked', colormap: 'viridis', fixed: [0, 1], domain: 'film', sei: true },
 ];
+
+/** The layers a simulation can show: the SEI layers only where its scenario has an SEI film. */
+export function layersFor(hasSei: boolean): LayerSpec[] {
+  return LAYERS.filter((l) => hasSei || !l.sei);
+}
 
 export function layerById(id: string): LayerSpec {
   const l = LAYERS.find((x) => x.id === id);

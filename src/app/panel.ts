@@ -4,7 +4,7 @@
 import GUI, { type Controller } from 'lil-gui';
 import { KEY_INDEX } from '../model/schema.ts';
 import { getValue, listPresets, type Scenario } from '../model/scenario.ts';
-import { COLORMAP_NAMES, LAYERS } from './layers.ts';
+import { COLORMAP_NAMES, LAYERS, type LayerSpec } from './layers.ts';
 
 /** A scenario key on the panel: its label (with unit) and an optional display scale. */
 interface KeyControl {
@@ -120,6 +120,7 @@ export class Panel {
   private readonly restartInfo = { 'needs restart': '' };
   private playCtl: Controller;
   private recordCtl: Controller;
+  private readonly layerCtl: Controller;
   private readonly scaleOf = new Map<string, number>();
 
   constructor(container: HTMLElement, h: PanelHandlers) {
@@ -176,7 +177,8 @@ export class Panel {
     }
 
     const viewF = this.gui.addFolder('View');
-    viewF.add(this.view, 'layer', Object.fromEntries(LAYERS.map((l) => [`${l.label} [${l.unit}]`, l.id]))).onChange(() => h.onView());
+    this.layerCtl = viewF.add(this.view, 'layer', layerOptions(LAYERS)).onChange(() => h.onView());
+    this.layerCtl.domElement.dataset.key = 'view.layer';
     viewF.add(this.view, 'colormap', [...COLORMAP_NAMES]).onChange(() => h.onView());
     viewF.add(this.view, 'contour').name('interface contour (ξ = ½)').onChange(() => h.onView());
     viewF.add(this.view, 'metal as solid').onChange(() => h.onView());
@@ -216,6 +218,12 @@ export class Panel {
     this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
   }
 
+  /** The layers the layer menu offers (the SEI layers only for a scenario with a film). */
+  setLayers(layers: readonly LayerSpec[]): void {
+    // an option controller updates its options in place (lil-gui)
+    this.layerCtl.options(layerOptions(layers));
+  }
+
   setPendingRestart(keys: string[]): void {
     this.restartInfo['needs restart'] = keys.join(', ');
     this.restartNote.updateDisplay();
@@ -230,4 +238,8 @@ export class Panel {
   setRecording(on: boolean): void {
     this.recordCtl.name(on ? '■ stop recording (saves .webm)' : '● record WebM');
   }
+}
+
+function layerOptions(layers: readonly LayerSpec[]): Record<string, string> {
+  return Object.fromEntries(layers.map((l) => [`${l.label} [${l.unit}]`, l.id]));
 }

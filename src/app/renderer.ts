@@ -7,11 +7,46 @@ import renderSrc from '../../shaders/render.wgsl?raw';
 import type { mat3 } from 'gl-matrix';
 import type { View } from './view.ts';
 import type { GpuFieldView } from '../sim/types.ts';
+import type { Simulation } from '../sim/simulation.ts';
 import { fromOrderedBits, lutFloats, type LayerSpec } from './layers.ts';
 import { HOST_SOLID, SEED_GOLD } from '../io/fieldImage.ts';
 
-/** What the renderer draws from: the simulation's GPU buffers and display scales (Simulation.gpuView()). */
-export type FieldSource = GpuFieldView;
+/** The SEI film's buffers for the SEI layers (a scenario with sei.kind ≠ none, whose mechanics run). */
+export interface SeiSource {
+  /** per cell vec4 (film strain ε_f, integrity d, scratch, SEI Li bound [µm²]): GpuSolver.film */
+  film: GPUBuffer;
+  /** per cell vec4, lane w = the mechanical shift Ωσ_h/RT (F/RT units): GpuSolver.geo, the kernels' live copy */
+  mech: GPUBuffer;
+  /**
+   * MPa of hydrostatic stress per unit of the shift: the kernels write shift = mechScale·σ_h[GPa]
+   * (mechShift in shaders/mechanics.wgsl, solve() in src/cpu/mechanics.ts), with
+   * mechScale = mechanicalShift(1e9 Pa, T) = Ω·1e9/(RT) (src/model/dimless.ts, src/model/constants.ts),
+   * so σ_h [MPa] = 1000·shift/mechScale = shift·RT/Ω·1e-6 (190.7 MPa per unit at 298.15 K).
+   */
+  stress_MPa_per_shift: number;
+  /** interface width w [µm], for the film-cell test (onFilm in src/cpu/mechanics.ts) */
+  interfaceWidth_um: number;
+}
+
+/** What the renderer draws from: the simulation's GPU buffers and display scales (fieldSource()). */
+export type FieldSource = GpuFieldView & { sei?: SeiSource };
+
+/**
+ * The buffers and scales the renderer draws a simulation from: Simulation.gpuView(), plus the SEI
+ * film's buffers when its scenario has a film (sei.kind ≠ none); undefined on the CPU backend.
+ * gpuView() does not carry the film buffers, so they are taken from the GPU backend's solver
+ * (GpuSolver.film and GpuSolver.geo are public); should Simulation.gpuView() carry them one day, take
+ * them from there. Without a film, `sei` is absent and the app hides the SEI layers.
+ */
+export function fieldSource(sim: Simulation): FieldSource | undefined {
+  const view = sim.gpuView();
+  if (!view) return undefined;
+  const d = sim.d;
+  if (!d.mechOn) return view;
+  const solver = (sim as unknown as { backend?: { solver?: { film?: GPUBuffer; geo?: GPUBuffer } } }).backend?.solver;
+  if (!solver?.film || !solver.geo) return view;
+  return { ...view, sei: { film: solver.film, mech: solver.geo, stress_MPa_per_shift: 1000 / d.mechScale, interfaceWidth_um: d.w } };
+}
 
 export interface RenderOptions {
   layer: LayerSpec;
@@ -21,9 +56,13 @@ export interface RenderOptions {
   metalSolid: boolean;
 }
 
-// struct View in shaders/render.wgsl: 3 vec4 (matrix) + 4 u32 + 8 f32 + 5 vec4 (colours) = 44 words
-const VIEW_BYTES = 44 * 4;
+// struct View in shaders/render.wgsl: 3 vec4 (matrix) + 4 u32 + 8 f32 + 6 vec4 (colours) + 1 vec4 (SEI) = 52 words
+const VIEW_BYTES = 52 * 4;
 const COLLECTOR_UM_FRACTION = 0.04;
+/** the Li where it is drawn as a solid (and off the film on the film layers): light steel grey, distinct from every colour map */
+export const METAL_GREY: readonly [number, number, number] = [0xc0, 0xc4, 0xcc];
+/** the electrolyte off the film on the film layers: slate */
+export const OFF_FILM_SLATE: readonly [number, number, number] = [0x3b, 0x41, 0x4d];
 
 function rgba(hex: string): [number, number, number, number] {
   const n = parseInt(hex.slice(1), 16);
@@ -43,7 +82,10 @@ function packView(out: ArrayBuffer, src: FieldSource, o: RenderOptions, screenTo
   u[12] = src.nx;
   u[13] = src.ny;
   u[14] = o.layer.index;
-  u[15] = (o.contour ? 1 : 0) | (o.metalSolid ? 2 : 0);
+  // the metal is drawn over the electrolyte fields only: ξ and the Li's stress are read inside it,
+  // and a film layer draws its own neutral Li off the film
+  const electrolyte = o.layer.domain === 'electrolyte';
+  u[15] = (o.contour ? 1 : 0) | (o.metalSolid && electrolyte ? 2 : 0) | (electrolyte ? 4 : 0) | (o.layer.domain === 'film' ? 8 : 0);
   f[16] = src.dx_um;
   f[17] = o.range[0];
   f[18] = o.range[1] > o.range[0] ? o.range[1] : o.range[0] + 1e-6;
@@ -52,15 +94,25 @@ function packView(out: ArrayBuffer, src: FieldSource, o: RenderOptions, screenTo
   f[21] = src.thermalVoltage_V;
   f[22] = src.currentScale_mA_cm2;
   f[23] = 0;
-  f.set(rgba('#c0c4cc'), 24); // metal: light steel grey, distinct from every colour map
+  f.set([...METAL_GREY.map((v) => v / 255), 1], 24);
   f.set(rgba('#b87333'), 28); // collector: copper
   f.set(rgba('#1b1d22'), 32); // background
   // host and seeds: the same colours as the CLI's final.png
   f.set([...HOST_SOLID.map((v) => v / 255), 1], 36);
   f.set([...SEED_GOLD.map((v) => v / 255), 1], 40);
+  f.set([...OFF_FILM_SLATE.map((v) => v / 255), 1], 44);
+  f[48] = src.sei?.stress_MPa_per_shift ?? 0;
+  f[49] = src.sei?.interfaceWidth_um ?? 1;
+  f[50] = 0;
+  f[51] = 0;
 }
 
-function fieldEntries(src: FieldSource, view: GPUBuffer): GPUBindGroupEntry[] {
+/** A 16-byte storage buffer bound in place of the SEI buffers when there is no film (never read then). */
+function placeholder(device: GPUDevice): GPUBuffer {
+  return device.createBuffer({ label: 'noFilm', size: 16, usage: GPUBufferUsage.STORAGE });
+}
+
+function fieldEntries(src: FieldSource, view: GPUBuffer, noFilm: GPUBuffer): GPUBindGroupEntry[] {
   return [
     { binding: 0, resource: { buffer: view } },
     { binding: 1, resource: { buffer: src.xi } },
@@ -69,6 +121,8 @@ function fieldEntries(src: FieldSource, view: GPUBuffer): GPUBindGroupEntry[] {
     { binding: 4, resource: { buffer: src.sigmaX } },
     { binding: 5, resource: { buffer: src.sigmaY } },
     { binding: 8, resource: { buffer: src.geo } },
+    { binding: 9, resource: { buffer: src.sei?.film ?? noFilm } },
+    { binding: 10, resource: { buffer: src.sei?.mech ?? noFilm } },
   ];
 }
 
@@ -78,6 +132,7 @@ export class FieldRange {
   private readonly viewBuf: GPUBuffer;
   private readonly rangeBuf: GPUBuffer;
   private readonly rangeRead: GPUBuffer;
+  private readonly noFilm: GPUBuffer;
   private readonly viewData = new ArrayBuffer(VIEW_BYTES);
   private group?: GPUBindGroup;
   private source?: FieldSource;
@@ -91,11 +146,12 @@ export class FieldRange {
     this.viewBuf = device.createBuffer({ label: 'rangeView', size: VIEW_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.rangeBuf = device.createBuffer({ label: 'range', size: 8, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
     this.rangeRead = device.createBuffer({ label: 'rangeRead', size: 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.noFilm = placeholder(device);
   }
 
   setSource(src: FieldSource): void {
     this.source = src;
-    const entries = [...fieldEntries(src, this.viewBuf), { binding: 7, resource: { buffer: this.rangeBuf } }];
+    const entries = [...fieldEntries(src, this.viewBuf, this.noFilm), { binding: 7, resource: { buffer: this.rangeBuf } }];
     this.group = this.device.createBindGroup({ layout: this.pipeline.getBindGroupLayout(0), entries });
   }
 
@@ -127,7 +183,7 @@ export class FieldRange {
   }
 
   destroy(): void {
-    for (const b of [this.viewBuf, this.rangeBuf, this.rangeRead]) b.destroy();
+    for (const b of [this.viewBuf, this.rangeBuf, this.rangeRead, this.noFilm]) b.destroy();
   }
 }
 
@@ -137,6 +193,7 @@ export class Renderer {
   private readonly pipeline: GPURenderPipeline;
   private readonly viewBuf: GPUBuffer;
   private readonly lutBuf: GPUBuffer;
+  private readonly noFilm: GPUBuffer;
   private group?: GPUBindGroup;
   private source?: FieldSource;
   private lutName = '';
@@ -161,13 +218,14 @@ export class Renderer {
     this.range = new FieldRange(device, module);
     this.viewBuf = device.createBuffer({ label: 'view', size: VIEW_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.lutBuf = device.createBuffer({ label: 'lut', size: 256 * 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.noFilm = placeholder(device);
   }
 
   /** Points the renderer at a simulation's buffers (after a reset, a restart or a device loss). */
   setSource(src: FieldSource): void {
     if (src.device !== this.device) throw new Error('the field buffers belong to another GPU device');
     this.source = src;
-    const entries = [...fieldEntries(src, this.viewBuf), { binding: 6, resource: { buffer: this.lutBuf } }];
+    const entries = [...fieldEntries(src, this.viewBuf, this.noFilm), { binding: 6, resource: { buffer: this.lutBuf } }];
     this.group = this.device.createBindGroup({ layout: this.pipeline.getBindGroupLayout(0), entries });
     this.range.setSource(src);
   }
@@ -197,7 +255,7 @@ export class Renderer {
   }
 
   destroy(): void {
-    for (const b of [this.viewBuf, this.lutBuf]) b.destroy();
+    for (const b of [this.viewBuf, this.lutBuf, this.noFilm]) b.destroy();
     this.range.destroy();
   }
 }
