@@ -44,11 +44,6 @@ fn sinkRatio(sumR: f32, sumHR: f32) -> f32 {
   if (abs(sumHR) <= 1e-6 * abs(sumR) || sumR * sumHR <= 0.0) { return 1.0; }
   return clamp(sumR / sumHR, 0.25, 4.0);
 }
-// what the clamped sinkRatio misses, sunk in proportion to R (sinkRest in src/cpu/terms.ts)
-fn sinkRest(sumR: f32, sumHR: f32, scale: f32) -> f32 {
-  if (!(sumR * sumHR > 0.0) || sumR / sumHR <= scale) { return 0.0; }
-  return 1.0 - scale * sumHR / sumR;
-}
 fn clampedExp(x: f32) -> f32 {
   return exp(clamp(x, -EXP_CLAMP, EXP_CLAMP));
 }

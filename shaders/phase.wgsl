@@ -294,7 +294,5 @@ fn sinkScale(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg
     workgroupBarrier();
   }
   if (li != 0u || state[b].done != 0u) { return; }
-  let scale = sinkRatio(red[0].z, red[0].w);
-  state[b].sinkScale = scale;
-  state[b].sinkRest = sinkRest(red[0].z, red[0].w, scale);
+  state[b].sinkScale = sinkRatio(red[0].z, red[0].w);
 }

@@ -16,7 +16,7 @@
 import { CpuMultigrid } from './multigrid.ts';
 import { CpuMechanics } from './mechanics.ts';
 import type { CpuFilmCheckpoint } from '../sim/types.ts';
-import { EXP_CLAMP, sinkRatio, sinkRest, bernoulli, clampedExp, hInterp, hPrime, hSecond, interfaceWeight, rand01, solveElectrodePotential, wellPrime, withSeiFilm } from './terms.ts';
+import { EXP_CLAMP, sinkRatio, bernoulli, clampedExp, hInterp, hPrime, hSecond, interfaceWeight, rand01, solveElectrodePotential, wellPrime, withSeiFilm } from './terms.ts';
 import { DRIVE_GALVANOSTATIC, TRANSPORT_CHEN2015, type Dimless } from '../model/dimless.ts';
 import { barrierFactor } from '../model/materials.ts';
 
@@ -87,7 +87,6 @@ export interface SolverState {
   limitHit: number;
   /** Σ R / Σ h'R of the last update (binary salt sink) */
   sinkScale: number;
-  sinkRest: number;
   /** Li bound by SEI re-formation in the last step, as a Σ R-equivalent rate (the drive plates that much less) */
   seiRate: number;
   /** Li bound in re-formed SEI so far [µm² per unit depth], film cells cracked so far */
@@ -245,7 +244,7 @@ export class CpuSolver {
     this.mgC = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
     this.mgPhi = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
     this.mgCycles = mgCycles;
-    this.state = { dt: d.dtInitial, t: 0, tEnd: Infinity, phiS: initialElectrodePotential(d), phiRef: initialElectrodePotential(d), j: 0, maxRate: 0, stiff: 0, fluxIn: 0, limitHit: 0, sinkScale: 1, sinkRest: 0, seiRate: 0, seiLi: 0, cracks: 0, stressMax: 0, stressMean: 0, step: 0, done: false };
+    this.state = { dt: d.dtInitial, t: 0, tEnd: Infinity, phiS: initialElectrodePotential(d), phiRef: initialElectrodePotential(d), j: 0, maxRate: 0, stiff: 0, fluxIn: 0, limitHit: 0, sinkScale: 1, seiRate: 0, seiLi: 0, cracks: 0, stressMax: 0, stressMean: 0, step: 0, done: false };
     this.mgC.u.set(this.c); // warm start; afterwards u keeps the last solution
   }
 
@@ -586,7 +585,6 @@ export class CpuSolver {
 
   sinkScale(): void {
     this.state.sinkScale = sinkRatio(this.sums[0], this.sums[1]);
-    this.state.sinkRest = sinkRest(this.sums[0], this.sums[1], this.state.sinkScale);
   }
 
   transportCoefficients(): void {
@@ -623,7 +621,7 @@ export class CpuSolver {
           mg.bd[k] = psi(k) / dt;
           // the plating sink, and the Li⁺ the re-forming SEI bound in this cell this step (filmAdvance)
           const sei = this.mechanics ? this.mechanics.seiStep[k] / (d.h * d.h * dt) : 0;
-          mg.f[k] = (this.psiOld[k] * c[k]) / dt - d.gammaSrc * d.CsOverC0 * ((this.state.sinkScale * this.hpOld[k] + this.state.sinkRest) * rate[k] + sei);
+          mg.f[k] = (this.psiOld[k] * c[k]) / dt - d.gammaSrc * d.CsOverC0 * (this.state.sinkScale * this.hpOld[k] * rate[k] + sei);
         }
       }
     }

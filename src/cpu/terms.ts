@@ -116,14 +116,3 @@ export function sinkRatio(sumR: number, sumHR: number): number {
   return Math.min(Math.max(sumR / sumHR, 0.25), 4);
 }
 
-/**
- * What the clamped sinkRatio misses: b = (Σ R − a·Σ h'R)/Σ R, so that the sink (a·h' + b)·R sums to
- * Σ R exactly (Li conserved) where Li plates mostly off the interface weight (e.g. under a resistive
- * SEI) and a is clamped at its upper bound; then 0 < b < 1. In every other case 0: where Σ R and Σ h'R
- * differ in sign or Σ R nearly cancels, b·R would spread the capillary part of R (of both signs) over
- * the salt as large local sources and sinks.
- */
-export function sinkRest(sumR: number, sumHR: number, scale: number): number {
-  if (!(sumR * sumHR > 0) || sumR / sumHR <= scale) return 0;
-  return 1 - (scale * sumHR) / sumR;
-}

@@ -81,7 +81,6 @@ export const STATE_FIELDS = [
   ['fluxIn', 'f32'], // Li entering through the reservoir this step [c0·µm per unit depth, per s]
   ['limitHit', 'f32'], // 1 when the galvanostatic solve hit the potential limit
   ['sinkScale', 'f32'], // Σ R / Σ h'R: makes the interface-weighted Li⁺ sink sum to the deposition
-  ['sinkRest', 'f32'], // share of Σ R the clamped sinkScale misses, sunk in proportion to R (0 unless clamped)
   ['seiRate', 'f32'], // Li bound by SEI re-formation last step as a Σ R-equivalent rate (the drive plates that much less)
   ['seiLi', 'f32'], // Li bound in re-formed SEI so far [µm² per unit depth, Li metal]
   ['cracks', 'f32'], // SEI film cells cracked so far

@@ -244,7 +244,6 @@ const SOLVER_STATE_TYPES: { [K in keyof SolverState]: SolverState[K] extends boo
   fluxIn: 'number',
   limitHit: 'number',
   sinkScale: 'number',
-  sinkRest: 'number',
   seiRate: 'number',
   seiLi: 'number',
   cracks: 'number',
