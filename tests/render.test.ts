@@ -11,7 +11,7 @@ import { BACKENDS } from './support/scenarios.ts';
 import { num, resolveScenario } from '../src/model/scenario.ts';
 import { createSimulation, type Simulation } from '../src/sim/simulation.ts';
 import { readGpuBuffer } from '../src/gpu/solver.ts';
-import { FieldRange, fieldSource, METAL_GREY, OFF_FILM_SLATE, Renderer, type FieldSource, type RenderOptions } from '../src/app/renderer.ts';
+import { FieldRange, METAL_GREY, OFF_FILM_SLATE, Renderer, type FieldSource, type RenderOptions } from '../src/app/renderer.ts';
 import { View } from '../src/app/view.ts';
 import { LAYERS, layersFor, type LayerSpec } from '../src/app/layers.ts';
 import { COPPER, HOST_SOLID, SEED_GOLD } from '../src/io/fieldImage.ts';
@@ -294,7 +294,7 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader SEI layers (stress, film
     T_K = num(s, 'electrolyte.temperature_K');
     sim = await createSimulation(s, { backend: 'gpu' });
     await sim.run({ maxSteps: 60 });
-    v = fieldSource(sim)!;
+    v = sim.gpuView()!;
     expect(v.sei, 'an SEI scenario gives the renderer the film buffers').toBeDefined();
     b = await readSei(v, num(s, 'phase.interface_width_um'));
     const n = v.nx * v.ny;
@@ -431,7 +431,7 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader SEI layers (stress, film
   it('a scenario without an SEI gives no film buffers, so the app hides the SEI layers; drawing them anyway is valid', async () => {
     const s = resolveScenario({ preset: 'planar-li-foil', grid: { nx: 16, ny: 16 } });
     const plain = await createSimulation(s, { backend: 'gpu' });
-    const src = fieldSource(plain)!;
+    const src = plain.gpuView()!;
     expect(src.sei).toBeUndefined();
     expect(layersFor(false).map((l) => l.id)).toEqual(['xi', 'c', 'phi', 'i']);
     // the renderer binds a placeholder in place of the film buffers: no validation error on any layer

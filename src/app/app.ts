@@ -8,7 +8,7 @@ import { restartKeys } from '../sim/live.ts';
 import { getGpu, resetGpu, type GpuContext } from '../gpu/device.ts';
 import { applyOverrides, num, presetScenario, ScenarioError, text, type Scenario } from '../model/scenario.ts';
 import { decodeShare, encodeShare, scenarioFromJson, scenarioToJson } from './share.ts';
-import { fieldSource, Renderer, type RenderOptions } from './renderer.ts';
+import { Renderer, type RenderOptions } from './renderer.ts';
 import { View } from './view.ts';
 import { Panel } from './panel.ts';
 import { Plots } from './plots.ts';
@@ -174,7 +174,7 @@ export class App {
   }
 
   private attachSim(sim: Simulation): void {
-    const src = fieldSource(sim);
+    const src = sim.gpuView();
     if (!src) throw new Error('the app needs the GPU backend');
     this.renderer!.setSource(src);
     this.offerLayers(src.sei !== undefined);

@@ -39,7 +39,7 @@ export interface LayerSpec {
 export const CRACKED_BELOW = 0.5;
 
 // The SEI layers (issue 5) read the solver's film buffer (ε_f, integrity) and the kernels' geometry
-// (lane w: the mechanical shift Ωσ_h/RT), see src/app/renderer.ts fieldSource().
+// (lane w: the mechanical shift Ωσ_h/RT), see GpuFieldView.sei in src/sim/types.ts (Simulation.gpuView()).
 export const LAYERS: readonly LayerSpec[] = [
   { index: 0, id: 'xi', label: 'Li metal ξ', unit: '–', colormap: 'cividis', fixed: [0, 1], domain: 'all' },
   { index: 1, id: 'c', label: 'Li⁺ concentration', unit: 'mol/L', colormap: 'viridis', domain: 'electrolyte' },

@@ -7,46 +7,12 @@ import renderSrc from '../../shaders/render.wgsl?raw';
 import type { mat3 } from 'gl-matrix';
 import type { View } from './view.ts';
 import type { GpuFieldView } from '../sim/types.ts';
-import type { Simulation } from '../sim/simulation.ts';
 import { fromOrderedBits, lutFloats, type LayerSpec } from './layers.ts';
 import { HOST_SOLID, SEED_GOLD } from '../io/fieldImage.ts';
 
-/** The SEI film's buffers for the SEI layers (a scenario with sei.kind ≠ none, whose mechanics run). */
-export interface SeiSource {
-  /** per cell vec4 (film strain ε_f, integrity d, scratch, SEI Li bound [µm²]): GpuSolver.film */
-  film: GPUBuffer;
-  /** per cell vec4, lane w = the mechanical shift Ωσ_h/RT (F/RT units): GpuSolver.geo, the kernels' live copy */
-  mech: GPUBuffer;
-  /**
-   * MPa of hydrostatic stress per unit of the shift: the kernels write shift = mechScale·σ_h[GPa]
-   * (mechShift in shaders/mechanics.wgsl, solve() in src/cpu/mechanics.ts), with
-   * mechScale = mechanicalShift(1e9 Pa, T) = Ω·1e9/(RT) (src/model/dimless.ts, src/model/constants.ts),
-   * so σ_h [MPa] = 1000·shift/mechScale = shift·RT/Ω·1e-6 (190.7 MPa per unit at 298.15 K).
-   */
-  stress_MPa_per_shift: number;
-  /** interface width w [µm], for the film-cell test (onFilm in src/cpu/mechanics.ts) */
-  interfaceWidth_um: number;
-}
 
-/** What the renderer draws from: the simulation's GPU buffers and display scales (fieldSource()). */
-export type FieldSource = GpuFieldView & { sei?: SeiSource };
-
-/**
- * The buffers and scales the renderer draws a simulation from: Simulation.gpuView(), plus the SEI
- * film's buffers when its scenario has a film (sei.kind ≠ none); undefined on the CPU backend.
- * gpuView() does not carry the film buffers, so they are taken from the GPU backend's solver
- * (GpuSolver.film and GpuSolver.geo are public); should Simulation.gpuView() carry them one day, take
- * them from there. Without a film, `sei` is absent and the app hides the SEI layers.
- */
-export function fieldSource(sim: Simulation): FieldSource | undefined {
-  const view = sim.gpuView();
-  if (!view) return undefined;
-  const d = sim.d;
-  if (!d.mechOn) return view;
-  const solver = (sim as unknown as { backend?: { solver?: { film?: GPUBuffer; geo?: GPUBuffer } } }).backend?.solver;
-  if (!solver?.film || !solver.geo) return view;
-  return { ...view, sei: { film: solver.film, mech: solver.geo, stress_MPa_per_shift: 1000 / d.mechScale, interfaceWidth_um: d.w } };
-}
+/** What the renderer draws from: the simulation's GPU buffers and display scales (Simulation.gpuView()). */
+export type FieldSource = GpuFieldView;
 
 export interface RenderOptions {
   layer: LayerSpec;

@@ -722,6 +722,8 @@ export class Simulation {
       c0_mol_L: num(this.current, 'electrolyte.concentration_mol_L'),
       thermalVoltage_V: 1 / d.fInv,
       currentScale_mA_cm2: sigma / (d.fInv * d.h * LENGTH_SCALE_M) / A_M2_PER_MA_CM2,
+      // the kernels' live geometry: lane w is the mechanical shift
+      ...(d.mechOn && s.elastic ? { sei: { film: s.film, mech: s.geo, stress_MPa_per_shift: 1000 / d.mechScale, interfaceWidth_um: d.w } } : {}),
     };
   }
 

@@ -284,6 +284,23 @@ export interface ProbeResult {
   phi_V: number;
 }
 
+/** The SEI film's buffers for the SEI layers (a scenario with sei.kind ≠ none, whose mechanics run). */
+export interface SeiSource {
+  /** per cell vec4 (film strain ε_f, integrity d, scratch, SEI Li bound [µm²]): GpuSolver.film */
+  film: GPUBuffer;
+  /** per cell vec4, lane w = the mechanical shift Ωσ_h/RT (F/RT units): GpuSolver.geo, the kernels' live copy */
+  mech: GPUBuffer;
+  /**
+   * MPa of hydrostatic stress per unit of the shift: the kernels write shift = mechScale·σ_h[GPa]
+   * (mechShift in shaders/mechanics.wgsl, solve() in src/cpu/mechanics.ts), with
+   * mechScale = mechanicalShift(1e9 Pa, T) = Ω·1e9/(RT) (src/model/dimless.ts, src/model/constants.ts),
+   * so σ_h [MPa] = 1000·shift/mechScale = shift·RT/Ω·1e-6 (190.7 MPa per unit at 298.15 K).
+   */
+  stress_MPa_per_shift: number;
+  /** interface width w [µm], for the film-cell test (onFilm in src/cpu/mechanics.ts) */
+  interfaceWidth_um: number;
+}
+
 /** The GPU buffers of a running simulation, for rendering (Simulation.gpuView()). */
 export interface GpuFieldView {
   device: GPUDevice;
@@ -306,4 +323,6 @@ export interface GpuFieldView {
   thermalVoltage_V: number;
   /** σ_l0·(RT/F)/h in mA/cm²: current density per unit of σ̃·Δφ̃ across one cell (see Simulation.gpuView) */
   currentScale_mA_cm2: number;
+  /** the SEI film's buffers when the scenario has a film whose mechanics run (sei.kind ≠ none); else absent */
+  sei?: SeiSource;
 }
