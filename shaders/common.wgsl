@@ -39,10 +39,10 @@ fn withSeiFilm(sigma: f32, xi: f32, seiRho: f32, factor: f32) -> f32 {
   if (seiRho <= 0.0) { return sigma; }
   return 1.0 / (1.0 / sigma + seiRho * factor * seiBand(xi));
 }
-// Σ R / Σ h'R, falling back to 1 where the weighted sum is tiny or of the other sign
-fn sinkRatio(sumR: f32, sumHR: f32) -> f32 {
-  if (abs(sumHR) <= 1e-6 * abs(sumR) || sumR * sumHR <= 0.0) { return 1.0; }
-  return clamp(sumR / sumHR, 0.25, 4.0);
+// q = (Σ R − Σ wR) / Σ |wR|: the salt sink w R + q |w R| sums to Σ R (sinkSpread in src/cpu/terms.ts)
+fn sinkSpreadOf(sumR: f32, sumWR: f32, sumAbsWR: f32) -> f32 {
+  if (!(sumAbsWR > 1e-6 * abs(sumR))) { return 0.0; }
+  return (sumR - sumWR) / sumAbsWR;
 }
 fn clampedExp(x: f32) -> f32 {
   return exp(clamp(x, -EXP_CLAMP, EXP_CLAMP));

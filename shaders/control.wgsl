@@ -24,7 +24,7 @@ fn finish(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: v
   let count = ((P.nx + 7u) / 8u) * ((P.ny + 7u) / 8u);
   var m = vec4f(0.0);
   for (var q = li; q < count; q += 64u) {
-    let o = partMax[b * count + q];
+    let o = partMax[2u * (b * count + q)]; // (max |R|, max stiffness, Σ R, Σ wR) of each workgroup
     m = vec4f(max(m.x, o.x), max(m.y, o.y), m.z + o.z, 0.0);
   }
   // reservoir flux: 2 a (u_b − u) per top face (half-cell distance), u_b = 1

@@ -25,6 +25,7 @@
 @group(0) @binding(11) var<storage, read_write> nucCount: array<atomic<u32>>;
 
 var<workgroup> red: array<vec4f, 64>;
+var<workgroup> redAbs: array<f32, 64>;
 var<workgroup> doneFlag: u32;
 
 
@@ -225,6 +226,7 @@ fn phaseUpdate(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
   let P = params[b];
   let st = state[b];
   var m = vec4f(0.0);
+  var absWR = 0.0;
   if (g.x < P.nx && g.y < P.ny && st.done == 0u) {
     let k = cellAt(b, g.x, g.y, P.nx, P.ny);
     let x = xi[k];
@@ -261,32 +263,41 @@ fn phaseUpdate(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
       let sink = 3.0 * P.gammaSrc * P.CsOverC0 * abs(r) / max(conc[k], SINK_CONC_FLOOR);
       let stiff = max(8.0 * P.LsK * cw.x / (P.h * P.h) + 2.0 * P.LsW + Lk * abs(hSecond(x) * bracket), sink);
       m = vec4f(abs(r + noise), stiff, r, hw * r);
+      absWR = abs(hw * r);
       cellw[k] = vec4f(max(1.0 - hInterp(x), P.sigFloor), hw, 0.0, 0.0);
     }
   }
   red[li] = m;
+  redAbs[li] = absWR;
   workgroupBarrier();
   for (var s = 32u; s > 0u; s = s >> 1u) {
     if (li < s) {
       let o = red[li + s];
       red[li] = vec4f(max(red[li].x, o.x), max(red[li].y, o.y), red[li].z + o.z, red[li].w + o.w);
+      redAbs[li] += redAbs[li + s];
     }
     workgroupBarrier();
   }
   if (li == 0u) {
-    partMax[b * groupsPerSim(P.nx, P.ny) + groupIndex(wg, P.nx)] = red[0];
+    // two vec4 per workgroup: (max |R|, max stiffness, Σ R, Σ wR), (Σ |wR|, 0, 0, 0)
+    let q = 2u * (b * groupsPerSim(P.nx, P.ny) + groupIndex(wg, P.nx));
+    partMax[q] = red[0];
+    partMax[q + 1u] = vec4f(redAbs[0], 0.0, 0.0, 0.0);
   }
 }
 
-// Σ R / Σ h'R for the binary salt sink γ(C_s/c0)·h'(ξ)R·scale (see transport.wgsl). One workgroup
-// per simulation.
+// q of the binary salt sink γ(C_s/c0)·(wR + q|wR|) (see transport.wgsl, sinkSpread in common.wgsl).
+// One workgroup per simulation.
 @compute @workgroup_size(64)
-fn sinkScale(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: vec3u) {
+fn sinkSpread(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: vec3u) {
   let b = wg.z;
   let P = params[b];
   let count = groupsPerSim(P.nx, P.ny);
   var acc = vec4f(0.0);
-  for (var q = li; q < count; q += 64u) { acc += partMax[b * count + q]; }
+  for (var q = li; q < count; q += 64u) {
+    let o = partMax[2u * (b * count + q)];
+    acc += vec4f(0.0, partMax[2u * (b * count + q) + 1u].x, o.z, o.w);
+  }
   red[li] = acc;
   workgroupBarrier();
   for (var s = 32u; s > 0u; s = s >> 1u) {
@@ -294,5 +305,5 @@ fn sinkScale(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg
     workgroupBarrier();
   }
   if (li != 0u || state[b].done != 0u) { return; }
-  state[b].sinkScale = sinkRatio(red[0].z, red[0].w);
+  state[b].sinkSpread = sinkSpreadOf(red[0].z, red[0].w, red[0].y);
 }

@@ -103,7 +103,7 @@ fn transportCells(@builtin(global_invocation_id) g: vec3u) {
     bd[k] = saltFraction(P, k) / st.dt;
     // the plating sink, and the Li⁺ the re-forming SEI bound in this cell this step (lane z,
     // shaders/mechanics.wgsl filmAdvance; µm² of dense Li, so /h² is a ξ change)
-    f = old.x * conc[k] / st.dt - P.gammaSrc * P.CsOverC0 * (st.sinkScale * old.y * rate[k] + old.z / (P.h * P.h * st.dt));
+    f = old.x * conc[k] / st.dt - P.gammaSrc * P.CsOverC0 * (old.y * rate[k] + st.sinkSpread * abs(old.y * rate[k]) + old.z / (P.h * P.h * st.dt));
   }
   if (g.y + 1u == P.ny) { f += 2.0 * topWeight(P, k) / (P.h * P.h); }
   rhs[k] = f;

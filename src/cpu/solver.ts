@@ -6,7 +6,7 @@
 //   rateTerms       the Allen–Cahn part of ∂ξ/∂t and the Butler–Volmer pieces, summed
 //   drive           electrode potential: fixed (potentiostatic) or solved so Σ∂ξ/∂t hits the target current
 //   phaseUpdate     ξ ← ξ + dt·(R + conserved noise) (explicit), R kept as the source of c̃ and φ
-//   sinkScale       Σ R / Σ h'R, so the interface-weighted Li⁺ sink removes what deposits (binary)
+//   sinkSpread      q = (Σ R − Σ h'R) / Σ |h'R|: the Li⁺ sink h'R + q|h'R| removes what deposits (binary)
 //   transport       c̃ implicit (backward Euler), multigrid-CG; binary: salt in χ = 1 − h,
 //                   (χc̃ − χⁿc̃ⁿ)/dt = ∇·(χD_l∇c̃) − γ(C_s/c0)·s·h'R; chen2015: Nernst–Planck in the
 //                   Slotboom variable (shaders/transport.wgsl)
@@ -16,7 +16,7 @@
 import { CpuMultigrid } from './multigrid.ts';
 import { CpuMechanics } from './mechanics.ts';
 import type { CpuFilmCheckpoint } from '../sim/types.ts';
-import { EXP_CLAMP, sinkRatio, bernoulli, clampedExp, hInterp, hPrime, hSecond, interfaceWeight, rand01, solveElectrodePotential, wellPrime, withSeiFilm } from './terms.ts';
+import { EXP_CLAMP, sinkSpread, bernoulli, clampedExp, hInterp, hPrime, hSecond, interfaceWeight, rand01, solveElectrodePotential, wellPrime, withSeiFilm } from './terms.ts';
 import { DRIVE_GALVANOSTATIC, TRANSPORT_CHEN2015, type Dimless } from '../model/dimless.ts';
 import { barrierFactor } from '../model/materials.ts';
 
@@ -86,7 +86,7 @@ export interface SolverState {
   fluxIn: number;
   limitHit: number;
   /** Σ R / Σ h'R of the last update (binary salt sink) */
-  sinkScale: number;
+  sinkSpread: number;
   /** Li bound by SEI re-formation in the last step, as a Σ R-equivalent rate (the drive plates that much less) */
   seiRate: number;
   /** Li bound in re-formed SEI so far [µm² per unit depth], film cells cracked so far */
@@ -244,7 +244,7 @@ export class CpuSolver {
     this.mgC = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
     this.mgPhi = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
     this.mgCycles = mgCycles;
-    this.state = { dt: d.dtInitial, t: 0, tEnd: Infinity, phiS: initialElectrodePotential(d), phiRef: initialElectrodePotential(d), j: 0, maxRate: 0, stiff: 0, fluxIn: 0, limitHit: 0, sinkScale: 1, seiRate: 0, seiLi: 0, cracks: 0, stressMax: 0, stressMean: 0, step: 0, done: false };
+    this.state = { dt: d.dtInitial, t: 0, tEnd: Infinity, phiS: initialElectrodePotential(d), phiRef: initialElectrodePotential(d), j: 0, maxRate: 0, stiff: 0, fluxIn: 0, limitHit: 0, sinkSpread: 0, seiRate: 0, seiLi: 0, cracks: 0, stressMax: 0, stressMean: 0, step: 0, done: false };
     this.mgC.u.set(this.c); // warm start; afterwards u keeps the last solution
   }
 
@@ -329,7 +329,7 @@ export class CpuSolver {
     const sums = this.rateTerms();
     this.drive(sums);
     this.phaseUpdate();
-    this.sinkScale();
+    this.sinkSpread();
     this.filmAdvance();
     this.transportCoefficients();
     for (let k = 0; k < this.mgCycles; k++) this.mgC.vcycle();
@@ -541,6 +541,7 @@ export class CpuSolver {
     const st = this.state;
     let sum = 0;
     let sumH = 0;
+    let sumAbsH = 0;
     let maxRate = 0;
     let stiff = 0;
     for (let k = 0; k < nx * ny; k++) {
@@ -570,21 +571,22 @@ export class CpuSolver {
       if (this.nucSite[k] > 0 && xi[k] >= this.nucSite[k]) this.nucSite[k] = 0;
       sum += r;
       sumH += hw * r;
+      sumAbsH += Math.abs(hw * r);
       this.psiOld[k] = Math.max(1 - hInterp(x), d.sigFloor);
       this.hpOld[k] = hw;
       maxRate = Math.max(maxRate, Math.abs(r + this.noise[k]));
       stiff = Math.max(stiff, (8 * d.LsK * this.e2[k]) / (h * h) + 2 * d.LsW + Lk * Math.abs(hSecond(x) * bracket), sinkStiffness(d, r, c[k]));
     }
     st.j = (sum * h) / nx;
-    this.sums = [sum, sumH];
+    this.sums = [sum, sumH, sumAbsH];
     st.maxRate = maxRate;
     st.stiff = stiff;
   }
 
-  private sums: [number, number] = [0, 0];
+  private sums: [number, number, number] = [0, 0, 0];
 
-  sinkScale(): void {
-    this.state.sinkScale = sinkRatio(this.sums[0], this.sums[1]);
+  sinkSpread(): void {
+    this.state.sinkSpread = sinkSpread(this.sums[0], this.sums[1], this.sums[2]);
   }
 
   transportCoefficients(): void {
@@ -621,7 +623,7 @@ export class CpuSolver {
           mg.bd[k] = psi(k) / dt;
           // the plating sink, and the Li⁺ the re-forming SEI bound in this cell this step (filmAdvance)
           const sei = this.mechanics ? this.mechanics.seiStep[k] / (d.h * d.h * dt) : 0;
-          mg.f[k] = (this.psiOld[k] * c[k]) / dt - d.gammaSrc * d.CsOverC0 * (this.state.sinkScale * this.hpOld[k] * rate[k] + sei);
+          mg.f[k] = (this.psiOld[k] * c[k]) / dt - d.gammaSrc * d.CsOverC0 * (this.hpOld[k] * rate[k] + this.state.sinkSpread * Math.abs(this.hpOld[k] * rate[k]) + sei);
         }
       }
     }

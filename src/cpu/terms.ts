@@ -110,9 +110,15 @@ export function bernoulli(x: number): number {
   return x / Math.expm1(x);
 }
 
-/** Σ R / Σ h'R (binary salt sink), falling back to 1 where the weighted sum is tiny or of the other sign. */
-export function sinkRatio(sumR: number, sumHR: number): number {
-  if (Math.abs(sumHR) <= 1e-6 * Math.abs(sumR) || sumR * sumHR <= 0) return 1;
-  return Math.min(Math.max(sumR / sumHR, 0.25), 4);
+/**
+ * The binary salt sink of cell k is w_k R_k + q |w_k R_k| (w the interface weight h'): it sits where Li
+ * plates, and q = (Σ R − Σ wR) / Σ |wR| makes it sum to the deposition Σ R exactly, whatever the signs.
+ * (A rescaling Σ R / Σ wR blows up when plating and dissolving cells cancel in Σ wR, as around a
+ * shrinking nucleus; clamped, it lost 2.7 % of the Li under a uniform resistive SEI, where Li plates
+ * mostly at the film's outer edge and Σ R / Σ wR ≈ 4.6.) q = 0 where Σ |wR| is negligible.
+ */
+export function sinkSpread(sumR: number, sumWR: number, sumAbsWR: number): number {
+  if (!(sumAbsWR > 1e-6 * Math.abs(sumR))) return 0;
+  return (sumR - sumWR) / sumAbsWR;
 }
 

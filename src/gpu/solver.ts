@@ -85,7 +85,7 @@ async function compilePipelines(device: GPUDevice, nb: number, ringCapacity: num
     ['phase', phaseSrc, 'rateTerms'],
     ['phase', phaseSrc, 'drive'],
     ['phase', phaseSrc, 'phaseUpdate'],
-    ['phase', phaseSrc, 'sinkScale'],
+    ['phase', phaseSrc, 'sinkSpread'],
     ['transport', transportSrc, 'transportFaces'],
     ['transport', transportSrc, 'transportCells'],
     ['transport', transportSrc, 'transportBack'],
@@ -217,7 +217,7 @@ export class GpuSolver {
     this.rate = buf('rate', 4 * N);
     this.gain = buf('gain', 4 * N);
     this.partSum = buf('partSum', 16 * groupsPerSim * nb);
-    this.partMax = buf('partMax', 16 * groupsPerSim * nb);
+    this.partMax = buf('partMax', 32 * groupsPerSim * nb); // two vec4 per workgroup (shaders/phase.wgsl)
     this.ring = buf('ring', 4 * RING_STRIDE * opts.ringCapacity * nb);
     this.geo = buf('geo', 16 * N);
     this.geoStatic = buf('geoStatic', 16 * N);
@@ -283,7 +283,7 @@ export class GpuSolver {
       stF[o + stateSlot('tEnd')] = 3.0e38;
       stF[o + stateSlot('phiS')] = initialElectrodePotential(d);
       stF[o + stateSlot('phiRef')] = initialElectrodePotential(d);
-      stF[o + stateSlot('sinkScale')] = 1;
+      stF[o + stateSlot('sinkSpread')] = 0;
     });
     device.queue.writeBuffer(this.state, 0, st);
     this.stateWords = new Uint32Array(st.slice(0));
@@ -308,7 +308,7 @@ export class GpuSolver {
       drive: bind('drive', { 0: P, 1: T, 7: this.partSum, 11: this.nucCount }),
       phaseUpdate: bind('phaseUpdate', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 8: this.partMax, 9: this.gain, 10: G, 12: this.nucSite }),
       transportFaces: bind('transportFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 6: mc.ax, 7: mc.ay, 10: mc.u, 12: G }),
-      sinkScale: bind('sinkScale', { 0: P, 1: T, 8: this.partMax }),
+      sinkSpread: bind('sinkSpread', { 0: P, 1: T, 8: this.partMax }),
       transportCells: bind('transportCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.rate, 8: mc.bd, 9: mc.f, 11: this.cellw, 12: G }),
       transportBack: bind('transportBack', { 0: P, 1: T, 3: this.c, 4: this.phi, 10: mc.u }),
       finish: bind('finish', { 0: P, 1: T, 2: this.partMax, 3: mc.ay, 4: mc.u, 5: this.ring }),
@@ -373,7 +373,7 @@ export class GpuSolver {
     this.dispatchCells(pass, 'rateTerms');
     this.dispatchPerSim(pass, 'drive');
     this.dispatchCells(pass, 'phaseUpdate');
-    this.dispatchPerSim(pass, 'sinkScale');
+    this.dispatchPerSim(pass, 'sinkSpread');
     if (this.elastic) {
       this.dispatchCells(pass, 'filmAdvance');
       this.dispatchCells(pass, 'filmCommit');

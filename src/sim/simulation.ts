@@ -243,7 +243,7 @@ const SOLVER_STATE_TYPES: { [K in keyof SolverState]: SolverState[K] extends boo
   stiff: 'number',
   fluxIn: 'number',
   limitHit: 'number',
-  sinkScale: 'number',
+  sinkSpread: 'number',
   seiRate: 'number',
   seiLi: 'number',
   cracks: 'number',

@@ -166,7 +166,7 @@ export interface GpuSolverCheckpoint {
   kind: 'gpu';
   /**
    * The raw words of the `state` buffer for batch member 0, STATE_FIELDS order (src/model/layout.ts):
-   * dt, clock tHi/tLo, tEnd, phiS, phiRef, j, maxRate, stiff, fluxIn, limitHit, sinkScale, seiRate, seiLi, cracks, stressMax, stressMean (f32 bits)
+   * dt, clock tHi/tLo, tEnd, phiS, phiRef, j, maxRate, stiff, fluxIn, limitHit, sinkSpread, seiRate, seiLi, cracks, stressMax, stressMean (f32 bits)
    * and the step counter and done flag (u32).
    */
   state: Uint32Array;
