@@ -172,7 +172,61 @@ fn planeModulus(l: f32, m: f32) -> f32 {
   return 4.0 * m * (l + m) / (l + 2.0 * m);
 }
 
-// Moduli and the film eigenstrain −ε_f f_S E'_S/E'_cell t⊗t into the elastic solver's buffers
+// The Li's share h E'_Li/E'_cell of a cell's stiffness, 0 in the host (liShare in src/cpu/mechanics.ts)
+fn liShare(P: Params, x: f32, solid: f32, l: f32, m: f32) -> f32 {
+  if (solid > 0.5) { return 0.0; }
+  return hInterp(x) * planeModulus(P.liLam, P.liMu) / planeModulus(l, m);
+}
+
+// The (λ+2μ)-weighted row mean of ε_g·liShare that the stack takes up (growthMean in src/cpu/mechanics.ts)
+fn growthMean(b: u32, j: u32, P: Params) -> f32 {
+  if (P.growthStrain <= 0.0) { return 0.0; }
+  var s = 0.0;
+  var w = 0.0;
+  for (var q = 0u; q < P.nx; q++) {
+    let kq = cellAt(b, q, j, P.nx, P.ny);
+    let c = cellModuli(P, xi[kq], geo[kq].x, film[kq].y);
+    s += (c.x + 2.0 * c.y) * liShare(P, xi[kq], geo[kq].x, c.x, c.y);
+    w += c.x + 2.0 * c.y;
+  }
+  return P.growthStrain * s / w;
+}
+
+// Growth eigenstrain ε*_yy = ε_g·liShare − m of a cell (growthEigen in src/cpu/mechanics.ts)
+fn growthEigen(P: Params, x: f32, solid: f32, l: f32, m: f32, mean: f32) -> f32 {
+  if (P.growthStrain <= 0.0) { return 0.0; }
+  return P.growthStrain * liShare(P, x, solid, l, m) - mean;
+}
+
+// ε*_yy of cell (i, j) from the moduli buffers
+fn growthAt(b: u32, i: u32, j: u32, P: Params) -> f32 {
+  let k = cellAt(b, i, j, P.nx, P.ny);
+  return growthEigen(P, xi[k], geo[k].x, lam[k], mu[k], growthMean(b, j, P));
+}
+
+// The growth eigenstrain the cell's central ∂y u_y answers to: the mean of its two y faces'
+// (λ+2μ)-weighted eigenstrains, a wall face the cell's own (growthAtCell in src/cpu/mechanics.ts)
+fn growthAtCell(b: u32, i: u32, j: u32, P: Params) -> f32 {
+  if (P.growthStrain <= 0.0) { return 0.0; }
+  let k = cellAt(b, i, j, P.nx, P.ny);
+  let g = growthAt(b, i, j, P);
+  let mk = lam[k] + 2.0 * mu[k];
+  var south = g;
+  var north = g;
+  if (j > 0u) {
+    let ks = cellAt(b, i, j - 1u, P.nx, P.ny);
+    let ms = lam[ks] + 2.0 * mu[ks];
+    south = (ms * growthAt(b, i, j - 1u, P) + mk * g) / (ms + mk);
+  }
+  if (j + 1u < P.ny) {
+    let kn = cellAt(b, i, j + 1u, P.nx, P.ny);
+    let mn = lam[kn] + 2.0 * mu[kn];
+    north = (mk * g + mn * growthAt(b, i, j + 1u, P)) / (mk + mn);
+  }
+  return 0.5 * (south + north);
+}
+
+// Moduli, the growth eigenstrain and the film eigenstrain −ε_f f_S E'_S/E'_cell t⊗t into the elastic solver's buffers
 @compute @workgroup_size(8, 8)
 fn mechMaterials(@builtin(global_invocation_id) g: vec3u) {
   let b = g.z;
@@ -185,14 +239,14 @@ fn mechMaterials(@builtin(global_invocation_id) g: vec3u) {
   lam[k] = m.x;
   mu[k] = m.y;
   var ex = 0.0;
-  var ey = 0.0;
+  var ey = growthEigen(P, xi[k], geo[k].x, m.x, m.y, growthMean(b, g.y, P));
   var exy = 0.0;
   if (m.z > 0.0 && f.x > 0.0) {
     let fg = filmGeometry(b, i32(g.x), i32(g.y), P.nx, P.ny, P.h);
     if (onFilm(xi[k], fg.mag, P.w)) {
       let s = -f.x * m.z * planeModulus(P.seiLam, P.seiMu) / planeModulus(m.x, m.y);
       ex = s * fg.ny * fg.ny;
-      ey = s * fg.nx * fg.nx;
+      ey += s * fg.nx * fg.nx;
       exy = -s * fg.nx * fg.ny;
     }
   }
@@ -201,7 +255,7 @@ fn mechMaterials(@builtin(global_invocation_id) g: vec3u) {
   eig[2u * N + k] = exy;
 }
 
-// σ_h = K tr ε of the cell's matrix, capped at the yield strength → geo.w = Ωσ_h/RT; per workgroup
+// σ_h = K (tr ε − ε*_growth) of the cell's matrix, capped at the yield strength → geo.w = Ωσ_h/RT; per workgroup
 // the largest compression and the h'-weighted mean at the interface
 @compute @workgroup_size(8, 8)
 fn mechShift(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_index) li: u32,
@@ -226,7 +280,7 @@ fn mechShift(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_
       if (j + 1u < P.ny) { uyN = u[oy + c + P.nx]; }
       if (j > 0u) { uyS = u[oy + c - P.nx]; }
       let tr = (u[ox + j * P.nx + eastOf(i, P.nx)] - u[ox + j * P.nx + westOf(i, P.nx)] + uyN - uyS) / (2.0 * P.h);
-      let sh = clamp((lam[k] + (2.0 / 3.0) * mu[k]) * tr, -P.yieldGPa, P.yieldGPa);
+      let sh = clamp((lam[k] + (2.0 / 3.0) * mu[k]) * (tr - growthAtCell(b, i, j, P)), -P.yieldGPa, P.yieldGPa);
       geo[k].w = P.mechScale * sh;
       let hp = hPrime(xi[k]);
       if (hp > 0.1) { part = vec4f(0.0, 0.0, -sh, hp * sh); }

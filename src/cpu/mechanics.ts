@@ -22,7 +22,17 @@
 //   the film's in-plane eigen-tension is E'_S ε_f f_S (ε*_cell = −ε_f f_S E'_S / E'_cell). On a curved
 //   surface the film tension T = E'_S t ε_f presses on the Li with T κ (Laplace, ΔP = γ/R, 000:L115),
 //   which the solve resolves, with the electrolyte's stiffness around it.
-// COUPLING  The hydrostatic stress of the cell's matrix σ_h = K tr ε (K = λ + 2μ/3 of the mixture, without
+// GROWTH STRAIN  Plated Li takes room the electrolyte must give up: an eigenstrain ε_g along the plating
+//   direction y in the Li (electrolyte.growth_strain: 1 for a dense solid, 0 for a liquid, which flows;
+//   MODEL.md §6.3, as in Hong & Viswanathan's hybrid-electrolyte phase field). A part that depends on y
+//   alone is stress-free with the top free to move (ε_yy = ε̄(y), ε_xx = 0 is compatible), so it is
+//   taken up by the stack. A mixture cell carries ε_g h E'_Li/E'_cell (the Li's share of its
+//   stiffness), less m(y), the (λ+2μ)-weighted mean of that over its row: a row of one material (a flat
+//   front) then carries none, so nothing is left for the clamped top. Against a liquid the Li cells of
+//   a row keep the same eigenstrain (m ≈ ε_g) and nothing is stressed; a protrusion into a stiff
+//   electrolyte (m ≈ 0 in its rows) presses on it, and it presses back on the tip (Monroe–Newman).
+//   σ_h counts this eigenstrain (growthAtCell).
+// COUPLING  The hydrostatic stress of the cell's matrix σ_h = K (tr ε − ε*_growth) (K = λ + 2μ/3 of the mixture, without
 //   the film's own misfit: in Li it is the Li's stress, Li plating stress-free; in a liquid it vanishes)
 //   capped at the yield strength (000:L150) shifts the kinetics: they see η − Ω σ_h/F (Monroe–Newman),
 //   `mech` = Ω σ_h/(RT) per cell, so compression at a tip suppresses plating there.
@@ -88,6 +98,23 @@ export class CpuMechanics {
   private readonly ex: Float64Array;
   private readonly ey: Float64Array;
   private readonly exy: Float64Array;
+  /** growth eigenstrain ε*_yy per cell (see the header) */
+  readonly growth: Float64Array;
+
+  /**
+   * The growth eigenstrain the cell's central ∂y u_y answers to: the mean of its two y faces'
+   * (λ+2μ)-weighted eigenstrains (a wall face: the cell's own). A front that depends on y alone is
+   * then stress-free in σ_h as in the face tractions the solve balances; the cell's own ε*_yy would
+   * leave K·(its second difference) across the diffuse interface, hundreds of MPa.
+   */
+  private growthAtCell(k: number, j: number, ny: number, nx: number): number {
+    const g = this.growth;
+    if (g[k] === 0 && (j === 0 || g[k - nx] === 0) && (j === ny - 1 || g[k + nx] === 0)) return 0;
+    const [L, M] = [this.lam, this.mu];
+    const south = j > 0 ? faceGrowth(L[k - nx], M[k - nx], g[k - nx], L[k], M[k], g[k]) : g[k];
+    const north = j < ny - 1 ? faceGrowth(L[k], M[k], g[k], L[k + nx], M[k + nx], g[k + nx]) : g[k];
+    return 0.5 * (south + north);
+  }
 
   constructor(d: Dimless, omega = mechanicsOmega([d])) {
     const n = d.nx * d.ny;
@@ -103,6 +130,7 @@ export class CpuMechanics {
     this.ex = new Float64Array(n);
     this.ey = new Float64Array(n);
     this.exy = new Float64Array(n);
+    this.growth = new Float64Array(n);
   }
 
   /**
@@ -169,14 +197,17 @@ export class CpuMechanics {
     let wsum = 0;
     const { nx, ny, h } = d;
     const Es = planeModulus(d.seiLam, d.seiMu);
+    const growth = this.growth;
     for (let j = 0; j < ny; j++) {
+      const m = growthMean(d, xi, solid, this.integrity, j);
       for (let i = 0; i < nx; i++) {
         const k = j * nx + i;
         const [lam, mu, fS] = cellModuli(d, xi[k], solid[k], this.integrity[k]);
         this.lam[k] = lam;
         this.mu[k] = mu;
+        growth[k] = growthEigen(d, xi[k], solid[k], lam, mu, m);
         this.ex[k] = 0;
-        this.ey[k] = 0;
+        this.ey[k] = growth[k];
         this.exy[k] = 0;
         if (fS <= 0 || this.strain[k] <= 0) continue;
         const g = filmGeometry(xi, nx, ny, h, i, j);
@@ -184,7 +215,7 @@ export class CpuMechanics {
         const s = (-this.strain[k] * fS * Es) / planeModulus(lam, mu);
         // tangent (−n_y, n_x): ε* = s t⊗t
         this.ex[k] = s * g.ny * g.ny;
-        this.ey[k] = s * g.nx * g.nx;
+        this.ey[k] += s * g.nx * g.nx;
         this.exy[k] = -s * g.nx * g.ny;
       }
     }
@@ -208,7 +239,7 @@ export class CpuMechanics {
         const uyN = j < ny - 1 ? u[n + k + nx] : -u[n + k];
         const uyS = j > 0 ? u[n + k - nx] : -u[n + k];
         const tr = (u[ie] - u[iw] + uyN - uyS) / (2 * h);
-        const sh = Math.min(Math.max((this.lam[k] + (2 / 3) * this.mu[k]) * tr, -d.yieldGPa), d.yieldGPa);
+        const sh = Math.min(Math.max((this.lam[k] + (2 / 3) * this.mu[k]) * (tr - this.growthAtCell(k, j, ny, nx)), -d.yieldGPa), d.yieldGPa);
         this.sigmaH[k] = sh;
         mech[k] = d.mechScale * sh;
         const hp = hPrime(xi[k]);
@@ -221,6 +252,42 @@ export class CpuMechanics {
     }
     return [max, wsum > 0 ? sum / wsum : 0];
   }
+}
+
+/** (λ + 2μ) ε*_yy and λ + 2μ of a y face: the elastic solve's face eigenstress and modulus (src/cpu/elastic.ts) */
+function faceGrowth(lamA: number, muA: number, eA: number, lamB: number, muB: number, eB: number): number {
+  const mA = lamA + 2 * muA;
+  const mB = lamB + 2 * muB;
+  return (mA * eA + mB * eB) / (mA + mB);
+}
+
+/** The Li's share h E'_Li/E'_cell of a cell's stiffness (0 in the host): its growth eigenstrain before the row's part is taken off. */
+function liShare(d: Dimless, xi: number, solid: number, lam: number, mu: number): number {
+  return solid > 0.5 ? 0 : (hInterp(xi) * planeModulus(d.liLam, d.liMu)) / planeModulus(lam, mu);
+}
+
+/**
+ * The part of row j's growth eigenstrain the stack takes up: the (λ+2μ)-weighted row mean of
+ * ε_g·liShare, summed i = 0 … nx−1 as on the GPU (growthMean). A row of one material then carries
+ * none, so a flat front leaves no misfit for the clamped top; 0 without a growth strain.
+ */
+export function growthMean(d: Dimless, xi: ArrayLike<number>, solid: ArrayLike<number>, integrity: ArrayLike<number>, j: number): number {
+  if (d.growthStrain <= 0) return 0;
+  let s = 0;
+  let w = 0;
+  for (let i = 0; i < d.nx; i++) {
+    const k = j * d.nx + i;
+    const [lam, mu] = cellModuli(d, xi[k], solid[k], integrity[k]);
+    s += (lam + 2 * mu) * liShare(d, xi[k], solid[k], lam, mu);
+    w += lam + 2 * mu;
+  }
+  return (d.growthStrain * s) / w;
+}
+
+/** Growth eigenstrain ε*_yy = ε_g·liShare − m of a cell of moduli (λ, μ) in a row whose part m the stack takes (see the header). */
+export function growthEigen(d: Dimless, xi: number, solid: number, lam: number, mu: number, m: number): number {
+  if (d.growthStrain <= 0) return 0;
+  return d.growthStrain * liShare(d, xi, solid, lam, mu) - m;
 }
 
 /**

@@ -323,7 +323,7 @@ export class GpuSolver {
       this.groups.filmCommit = bind('filmCommit', { 0: P, 1: T, 4: this.film });
       this.groups.filmSum = bind('filmSum', { 0: P, 1: T, 8: M });
       this.groups.mechMaterials = bind('mechMaterials', { 0: P, 2: this.xi, 4: this.film, 5: G, 9: el.lam, 10: el.mu, 11: el.eig });
-      this.groups.mechShift = bind('mechShift', { 0: P, 1: T, 2: this.xi, 5: G, 8: M, 9: el.lam, 10: el.mu, 12: el.u });
+      this.groups.mechShift = bind('mechShift', { 0: P, 1: T, 2: this.xi, 4: this.film, 5: G, 8: M, 9: el.lam, 10: el.mu, 12: el.u });
       this.groups.mechSum = bind('mechSum', { 0: P, 1: T, 8: M });
     }
     this.readbackBytes = {

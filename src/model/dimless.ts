@@ -121,8 +121,10 @@ export interface Dimless {
    * resistance is t_SEI/σ_SEI (seiBand in src/cpu/terms.ts); 0 without an SEI
    */
   seiRho: number;
-  /** 1: the SEI's film mechanics run (src/cpu/mechanics.ts); 0 without an SEI */
+  /** 1: the mechanics run (src/cpu/mechanics.ts): an SEI film, or a growth strain; else 0 */
   mechOn: number;
+  /** growth eigenstrain ε_g of plated Li along y (electrolyte.growth_strain): ε*_yy = ε_g (h(ξ) − its row mean) */
+  growthStrain: number;
   /** Lamé constants [GPa] of Li, the SEI, the electrolyte (floored at ELECTROLYTE_MODULUS_FLOOR_GPA) and the host/collector */
   liLam: number;
   liMu: number;
@@ -241,7 +243,12 @@ function lame(E: number, nu: number): [number, number] {
   return [(E * nu) / ((1 + nu) * (1 - 2 * nu)), E / (2 * (1 + nu))];
 }
 
-type MechanicsFields = 'mechOn' | 'liLam' | 'liMu' | 'seiLam' | 'seiMu' | 'elLam' | 'elMu' | 'hostLam' | 'hostMu' | 'seiFrac' | 'mechScale' | 'yieldGPa' | 'healRate' | 'crackStrain' | 'seiLiPerLength' | 'elasticIters';
+type MechanicsFields = 'growthStrain' | 'mechOn' | 'liLam' | 'liMu' | 'seiLam' | 'seiMu' | 'elLam' | 'elMu' | 'hostLam' | 'hostMu' | 'seiFrac' | 'mechScale' | 'yieldGPa' | 'healRate' | 'crackStrain' | 'seiLiPerLength' | 'elasticIters';
+
+/** The run solves the mechanics: it has an SEI film, or its electrolyte pushes back on the plated Li. */
+export function mechanicsOn(s: Scenario): boolean {
+  return text(s, 'sei.kind') !== 'none' || num(s, 'electrolyte.growth_strain') > 0;
+}
 
 function mechanicsParams(s: Scenario, w_m: number, T: number, Cs: number): Pick<Dimless, MechanicsFields> {
   const sei = text(s, 'sei.kind') !== 'none';
@@ -254,7 +261,8 @@ function mechanicsParams(s: Scenario, w_m: number, T: number, Cs: number): Pick<
   const t_m = num(s, 'sei.thickness_nm') * 1e-9;
   const Eplane_Pa = (E * 1e9) / (1 - nu * nu);
   return {
-    mechOn: sei ? 1 : 0,
+    mechOn: mechanicsOn(s) ? 1 : 0,
+    growthStrain: num(s, 'electrolyte.growth_strain'),
     liLam,
     liMu,
     seiLam,
@@ -267,9 +275,10 @@ function mechanicsParams(s: Scenario, w_m: number, T: number, Cs: number): Pick<
     mechScale: mechanicalShift(1e9, T),
     yieldGPa: num(s, 'metal.yield_strength_MPa') / 1000,
     healRate: 1 / num(s, 'sei.heal_time_s'),
-    crackStrain: Math.sqrt(num(s, 'sei.fracture_energy_J_m2') / (CHANNEL_CRACK_Z * Eplane_Pa * t_m)),
+    // without an SEI (mechanics for the growth strain alone) there is no film to crack or to bind Li
+    crackStrain: sei ? Math.sqrt(num(s, 'sei.fracture_energy_J_m2') / (CHANNEL_CRACK_Z * Eplane_Pa * t_m)) : 1e30,
     // mol/cm³ → mol/m³ is ×1e6; t in µm
     elasticIters: num(s, 'numerics.elastic_iterations'),
-    seiLiPerLength: ((t_m / LENGTH_SCALE_M) * num(s, 'sei.li_content_mol_cm3') * 1e6) / Cs,
+    seiLiPerLength: !sei ? 0 : ((t_m / LENGTH_SCALE_M) * num(s, 'sei.li_content_mol_cm3') * 1e6) / Cs,
   };
 }

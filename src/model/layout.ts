@@ -57,6 +57,7 @@ export const PARAM_FIELDS = [
   ['healRate', 'f32'],
   ['crackStrain', 'f32'],
   ['seiLiPerLength', 'f32'],
+  ['growthStrain', 'f32'],
   ['zero', 'u32'],
 ] as const satisfies readonly (readonly [keyof Dimless, Scalar])[];
 

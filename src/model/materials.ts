@@ -75,6 +75,10 @@ export interface Electrolyte {
     'electrolyte.transference_number': number;
     'electrolyte.reference_temperature_K': number;
     'electrolyte.activation_energy_kJ_mol': number;
+    // solid electrolytes set their stiffness and their push on the plated Li too
+    'electrolyte.modulus_GPa'?: number;
+    'electrolyte.poisson_ratio'?: number;
+    'electrolyte.growth_strain'?: number;
   };
   source: string;
 }
@@ -139,6 +143,21 @@ export const ELECTROLYTES = {
       'electrolyte.activation_energy_kJ_mol': 50,
     },
     source: 'solid polymer electrolytes, no convection (000:L297–309); PEO–LiTFSI at 80 °C: σ ≈ 1 mS/cm, t₊ ≈ 0.2, D ~ 1e-11 m²/s (estimates of the usual range)',
+  },
+  garnet: {
+    label: 'garnet (LLZO-type) ceramic solid electrolyte',
+    values: {
+      'electrolyte.concentration_mol_L': 1,
+      'electrolyte.diffusivity_m2_s': 1.0e-12,
+      'electrolyte.conductivity_S_m': 0.05,
+      'electrolyte.transference_number': 1,
+      'electrolyte.reference_temperature_K': 298.15,
+      'electrolyte.activation_energy_kJ_mol': 35,
+      'electrolyte.modulus_GPa': 150,
+      'electrolyte.poisson_ratio': 0.26,
+      'electrolyte.growth_strain': 1,
+    },
+    source: 'garnet LLZT conducts Li⁺ only (t₊ = 1; 002:L103, L232), the dense ceramic that stops Li by its strength (000:L297); E ≈ 150 GPa (MODEL.md §6.3); growth strain 1: it cannot flow out of the plated Li\'s way; σ ≈ 0.5 mS/cm, Eₐ ≈ 35 kJ/mol and ν ≈ 0.26 estimates of the usual range; c0 and D nominal (with t₊ = 1 the salt has no gradient)',
   },
 } as const satisfies Record<string, Electrolyte>;
 

@@ -12,6 +12,7 @@ import highConcentration from '../../public/scenarios/high-concentration.json';
 import singleIon from '../../public/scenarios/single-ion.json';
 import nativeSei from '../../public/scenarios/native-sei.json';
 import li2sSei from '../../public/scenarios/li2s-sei.json';
+import garnet from '../../public/scenarios/garnet.json';
 
 export interface Preset {
   scenario: { about: { name: string; description: string; sources: string } } & Record<string, Record<string, unknown>>;
@@ -31,4 +32,5 @@ export const PRESETS: Record<string, Preset> = {
   'single-ion': { scenario: singleIon },
   'native-sei': { scenario: nativeSei },
   'li2s-sei': { scenario: li2sSei },
+  garnet: { scenario: garnet },
 };

@@ -62,7 +62,7 @@ export const SCENARIO_KEYS: readonly KeySpec[] = [
   n('drive.overpotential_V', -0.1, 'electrode potential vs a Li reference in the reservoir [V] (potentiostatic); negative plates', { min: -1.5, max: 1.5 }, 'MODEL.md §5'),
   n('drive.potential_limit_V', 1.5, 'bound on |electrode potential| in galvanostatic mode [V]; reaching it stops the run (a cycler\'s voltage cutoff)', { ...POS, max: 1.5 }),
 
-  str('electrolyte.kind', 'custom', ELECTROLYTE_KINDS, 'electrolyte preset (src/model/materials.ts): sets concentration, diffusivity, conductivity, t₊, reference temperature and activation energy; custom uses those keys as given'),
+  str('electrolyte.kind', 'custom', ELECTROLYTE_KINDS, 'electrolyte preset (src/model/materials.ts): sets concentration, diffusivity, conductivity, t₊, reference temperature and activation energy (garnet also its modulus, Poisson ratio and growth strain); custom uses those keys as given'),
   n('electrolyte.concentration_mol_L', 1, 'bulk salt concentration c0 [mol/L]', { ...POS, max: 20 }, 'MODEL.md §3 (1 M)'),
   n('electrolyte.diffusivity_m2_s', 7.5e-10, 'ambipolar salt diffusivity D_l [m²/s]', { ...POS, max: 1e-6 }, 'Chen et al. 2015; MODEL.md §3'),
   n('electrolyte.transference_number', 0.4, 'Li⁺ transference number t₊ (binary transport)', { min: 0, max: 1 }, '0.4 liquid carbonate; 0.75 HMPE (000:L301); 1 single-ion (002:L103)'),
@@ -127,7 +127,8 @@ export const SCENARIO_KEYS: readonly KeySpec[] = [
   n('sei.li_content_mol_cm3', 0.057, 'Li bound in the SEI per film volume [mol/cm³]: sets the Li consumed where the film re-forms', { ...POS, max: 1 }, 'Li₂CO₃: 2.11 g/cm³ / 73.89 g/mol × 2 Li (CRC Handbook); LiF 0.102 (2.64 g/cm³ / 25.94 g/mol)'),
   n('sei.heterogeneity', 0, 'mosaic SEI: spread of the film resistance between patches, in decades (0 = uniform; 1 = patches from 1/√10 to √10 of the mean)', { min: 0, max: 6 }, 'mosaic SEI focuses Li⁺ flux (000:L336)'),
   n('sei.patch_size_um', 1, 'mosaic patch size [µm] (sei.heterogeneity > 0)', { ...POS, max: 1e5 }, 'estimate'),
-  n('electrolyte.modulus_GPa', 0, "Young's modulus of the electrolyte or separator [GPa]: 0 for a liquid, MPa–GPa for polymers, ~150 GPa for garnet: the stiffness around the film in the elastic solve (a solid electrolyte's own push on the growing Li is not modelled)", { min: 0, max: 1000 }, 'MODEL.md §6.3; garnet LLZO ≈ 150 GPa'),
+  n('electrolyte.modulus_GPa', 0, "Young's modulus of the electrolyte or separator [GPa]: 0 for a liquid, MPa–GPa for polymers, ~150 GPa for garnet: the stiffness around the film and around the plated Li in the elastic solve (its push on the growing Li: electrolyte.growth_strain)", { min: 0, max: 1000 }, 'MODEL.md §6.3; garnet LLZO ≈ 150 GPa'),
+  n('electrolyte.growth_strain', 0, 'growth eigenstrain of the plated Li along the plating direction: the share of its volume the electrolyte must make room for. 1 for a dense solid electrolyte, which cannot flow out of the way; 0 for a liquid, which flows. The uniform part of each row is taken up by the stack (free to move), so a flat front stays stress-free and a protrusion presses into the electrolyte, which presses back on it (Monroe–Newman); > 0 turns on the elastic solve even without an SEI', { min: 0, max: 1 }, "MODEL.md §6.3 (the deposit's growth eigenstrain); Hong & Viswanathan's Zn hybrid-electrolyte phase field uses the solid fraction of the electrolyte"),
   n('electrolyte.poisson_ratio', 0.3, 'Poisson ratio of the electrolyte or separator', { min: -1, max: 0.5, exclusiveMin: true, exclusiveMax: true }, 'estimate'),
 
   n('initial.li_thickness_um', 5, 'thickness of the initial Li film on the collector [µm] (substrate.kind = li_foil)', { min: 0, max: 1e5 }),

@@ -28,6 +28,7 @@ export const RESTART_KEYS: ReadonlyMap<string, string> = new Map([
   // the collector, host and seeds are built once per run (src/model/geometry.ts) into the solid mask,
   // the contact angles and the seeds' i0 factors the kernels read
   ['sei.kind', 'it decides whether the run has an SEI, whose mosaic is built once when a run starts'],
+  ['electrolyte.growth_strain', 'it decides whether the run solves the mechanics, whose buffers are built when a run starts'],
   ['sei.heterogeneity', 'it sets the SEI mosaic (src/model/geometry.ts seiMosaic), built once when a run starts'],
   ['sei.patch_size_um', 'it sets the SEI mosaic (src/model/geometry.ts seiMosaic), built once when a run starts'],
   ...SCENARIO_KEYS.filter((k) => /^(substrate|surface|host|seeding)\./.test(k.key)).map(

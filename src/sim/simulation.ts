@@ -4,7 +4,7 @@
 
 import { CpuSolver, type SolverState, type StepRecord } from '../cpu/solver.ts';
 import { computeMetrics, unpackMetrics, type DepositMetrics } from '../analysis/metrics.ts';
-import { TRANSPORT_CHEN2015, toDimless, rateToCurrentDensity, type Dimless } from '../model/dimless.ts';
+import { TRANSPORT_CHEN2015, mechanicsOn, toDimless, rateToCurrentDensity, type Dimless } from '../model/dimless.ts';
 import { roundedToF32, RING_STRIDE, ringSlot, STATE_FIELDS, STATE_FLOATS, stateSlot } from '../model/layout.ts';
 import { getValue, num, resolveScenario, ScenarioError, text, type Scenario } from '../model/scenario.ts';
 import { A_M2_PER_MA_CM2, LENGTH_SCALE_M } from '../model/constants.ts';
@@ -298,9 +298,10 @@ function checkRestore(cp: Checkpoint, scenario: Scenario, backend: BackendName):
       throw new Error(`restore: checkpoint solver.state lacks ${bad.join(', ')} (or has another type there): the CPU state holds ${Object.keys(SOLVER_STATE_TYPES).join(', ')} (a checkpoint of a build with another state layout)`);
     }
   }
-  // the SEI film: present exactly when the checkpoint's run has an SEI (sei.kind is a restart key)
+  // the SEI film and the elastic state: present exactly when the checkpoint's run solves the mechanics
+  // (an SEI, or a growth strain; sei.kind and electrolyte.growth_strain are restart keys)
   const film = cp.solver.film as unknown as Record<string, unknown> | undefined;
-  const hasFilm = getValue(cp.scenario, 'sei.kind') !== 'none';
+  const hasFilm = mechanicsOn(cp.scenario);
   const filmArrays: [string, number, string][] =
     cp.solver.kind === 'gpu'
       ? [
@@ -320,7 +321,7 @@ function checkRestore(cp: Checkpoint, scenario: Scenario, backend: BackendName):
     const a = film?.[name];
     const len = hasFilm ? per * nx * ny : 0;
     if (!(a instanceof Field) || a.length !== len) {
-      const why = hasFilm ? `${per > 1 ? `${per}·` : ''}${nx}·${ny} = ${len} values` : `empty (0 values): the run has no SEI (sei.kind = none)`;
+      const why = hasFilm ? `${per > 1 ? `${per}·` : ''}${nx}·${ny} = ${len} values` : `empty (0 values): the run solves no mechanics (sei.kind = none, electrolyte.growth_strain = 0)`;
       throw new Error(`restore: checkpoint solver.film.${name} (${what}) must be a ${Field.name} of ${why} (got ${described(a)})`);
     }
   }
