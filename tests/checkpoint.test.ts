@@ -261,7 +261,7 @@ describe('restore refuses what it cannot continue', () => {
     for (const v of Object.values(nofilm)) expect(v.length).toBe(0);
     const stray = structuredClone(cp);
     stray.solver.film.mechShift = cp.solver.kind === 'gpu' ? new Float32Array(32 * 32) : new Float64Array(32 * 32);
-    await expect(createSimulation(plain, { backend, restore: stray })).rejects.toThrow(/solver\.film\.mechShift \(the mechanical shift per cell\) must be a Float(32|64)Array of empty \(0 values\): the run has no SEI/);
+    await expect(createSimulation(plain, { backend, restore: stray })).rejects.toThrow(/solver\.film\.mechShift \(the mechanical shift per cell\) must be a Float(32|64)Array of empty \(0 values\): the run solves no mechanics/);
     // with an SEI: every film array at its size
     const sei = resolveScenario({ preset: 'native-sei', grid: { nx: 16, ny: 16, dx_um: 0.5 }, run: { metrics_every_steps: K } });
     const s2 = await createSimulation(sei, { backend });

@@ -193,7 +193,9 @@ describe.each(BACKENDS)('dendrite run --backend %s', (backend) => {
     expect(summary.scenario).toBe('planar-li-foil');
     expect(summary.backend).toBe(backend);
     expect(summary.reason).toBe('time');
-    expect(summary.simulated_time_s).toBeGreaterThanOrEqual(0.05 * (1 - 1e-9));
+    // the GPU clock is f32 (compensated): its last step, clamped to the remaining time, lands within
+    // an ulp of f32(t_end) (seen: 0.0499999972 after the sink change moved the step sequence)
+    expect(summary.simulated_time_s).toBeGreaterThanOrEqual(0.05 * (1 - (backend === 'gpu' ? 2 ** -22 : 1e-9)));
     expect(summary.steps).toBeGreaterThan(0);
     expect(summary.wall_time_s).toBeGreaterThan(0);
     expect(summary.steps_per_s).toBeGreaterThan(0);
