@@ -133,7 +133,7 @@ describe('share URL', () => {
 
 describe('scenario JSON', () => {
   it.each(listPresets().map((p) => p.name))('round-trips %s (changed) through JSON', (name) => {
-    const s = applyOverrides(presetScenario(name), ['run.seed=9', 'drive.current_density_mA_cm2=0.30000000000000004', 'electrolyte.diffusivity_m2_s=1e-10']);
+    const s = applyOverrides(presetScenario(name), ['run.seed=9', 'drive.current_density_mA_cm2=0.30000000000000004', 'electrolyte.kind=custom', 'electrolyte.diffusivity_m2_s=1e-10']);
     const text = scenarioToJson(s, name);
     expect(text.endsWith('}\n')).toBe(true);
     expect(JSON.parse(text).preset).toBeUndefined();
