@@ -23,6 +23,8 @@
 @group(0) @binding(12) var<storage, read> u: array<f32>;
 // per cell (χ, h', SEI Li bound this step, ·): phaseUpdate's weights, lane z filled by filmAdvance for transportCells
 @group(0) @binding(13) var<storage, read_write> cellw: array<vec4f>;
+// per member and row (b·ny + j): the part m of the growth eigenstrain the stack takes up (kernel growthRows)
+@group(0) @binding(14) var<storage, read_write> rowGrowth: array<f32>;
 
 const FILM_PROFILE_FRACTION: f32 = 0.5;
 const FILM_CFL: f32 = 0.5;
@@ -73,7 +75,8 @@ fn filmAdvance(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
   let P = params[b];
   let st = state[b];
   var part = vec4f(0.0);
-  if (g.x < P.nx && g.y < P.ny && st.done == 0u && P.mechOn != 0u) {
+  // no film without an SEI (seiFrac = 0: the mechanics run for a growth strain alone)
+  if (g.x < P.nx && g.y < P.ny && st.done == 0u && P.mechOn != 0u && P.seiFrac > 0.0) {
     let i = g.x;
     let j = g.y;
     let k = cellAt(b, i, j, P.nx, P.ny);
@@ -135,7 +138,7 @@ fn filmAdvance(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
 fn filmCommit(@builtin(global_invocation_id) g: vec3u) {
   let b = g.z;
   let P = params[b];
-  if (g.x >= P.nx || g.y >= P.ny || state[b].done != 0u || P.mechOn == 0u) { return; }
+  if (g.x >= P.nx || g.y >= P.ny || state[b].done != 0u || P.mechOn == 0u || P.seiFrac <= 0.0) { return; }
   let k = cellAt(b, g.x, g.y, P.nx, P.ny);
   film[k].x = film[k].z;
 }
@@ -178,18 +181,34 @@ fn liShare(P: Params, x: f32, solid: f32, l: f32, m: f32) -> f32 {
   return hInterp(x) * planeModulus(P.liLam, P.liMu) / planeModulus(l, m);
 }
 
-// The (λ+2μ)-weighted row mean of ε_g·liShare that the stack takes up (growthMean in src/cpu/mechanics.ts)
-fn growthMean(b: u32, j: u32, P: Params) -> f32 {
-  if (P.growthStrain <= 0.0) { return 0.0; }
-  var s = 0.0;
-  var w = 0.0;
-  for (var q = 0u; q < P.nx; q++) {
-    let kq = cellAt(b, q, j, P.nx, P.ny);
-    let c = cellModuli(P, xi[kq], geo[kq].x, film[kq].y);
-    s += (c.x + 2.0 * c.y) * liShare(P, xi[kq], geo[kq].x, c.x, c.y);
-    w += c.x + 2.0 * c.y;
+// One workgroup per row j = wg.x + 256·wg.y (a grid of 256 × ⌈ny/256⌉ stays within the per-dimension
+// dispatch limit) and member: the (λ+2μ)-weighted row mean of ε_g·liShare that the stack
+// takes up (growthMean in src/cpu/mechanics.ts), once per step for mechMaterials and mechShift
+@compute @workgroup_size(64)
+fn growthRows(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: vec3u) {
+  let b = wg.z;
+  let j = wg.x + 256u * wg.y;
+  let P = params[b];
+  var acc = vec4f(0.0);
+  if (j < P.ny && P.growthStrain > 0.0) {
+    for (var q = li; q < P.nx; q += 64u) {
+      let kq = cellAt(b, q, j, P.nx, P.ny);
+      let c = cellModuli(P, xi[kq], geo[kq].x, film[kq].y);
+      acc += vec4f((c.x + 2.0 * c.y) * liShare(P, xi[kq], geo[kq].x, c.x, c.y), c.x + 2.0 * c.y, 0.0, 0.0);
+    }
   }
-  return P.growthStrain * s / w;
+  red[li] = acc;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s = s >> 1u) {
+    if (li < s) { red[li] += red[li + s]; }
+    workgroupBarrier();
+  }
+  if (li != 0u || j >= P.ny) { return; }
+  rowGrowth[b * P.ny + j] = select(0.0, P.growthStrain * red[0].x / red[0].y, P.growthStrain > 0.0);
+}
+
+fn growthMean(b: u32, j: u32, P: Params) -> f32 {
+  return rowGrowth[b * P.ny + j];
 }
 
 // Growth eigenstrain ε*_yy = ε_g·liShare − m of a cell (growthEigen in src/cpu/mechanics.ts)

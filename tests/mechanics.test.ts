@@ -166,7 +166,8 @@ describe('SEI fracture and repair (CPU)', () => {
     }
     expect(out.brittle.seiLi / out.brittle.charge).toBeGreaterThan(5e-3);
     // Li inventory: electrolyte + metal + SEI-bound Li = initial + inflow (the SEI's Li⁺ comes from the salt)
-    // (the tough film plates at its outer edge, Σ R / Σ h'R ≈ 4.6: the sink's rescaling must reach it)
+    // (the tough film plates at its outer edge, where h' is small: Σ R / Σ h'R ≈ 4.6, which the old
+    // sink rescaling, clamped at 4, could not reach)
     expect(out.brittle.inventory).toBeLessThan(1e-5);
     expect(out.tough.inventory).toBeLessThan(1e-5);
   });
@@ -252,11 +253,14 @@ describe('a solid electrolyte pushes back on the plated Li (growth strain)', () 
     expect(Math.abs(flat.interface_stress_mean_MPa)).toBeLessThan(0.5);
   });
 
-  it('GPU against CPU: the growth strain against garnet over 70 steps (height, roughness, interface stress)', async () => {
-    const s = garnet({}, { run: { charge_mAh_cm2: 0.02 } });
+  it('GPU against CPU: the growth strain over 70 steps (height, roughness, interface stress)', async () => {
+    // a 1 GPa solid electrolyte with the garnet's growth strain: against 150 GPa the tips sit at the
+    // yield cap (244 MPa) and the largest compression would only compare the cap
+    const s = garnet({ modulus_GPa: 1 }, { run: { charge_mAh_cm2: 0.02 } });
     const [cpu, gpu] = [(await runScenario(s, 'cpu')).rows.at(-1)!, (await runScenario(s, 'gpu')).rows.at(-1)!];
-    console.log(`[mechanics] garnet 0.02 mAh/cm²: hmax ${cpu.deposit_max_height_um.toFixed(4)} / ${gpu.deposit_max_height_um.toFixed(4)} µm, roughness ${cpu.roughness_um.toFixed(4)} / ${gpu.roughness_um.toFixed(4)} µm, max compression ${cpu.interface_stress_max_MPa.toFixed(1)} / ${gpu.interface_stress_max_MPa.toFixed(1)} MPa, mean σ_h ${cpu.interface_stress_mean_MPa.toFixed(2)} / ${gpu.interface_stress_mean_MPa.toFixed(2)} MPa (CPU / GPU)`);
+    console.log(`[mechanics] growth strain, 1 GPa, 0.02 mAh/cm²: hmax ${cpu.deposit_max_height_um.toFixed(4)} / ${gpu.deposit_max_height_um.toFixed(4)} µm, roughness ${cpu.roughness_um.toFixed(4)} / ${gpu.roughness_um.toFixed(4)} µm, max compression ${cpu.interface_stress_max_MPa.toFixed(1)} / ${gpu.interface_stress_max_MPa.toFixed(1)} MPa, mean σ_h ${cpu.interface_stress_mean_MPa.toFixed(2)} / ${gpu.interface_stress_mean_MPa.toFixed(2)} MPa (CPU / GPU)`);
     expect(cpu.interface_stress_max_MPa).toBeGreaterThan(100);
+    expect(cpu.interface_stress_max_MPa).toBeLessThan(0.9 * num(s, 'metal.yield_strength_MPa'));
     expect(Math.abs(gpu.deposit_max_height_um / cpu.deposit_max_height_um - 1)).toBeLessThan(1e-3);
     expect(Math.abs(gpu.roughness_um / cpu.roughness_um - 1)).toBeLessThan(5e-3);
     expect(Math.abs(gpu.interface_stress_max_MPa / cpu.interface_stress_max_MPa - 1)).toBeLessThan(5e-3);

@@ -174,28 +174,11 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader with a 3D host', () => {
 
     // 4 px per µm, the world origin at pixel row 64: cell (i, j) covers columns 2i, 2i+1 and rows
     // 62−2j, 63−2j; the collector band (0.64 µm) covers rows 64–66, its upper half row 64
-    const W = 2 * nx;
-    const H = 2 * ny + 4;
-    const format: GPUTextureFormat = 'rgba8unorm';
-    const target = v.device.createTexture({ size: [W, H], format, usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC });
-    const context = { configure() {}, getCurrentTexture: () => target } as unknown as GPUCanvasContext;
-    const renderer = new Renderer(v.device, context, format);
-    renderer.setSource(v);
-    const view = new View();
-    view.zoom = 4;
-    view.oy = 2 * ny;
-    const rowBytes = 256; // ≥ 4·W, the copy's required alignment
-    const readback = v.device.createBuffer({ size: rowBytes * H, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const { draw, rowBytes, destroy } = offscreen(v);
     const near = (got: number[], want: readonly number[]) => got.every((g, q) => Math.abs(g - want[q]) <= 1);
     const cellPx = (k: number) => [2 * (k % nx), 2 * ny - 2 - 2 * Math.floor(k / nx)] as const;
     for (const layer of LAYERS) {
-      renderer.draw(view, { layer, colormap: layer.colormap, range: [0, 1], contour: true, metalSolid: true });
-      const enc = v.device.createCommandEncoder();
-      enc.copyTextureToBuffer({ texture: target }, { buffer: readback, bytesPerRow: rowBytes }, [W, H]);
-      v.device.queue.submit([enc.finish()]);
-      await readback.mapAsync(GPUMapMode.READ);
-      const px = new Uint8Array(readback.getMappedRange().slice(0));
-      readback.unmap();
+      const px = await draw({ layer, colormap: layer.colormap, range: [0, 1], contour: true, metalSolid: true });
       const rgb = (x: number, y: number) => Array.from(px.subarray(y * rowBytes + 4 * x, y * rowBytes + 4 * x + 3));
       const band = (k: number, row: number) => rgb(2 * k, 2 * ny + row);
       expect(near(rgb(...cellPx(hostCell)), HOST_SOLID), `layer ${layer.id}: host ${rgb(...cellPx(hostCell))}`).toBe(true);
@@ -204,9 +187,7 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader with a 3D host', () => {
       expect(near(band(seededFace, 2), COPPER), `layer ${layer.id}: copper under the seed ${band(seededFace, 2)}`).toBe(true);
       expect(near(band(bareFace, 0), COPPER), `layer ${layer.id}: bare collector ${band(bareFace, 0)}`).toBe(true);
     }
-    readback.destroy();
-    target.destroy();
-    renderer.destroy();
+    destroy();
     sim.destroy();
   });
 });
@@ -340,28 +321,11 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader SEI layers (stress, film
   it('draws each SEI layer cell by cell: film cells in the colour of their value, the Li and the electrolyte off the film neutral, the stress everywhere', async () => {
     expect(v, 'the SEI run of the previous test').toBeDefined();
     const { nx, ny } = v;
-    const W = 2 * nx;
-    const H = 2 * ny + 4;
-    const format: GPUTextureFormat = 'rgba8unorm';
-    const target = v.device.createTexture({ size: [W, H], format, usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC });
-    const context = { configure() {}, getCurrentTexture: () => target } as unknown as GPUCanvasContext;
-    const renderer = new Renderer(v.device, context, format);
-    renderer.setSource(v);
-    const view = new View();
-    view.zoom = 4; // 2 px per cell, as in the host test above
-    view.oy = 2 * ny;
-    const rowBytes = 256;
-    const readback = v.device.createBuffer({ size: rowBytes * H, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const { draw, rowBytes, destroy } = offscreen(v);
     for (const layer of SEI_LAYERS) {
       const range = layer.fixed ?? cpuSeiRange(layer, false);
       const o: RenderOptions = { layer, colormap: layer.colormap, range, contour: false, metalSolid: true };
-      renderer.draw(view, o);
-      const enc = v.device.createCommandEncoder();
-      enc.copyTextureToBuffer({ texture: target }, { buffer: readback, bytesPerRow: rowBytes }, [W, H]);
-      v.device.queue.submit([enc.finish()]);
-      await readback.mapAsync(GPUMapMode.READ);
-      const px = new Uint8Array(readback.getMappedRange().slice(0));
-      readback.unmap();
+      const px = await draw(o);
       const lut = colormap(layer.colormap);
       let coloured = 0;
       let li = 0;
@@ -403,13 +367,7 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader SEI layers (stress, film
     for (let k = 0; k < nx * ny; k++) if (b.onFilm[k] === 1) ramp[4 * k + 1] = ((film.push(k) - 1) % 100) / 100 + 0.005;
     v.device.queue.writeBuffer(v.sei!.film, 0, ramp);
     const cracked = LAYERS.find((l) => l.id === 'cracked')!;
-    renderer.draw(view, { layer: cracked, colormap: 'viridis', range: [0, 1], contour: false, metalSolid: true });
-    const enc = v.device.createCommandEncoder();
-    enc.copyTextureToBuffer({ texture: target }, { buffer: readback, bytesPerRow: rowBytes }, [W, H]);
-    v.device.queue.submit([enc.finish()]);
-    await readback.mapAsync(GPUMapMode.READ);
-    const px = new Uint8Array(readback.getMappedRange().slice(0));
-    readback.unmap();
+    const px = await draw({ layer: cracked, colormap: 'viridis', range: [0, 1], contour: false, metalSolid: true });
     const lut = colormap('viridis');
     let nCracked = 0;
     for (const k of film) {
@@ -422,9 +380,7 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader SEI layers (stress, film
       expect(Math.max(...got.map((g, q) => Math.abs(g - want[q]))), `integrity ${d}: drew ${got}, expected ${want}`).toBeLessThanOrEqual(2);
     }
     console.log(`cracked layer on an integrity ramp: ${nCracked} of ${film.length} film cells below ½ drawn cracked, the rest whole`);
-    readback.destroy();
-    target.destroy();
-    renderer.destroy();
+    destroy();
     sim.destroy();
   });
 
@@ -451,3 +407,40 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader SEI layers (stress, film
     plain.destroy();
   });
 });
+
+/**
+ * Draws the field view into a (2·nx) × (2·ny + 4) texture, 2 px per cell (4 px per µm at 0.5 µm cells),
+ * the world origin at pixel row 2·ny: cell (i, j) covers columns 2i, 2i+1 and rows 2ny−2−2j, 2ny−1−2j.
+ * draw() returns the RGBA bytes, rows rowBytes apart.
+ */
+function offscreen(v: FieldSource) {
+  const { nx, ny } = v;
+  const W = 2 * nx;
+  const H = 2 * ny + 4;
+  const format: GPUTextureFormat = 'rgba8unorm';
+  const target = v.device.createTexture({ size: [W, H], format, usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC });
+  const context = { configure() {}, getCurrentTexture: () => target } as unknown as GPUCanvasContext;
+  const renderer = new Renderer(v.device, context, format);
+  renderer.setSource(v);
+  const view = new View();
+  view.zoom = 4;
+  view.oy = 2 * ny;
+  const rowBytes = 256; // ≥ 4·W, the copy's required alignment
+  const readback = v.device.createBuffer({ size: rowBytes * H, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const draw = async (o: RenderOptions): Promise<Uint8Array> => {
+    renderer.draw(view, o);
+    const enc = v.device.createCommandEncoder();
+    enc.copyTextureToBuffer({ texture: target }, { buffer: readback, bytesPerRow: rowBytes }, [W, H]);
+    v.device.queue.submit([enc.finish()]);
+    await readback.mapAsync(GPUMapMode.READ);
+    const px = new Uint8Array(readback.getMappedRange().slice(0));
+    readback.unmap();
+    return px;
+  };
+  const destroy = () => {
+    readback.destroy();
+    target.destroy();
+    renderer.destroy();
+  };
+  return { draw, rowBytes, destroy };
+}

@@ -85,7 +85,7 @@ export interface SolverState {
   stiff: number;
   fluxIn: number;
   limitHit: number;
-  /** Σ R / Σ h'R of the last update (binary salt sink) */
+  /** q of the binary salt sink h'R + q|h'R| of the last update (src/cpu/terms.ts sinkSpread) */
   sinkSpread: number;
   /** Li bound by SEI re-formation in the last step, as a Σ R-equivalent rate (the drive plates that much less) */
   seiRate: number;
@@ -523,7 +523,8 @@ export class CpuSolver {
   /** SEI film strain, fracture and repair (src/cpu/mechanics.ts); the SEI Li rate for the next drive. */
   filmAdvance(): void {
     const m = this.mechanics;
-    if (!m) return;
+    // no film without an SEI (seiFrac = 0: the mechanics run for a growth strain alone)
+    if (!m || this.d.seiFrac <= 0) return;
     const d = this.d;
     const st = this.state;
     const cracks = m.filmAdvance(d, this.xi, this.rate, this.solid, st.dt);

@@ -96,6 +96,7 @@ async function compilePipelines(device: GPUDevice, nb: number, ringCapacity: num
     ['mechanics', mechanicsSrc, 'filmAdvance'],
     ['mechanics', mechanicsSrc, 'filmCommit'],
     ['mechanics', mechanicsSrc, 'filmSum'],
+    ['mechanics', mechanicsSrc, 'growthRows'],
     ['mechanics', mechanicsSrc, 'mechMaterials'],
     ['mechanics', mechanicsSrc, 'mechShift'],
     ['mechanics', mechanicsSrc, 'mechSum'],
@@ -152,6 +153,8 @@ export class GpuSolver {
   /** the elastic solver of the SEI mechanics (some member has an SEI), else undefined */
   readonly elastic: GpuElastic | undefined;
   private readonly mechPart: GPUBuffer;
+  /** per member and row: the part of the growth eigenstrain the stack takes up (kernel growthRows) */
+  private readonly rowGrowth: GPUBuffer;
   private readonly elasticIters: number;
   readonly nucMark: GPUBuffer;
   /** open nucleation sites: the ξ of the cap each cell fills to */
@@ -245,6 +248,7 @@ export class GpuSolver {
     for (let k = 0; k < N; k++) film[4 * k + 1] = 1;
     device.queue.writeBuffer(this.film, 0, film);
     this.mechPart = buf('mechPart', 32 * groupsPerSim * nb);
+    this.rowGrowth = buf('rowGrowth', 4 * ny * nb);
     this.elasticIters = Math.max(...opts.batch.map((d) => d.elasticIters));
     this.elastic = opts.batch.some((d) => d.mechOn) ? new GpuElastic(device, { nx, ny, h: d0.h, nm: nb }) : undefined;
     // ω from the pure phases (the moduli are written by mechMaterials on the GPU, so setModuli never runs)
@@ -322,8 +326,9 @@ export class GpuSolver {
       this.groups.filmAdvance = bind('filmAdvance', { 0: P, 1: T, 2: this.xi, 3: this.rate, 4: this.film, 5: G, 6: this.sei, 7: this.seiBase, 8: M, 13: this.cellw });
       this.groups.filmCommit = bind('filmCommit', { 0: P, 1: T, 4: this.film });
       this.groups.filmSum = bind('filmSum', { 0: P, 1: T, 8: M });
-      this.groups.mechMaterials = bind('mechMaterials', { 0: P, 2: this.xi, 4: this.film, 5: G, 9: el.lam, 10: el.mu, 11: el.eig });
-      this.groups.mechShift = bind('mechShift', { 0: P, 1: T, 2: this.xi, 4: this.film, 5: G, 8: M, 9: el.lam, 10: el.mu, 12: el.u });
+      this.groups.growthRows = bind('growthRows', { 0: P, 2: this.xi, 4: this.film, 5: G, 14: this.rowGrowth });
+      this.groups.mechMaterials = bind('mechMaterials', { 0: P, 2: this.xi, 4: this.film, 5: G, 9: el.lam, 10: el.mu, 11: el.eig, 14: this.rowGrowth });
+      this.groups.mechShift = bind('mechShift', { 0: P, 1: T, 2: this.xi, 5: G, 8: M, 9: el.lam, 10: el.mu, 12: el.u, 14: this.rowGrowth });
       this.groups.mechSum = bind('mechSum', { 0: P, 1: T, 8: M });
     }
     this.readbackBytes = {
@@ -400,6 +405,9 @@ export class GpuSolver {
   encodeMechanics(pass: GPUComputePassEncoder): void {
     const el = this.elastic;
     if (!el) return;
+    pass.setPipeline(this.pipelines.growthRows);
+    pass.setBindGroup(0, this.groups.growthRows);
+    pass.dispatchWorkgroups(Math.min(this.ny, 256), Math.ceil(this.ny / 256), this.nb);
     this.dispatchCells(pass, 'mechMaterials');
     el.encodeRefreshCoefficients(pass);
     el.encodeIterate(pass, this.elasticIters);
@@ -579,7 +587,7 @@ export class GpuSolver {
 
   destroy(): void {
     this.elastic?.destroy();
-    for (const b of [this.params, this.state, this.xi, this.c, this.cellw, this.rate, this.gain, this.partSum, this.partMax, this.ring, this.geo, this.geoStatic, this.sei, this.seiBase, this.film, this.mechPart, this.nucMark, this.nucSite, this.nucCount, ...this.staging]) b.destroy();
+    for (const b of [this.params, this.state, this.xi, this.c, this.cellw, this.rate, this.gain, this.partSum, this.partMax, this.ring, this.geo, this.geoStatic, this.sei, this.seiBase, this.film, this.mechPart, this.rowGrowth, this.nucMark, this.nucSite, this.nucCount, ...this.staging]) b.destroy();
     this.probeBuffer?.destroy();
     this.mgC.destroy();
     this.mgPhi.destroy();

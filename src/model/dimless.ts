@@ -275,10 +275,9 @@ function mechanicsParams(s: Scenario, w_m: number, T: number, Cs: number): Pick<
     mechScale: mechanicalShift(1e9, T),
     yieldGPa: num(s, 'metal.yield_strength_MPa') / 1000,
     healRate: 1 / num(s, 'sei.heal_time_s'),
-    // without an SEI (mechanics for the growth strain alone) there is no film to crack or to bind Li
-    crackStrain: sei ? Math.sqrt(num(s, 'sei.fracture_energy_J_m2') / (CHANNEL_CRACK_Z * Eplane_Pa * t_m)) : 1e30,
+    crackStrain: Math.sqrt(num(s, 'sei.fracture_energy_J_m2') / (CHANNEL_CRACK_Z * Eplane_Pa * t_m)),
     // mol/cm³ → mol/m³ is ×1e6; t in µm
     elasticIters: num(s, 'numerics.elastic_iterations'),
-    seiLiPerLength: !sei ? 0 : ((t_m / LENGTH_SCALE_M) * num(s, 'sei.li_content_mol_cm3') * 1e6) / Cs,
+    seiLiPerLength: ((t_m / LENGTH_SCALE_M) * num(s, 'sei.li_content_mol_cm3') * 1e6) / Cs,
   };
 }
