@@ -37,18 +37,20 @@ describe('renderer colour maps', () => {
     expect(() => layerById('von_mises')).toThrow(/view.layer = "von_mises" is not allowed: one of xi, c, phi, i, stress, strain, integrity, cracked/);
   });
 
-  it('the SEI layers are offered only with a film, read only the film cells (but the stress), and keep the field layers as they were', () => {
-    expect(layersFor(false).map((l) => l.id)).toEqual(['xi', 'c', 'phi', 'i']);
-    expect(layersFor(true).map((l) => l.id)).toEqual(LAYERS.map((l) => l.id));
-    const sei = LAYERS.filter((l) => l.sei);
-    expect(sei.map((l) => [l.id, l.index, l.unit, l.domain, l.fixed])).toEqual([
-      ['stress', 4, 'MPa', 'all', undefined],
-      ['strain', 5, '%', 'film', undefined],
-      ['integrity', 6, '–', 'film', [0, 1]],
-      ['cracked', 7, '1 = cracked', 'film', [0, 1]],
+  it('the stress layer is offered where the mechanics run, the film layers only with a film; they read only the film cells (but the stress), and the field layers stay as they were', () => {
+    expect(layersFor({ mechanics: false, film: false }).map((l) => l.id)).toEqual(['xi', 'c', 'phi', 'i']);
+    // a solid electrolyte's growth strain without an SEI (the garnet preset): stress, no film
+    expect(layersFor({ mechanics: true, film: false }).map((l) => l.id)).toEqual(['xi', 'c', 'phi', 'i', 'stress']);
+    expect(layersFor({ mechanics: true, film: true }).map((l) => l.id)).toEqual(LAYERS.map((l) => l.id));
+    const sei = LAYERS.filter((l) => l.needs !== undefined);
+    expect(sei.map((l) => [l.id, l.index, l.unit, l.domain, l.fixed, l.needs])).toEqual([
+      ['stress', 4, 'MPa', 'all', undefined, 'mechanics'],
+      ['strain', 5, '%', 'film', undefined, 'film'],
+      ['integrity', 6, '–', 'film', [0, 1], 'film'],
+      ['cracked', 7, '1 = cracked', 'film', [0, 1], 'film'],
     ]);
     // the field layers: ξ over every cell, the electrolyte fields ranged over ξ < ½ under the metal
-    expect(LAYERS.filter((l) => !l.sei).map((l) => l.domain)).toEqual(['all', 'electrolyte', 'electrolyte', 'electrolyte']);
+    expect(LAYERS.filter((l) => l.needs === undefined).map((l) => l.domain)).toEqual(['all', 'electrolyte', 'electrolyte', 'electrolyte']);
     // the model cracks a film only where its integrity exceeds ½ after healing (src/cpu/mechanics.ts)
     expect(CRACKED_BELOW).toBe(0.5);
   });

@@ -224,7 +224,7 @@ describe('browser app (headless chromium, SwiftShader WebGPU)', () => {
     await page.close();
   });
 
-  it('an SEI scenario offers the SEI layers and draws the film; without a film they are hidden and a linked SEI layer falls back to ξ with a note', async () => {
+  it('an SEI scenario offers the SEI layers and draws the film; without a film they are hidden and a linked SEI layer falls back to ξ with a note; garnet without a film offers the stress alone', async () => {
     const layerMenu = (page: Page) => page.locator('[data-key="view.layer"] select option').allTextContents();
     const sei = await open('preset=native-sei&grid.nx=32&grid.ny=32&initial.nuclei_count=2&initial.nucleus_radius_um=1.5&drive.current_density_mA_cm2=20&run.metrics_every_steps=20&view.layer=integrity&view.contour=0');
     await sei.evaluate(() => dendrite.advance(20));
@@ -257,6 +257,12 @@ describe('browser app (headless chromium, SwiftShader WebGPU)', () => {
     const notes = await plain.evaluate(() => dendrite.messages());
     expect(notes.some((m) => m.kind === 'note' && m.text.startsWith('No SEI in this scenario'))).toBe(true);
     await plain.close();
+
+    // garnet without an SEI solves the mechanics for the growth strain: the stress layer, no film layers
+    const garnet = await open('preset=garnet&grid.nx=32&grid.ny=32&initial.li_thickness_um=4&view.layer=stress');
+    expect(await layerMenu(garnet)).toEqual(['Li metal ξ [–]', 'Li⁺ concentration [mol/L]', 'electrolyte potential [V]', 'ionic current density |i| [mA/cm²]', 'hydrostatic stress σ_h (capped at yield) [MPa]']);
+    expect(await garnet.evaluate(() => dendrite.state().query)).toContain('view.layer=stress');
+    await garnet.close();
   });
 
   it('a shared link loaded in a fresh page reproduces the same state', async () => {

@@ -92,7 +92,7 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader layer values (GPU range 
     const f = await readBuffers(v);
     const range = new FieldRange(v.device);
     range.setSource(v);
-    for (const layer of layersFor(false)) {
+    for (const layer of layersFor({ mechanics: false, film: false })) {
       const [lo, hi] = cpuRange(layer, v, f);
       const gpu = (await range.measure({ layer, colormap: layer.colormap, range: [0, 1], contour: false, metalSolid: true }))!;
       const tol = 1e-5 * Math.max(Math.abs(lo), Math.abs(hi));
@@ -144,7 +144,7 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader with a 3D host', () => {
     const f = await readBuffers(v);
     const range = new FieldRange(v.device);
     range.setSource(v);
-    for (const layer of layersFor(false)) {
+    for (const layer of layersFor({ mechanics: false, film: false })) {
       const [lo, hi] = cpuRange(layer, v, f, solid);
       const [loAll, hiAll] = cpuRange(layer, v, f);
       const gpu = (await range.measure({ layer, colormap: layer.colormap, range: [0, 1], contour: false, metalSolid: true }))!;
@@ -249,7 +249,7 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader SEI layers (stress, film
       sei: { kind: 'custom', heterogeneity: 0, modulus_GPa: 10, fracture_energy_J_m2: 0.01, heal_time_s: 5 },
       run: { metrics_every_steps: 20 },
     });
-  const SEI_LAYERS = LAYERS.filter((l) => l.sei);
+  const SEI_LAYERS = LAYERS.filter((l) => l.needs !== undefined);
   let sim: Simulation;
   let v: FieldSource;
   let b: SeiBuffers;
@@ -389,7 +389,7 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader SEI layers (stress, film
     const plain = await createSimulation(s, { backend: 'gpu' });
     const src = plain.gpuView()!;
     expect(src.sei).toBeUndefined();
-    expect(layersFor(false).map((l) => l.id)).toEqual(['xi', 'c', 'phi', 'i']);
+    expect(layersFor({ mechanics: false, film: false }).map((l) => l.id)).toEqual(['xi', 'c', 'phi', 'i']);
     // the renderer binds a placeholder in place of the film buffers: no validation error on any layer
     const target = src.device.createTexture({ size: [16, 16], format: 'rgba8unorm', usage: GPUTextureUsage.RENDER_ATTACHMENT });
     const context = { configure() {}, getCurrentTexture: () => target } as unknown as GPUCanvasContext;

@@ -177,7 +177,7 @@ export class App {
     const src = sim.gpuView();
     if (!src) throw new Error('the app needs the GPU backend');
     this.renderer!.setSource(src);
-    this.offerLayers(src.sei !== undefined);
+    this.offerLayers({ mechanics: src.sei !== undefined, film: src.sei !== undefined && this.scenario.sei.kind !== 'none' });
     sim.addWriter({
       onMetrics: (row: MetricsRow) => this.plots.push(row),
       onEvent: (e) => this.note(`${e.kind.replace('_', ' ')} at t = ${e.time_s.toPrecision(4)} s: ${e.message}`),
@@ -185,17 +185,22 @@ export class App {
   }
 
   /**
-   * The layer menu offers the SEI layers only when the run has a film (sei.kind ≠ none); a shown SEI
-   * layer (a link, or the previous run) falls back to ξ with a note that says why.
+   * The layer menu offers the stress layer when the run solves the mechanics and the film layers when it
+   * has an SEI film; a shown layer the run lacks (a link, or the previous run) falls back to ξ with a
+   * note that says why.
    */
-  private offerLayers(hasSei: boolean): void {
-    const layers = layersFor(hasSei);
+  private offerLayers(has: { mechanics: boolean; film: boolean }): void {
+    const layers = layersFor(has);
     const v = this.panel.view;
     this.panel.setLayers(layers);
     if (!layers.some((l) => l.id === v.layer)) {
       const shown = layerById(v.layer);
       v.layer = LAYERS[0].id;
-      this.note(`No SEI in this scenario (sei.kind = none), so there is no "${shown.label}" layer: showing ${LAYERS[0].label}. Choose an SEI film in the SEI folder and restart to see the film's layers.`);
+      const why =
+        shown.needs === 'film'
+          ? 'No SEI in this scenario (sei.kind = none)'
+          : 'No mechanics in this scenario (sei.kind = none and electrolyte.growth_strain = 0)';
+      this.note(`${why}, so there is no "${shown.label}" layer: showing ${LAYERS[0].label}. ${shown.needs === 'film' ? "Choose an SEI film in the SEI folder and restart to see the film's layers." : 'Choose an SEI film, or a solid electrolyte with a growth strain, and restart to see the stress.'}`);
       this.onView();
     }
   }

@@ -27,8 +27,11 @@ export interface LayerSpec {
   /** a fixed range, or undefined for an automatic one (reduced on the GPU) */
   fixed?: [number, number];
   domain: LayerDomain;
-  /** needs the SEI film mechanics (a scenario with sei.kind ≠ none); hidden from the menu otherwise */
-  sei?: boolean;
+  /**
+   * What the layer needs, hidden from the menu otherwise: 'mechanics', a run that solves the elasticity
+   * (an SEI film or a growth strain: mechanicsOn in src/model/dimless.ts); 'film', an SEI film (sei.kind ≠ none)
+   */
+  needs?: 'mechanics' | 'film';
 }
 
 /**
@@ -45,15 +48,18 @@ export const LAYERS: readonly LayerSpec[] = [
   { index: 1, id: 'c', label: 'Li⁺ concentration', unit: 'mol/L', colormap: 'viridis', domain: 'electrolyte' },
   { index: 2, id: 'phi', label: 'electrolyte potential', unit: 'V', colormap: 'magma', domain: 'electrolyte' },
   { index: 3, id: 'i', label: 'ionic current density |i|', unit: 'mA/cm²', colormap: 'magma', domain: 'electrolyte' },
-  { index: 4, id: 'stress', label: 'hydrostatic stress σ_h (capped at yield)', unit: 'MPa', colormap: 'viridis', domain: 'all', sei: true },
-  { index: 5, id: 'strain', label: 'SEI film strain ε_f', unit: '%', colormap: 'magma', domain: 'film', sei: true },
-  { index: 6, id: 'integrity', label: 'SEI integrity (0 cracked, 1 intact)', unit: '–', colormap: 'magma', fixed: [0, 1], domain: 'film', sei: true },
-  { index: 7, id: 'cracked', label: 'cracked SEI (integrity < ½)', unit: '1 = cracked', colormap: 'viridis', fixed: [0, 1], domain: 'film', sei: true },
+  { index: 4, id: 'stress', label: 'hydrostatic stress σ_h (capped at yield)', unit: 'MPa', colormap: 'viridis', domain: 'all', needs: 'mechanics' },
+  { index: 5, id: 'strain', label: 'SEI film strain ε_f', unit: '%', colormap: 'magma', domain: 'film', needs: 'film' },
+  { index: 6, id: 'integrity', label: 'SEI integrity (0 cracked, 1 intact)', unit: '–', colormap: 'magma', fixed: [0, 1], domain: 'film', needs: 'film' },
+  { index: 7, id: 'cracked', label: 'cracked SEI (integrity < ½)', unit: '1 = cracked', colormap: 'viridis', fixed: [0, 1], domain: 'film', needs: 'film' },
 ];
 
-/** The layers a simulation can show: the SEI layers only where its scenario has an SEI film. */
-export function layersFor(hasSei: boolean): LayerSpec[] {
-  return LAYERS.filter((l) => hasSei || !l.sei);
+/**
+ * The layers a simulation can show: the stress where it solves the mechanics (an SEI film, or a solid
+ * electrolyte's growth strain without one), the film layers where it has a film.
+ */
+export function layersFor(has: { mechanics: boolean; film: boolean }): LayerSpec[] {
+  return LAYERS.filter((l) => l.needs === undefined || (l.needs === 'mechanics' ? has.mechanics : has.film));
 }
 
 export function layerById(id: string): LayerSpec {
