@@ -159,8 +159,11 @@ class GpuBackend implements Backend {
     this.solver.mgCycles = mgCycles;
   }
   async submit(steps: number): Promise<BatchOutcome> {
-    const read = await this.solver.submitBatch(steps, this.first);
+    // cleared before the await: the run loop queues the next batch before this one resolves, and that
+    // batch must not solve the initial potential again
+    const first = this.first;
     this.first = false;
+    const read = await this.solver.submitBatch(steps, first);
     const st = read.state[0];
     const stepNow = st.u32[stateSlot('step')];
     const cap = this.solver.ringCapacity;
