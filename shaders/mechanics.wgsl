@@ -28,6 +28,8 @@
 
 const FILM_PROFILE_FRACTION: f32 = 0.5;
 const FILM_CFL: f32 = 0.5;
+// the interface read-out (liSideStress in src/cpu/mechanics.ts)
+const LI_SIDE_XI: f32 = 0.95;
 
 var<workgroup> red: array<vec4f, 64>;
 var<workgroup> red2: array<f32, 64>;
@@ -274,8 +276,55 @@ fn mechMaterials(@builtin(global_invocation_id) g: vec3u) {
   eig[2u * N + k] = exy;
 }
 
-// σ_h = K (tr ε − ε*_growth) of the cell's matrix, capped at the yield strength → geo.w = Ωσ_h/RT; per workgroup
-// the largest compression and the h'-weighted mean at the interface
+// σ_h = K (tr ε − ε*_growth) of the own matrix of non-solid cell (i, j), capped at the yield strength
+fn ownStress(b: u32, i: u32, j: u32, P: Params) -> f32 {
+  let k = cellAt(b, i, j, P.nx, P.ny);
+  let n = P.nx * P.ny;
+  let ox = 2u * b * n;
+  let oy = ox + n;
+  let c = j * P.nx + i;
+  var uyN = -u[oy + c];
+  var uyS = -u[oy + c];
+  if (j + 1u < P.ny) { uyN = u[oy + c + P.nx]; }
+  if (j > 0u) { uyS = u[oy + c - P.nx]; }
+  let tr = (u[ox + j * P.nx + eastOf(i, P.nx)] - u[ox + j * P.nx + westOf(i, P.nx)] + uyN - uyS) / (2.0 * P.h);
+  return clamp((lam[k] + (2.0 / 3.0) * mu[k]) * (tr - growthAtCell(b, i, j, P)), -P.yieldGPa, P.yieldGPa);
+}
+
+// The Li's σ_h as non-solid cell (i0, j0) reads it (liSideStress in src/cpu/mechanics.ts): its own
+// outside the band; in the band, bilinear in the cells' own σ_h (solid cells left out) at the point
+// along −n where the equilibrium profile reaches LI_SIDE_XI, half a cell further in
+fn liSideStress(b: u32, i0: u32, j0: u32, P: Params) -> f32 {
+  let x = xi[cellAt(b, i0, j0, P.nx, P.ny)];
+  if (!(x > 0.002 && x < LI_SIDE_XI)) { return ownStress(b, i0, j0, P); }
+  let fg = filmGeometry(b, i32(i0), i32(j0), P.nx, P.ny, P.h);
+  if (fg.mag <= 0.0) { return ownStress(b, i0, j0, P); }
+  let dist = 2.0 * P.w * (atanh(1.0 - 2.0 * x) - atanh(1.0 - 2.0 * LI_SIDE_XI)) + 0.5 * P.h;
+  // the point in cell-centre coordinates
+  let px = f32(i0) - fg.nx * dist / P.h;
+  let py = clamp(f32(j0) - fg.ny * dist / P.h, 0.0, f32(P.ny) - 1.0);
+  let fx = floor(px);
+  let fy = min(floor(py), f32(P.ny) - 2.0);
+  let tx = px - fx;
+  let ty = py - fy;
+  var acc = 0.0;
+  var wsum = 0.0;
+  for (var c = 0u; c < 4u; c++) {
+    let di = c & 1u;
+    let dj = c >> 1u;
+    let ii = u32(((i32(fx) + i32(di)) % i32(P.nx) + i32(P.nx)) % i32(P.nx));
+    let jj = u32(i32(fy) + i32(dj));
+    let wgt = select(1.0 - tx, tx, di == 1u) * select(1.0 - ty, ty, dj == 1u);
+    if (geo[cellAt(b, ii, jj, P.nx, P.ny)].x <= 0.5 && wgt > 0.0) {
+      acc += wgt * ownStress(b, ii, jj, P);
+      wsum += wgt;
+    }
+  }
+  return select(ownStress(b, i0, j0, P), acc / wsum, wsum > 0.0);
+}
+
+// The Li's σ_h as the kinetics read it (interface cells on their Li side) → geo.w = Ωσ_h/RT; per
+// workgroup the largest compression and the h'-weighted mean at the interface
 @compute @workgroup_size(8, 8)
 fn mechShift(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_index) li: u32,
              @builtin(workgroup_id) wg: vec3u) {
@@ -284,22 +333,11 @@ fn mechShift(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_
   var part = vec4f(0.0);
   var wsum = 0.0;
   if (g.x < P.nx && g.y < P.ny && state[b].done == 0u && P.mechOn != 0u) {
-    let i = g.x;
-    let j = g.y;
-    let k = cellAt(b, i, j, P.nx, P.ny);
-    let n = P.nx * P.ny;
-    let ox = 2u * b * n;
-    let oy = ox + n;
-    let c = j * P.nx + i;
+    let k = cellAt(b, g.x, g.y, P.nx, P.ny);
     if (geo[k].x > 0.5) {
       geo[k].w = 0.0;
     } else {
-      var uyN = -u[oy + c];
-      var uyS = -u[oy + c];
-      if (j + 1u < P.ny) { uyN = u[oy + c + P.nx]; }
-      if (j > 0u) { uyS = u[oy + c - P.nx]; }
-      let tr = (u[ox + j * P.nx + eastOf(i, P.nx)] - u[ox + j * P.nx + westOf(i, P.nx)] + uyN - uyS) / (2.0 * P.h);
-      let sh = clamp((lam[k] + (2.0 / 3.0) * mu[k]) * (tr - growthAtCell(b, i, j, P)), -P.yieldGPa, P.yieldGPa);
+      let sh = liSideStress(b, g.x, g.y, P);
       geo[k].w = P.mechScale * sh;
       let hp = hPrime(xi[k]);
       if (hp > 0.1) { part = vec4f(0.0, 0.0, -sh, hp * sh); }

@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getGpu } from '../src/gpu/device.ts';
 import { GpuSolver } from '../src/gpu/solver.ts';
 import { CpuSolver } from '../src/cpu/solver.ts';
-import { CpuMechanics, filmGeometry, onFilm, planeModulus } from '../src/cpu/mechanics.ts';
-import { seiBand } from '../src/cpu/terms.ts';
+import { CpuMechanics, filmGeometry, liSidePoint, onFilm, planeModulus } from '../src/cpu/mechanics.ts';
+import { hPrime, seiBand } from '../src/cpu/terms.ts';
 import { toDimless, type Dimless } from '../src/model/dimless.ts';
 import { roundedToF32, stateSlot } from '../src/model/layout.ts';
 import { initialFields } from '../src/sim/initial.ts';
@@ -155,11 +155,60 @@ describe('SEI film mechanics', () => {
     // 0.80–0.83 of the hand value measured here, 0.85–0.89 at 0.25 µm cells and w = 0.3 µm
     for (const r of ratios) expect(Math.abs(r - 1)).toBeLessThan(0.25);
 
+    // The interface, as the kinetics read it: per column the h'-weighted σ_h of the band (the BV
+    // rate's weight), its mean a0 and cos kx part a1 over the columns. Interface cells read the Li's
+    // σ_h on their Li side (liSidePoint), ~4 µm below the film's centroid at w = 0.6 µm, so a1 is
+    // compared with the hand value at the h'-weighted depth of the cells they read.
+    const solid = new Float64Array(nx * ny);
+    const band = (sh: ArrayLike<number>, field: Float64Array) => {
+      const col = new Float64Array(nx);
+      let depth = 0;
+      for (let i = 0; i < nx; i++) {
+        let [w0, w1, w2] = [0, 0, 0];
+        for (let j = 0; j < ny; j++) {
+          const c = j * nx + i;
+          const y = ((liSidePoint(field, nx, ny, h, w, i, j)?.py ?? j) + 0.5) * h;
+          w0 += hPrime(field[c]);
+          w1 += hPrime(field[c]) * sh[c];
+          w2 += hPrime(field[c]) * (plane + (field === xi ? A * Math.cos(k * (i + 0.5) * h) : 0) - y);
+        }
+        col[i] = w1 / w0;
+        depth += w2 / w0 / nx;
+      }
+      let [a0, a1] = [0, 0];
+      for (let i = 0; i < nx; i++) {
+        a0 += col[i] / nx;
+        a1 += (2 / nx) * col[i] * Math.cos(k * (i + 0.5) * h);
+      }
+      return { crest: col[0], trough: col[nx / 2], a0, a1, depth };
+    };
+    const surf = band(cpu.sigmaH, xi);
+    // a flat film under the same strain: a sharp film presses nothing on a flat surface
+    const flatXi = Float64Array.from(xi, (_, c) => 0.5 * (1 - Math.tanh(((Math.floor(c / nx) + 0.5) * h - H0) / (2 * w))));
+    const flatStrain = Float64Array.from(flatXi, (x, c) => (onFilm(x, filmGeometry(flatXi, nx, ny, h, c % nx, Math.floor(c / nx)).mag, w) ? eps : 0));
+    const flatCpu = new CpuMechanics(d);
+    flatCpu.strain.set(flatStrain);
+    flatCpu.solve(d, flatXi, solid, new Float64Array(nx * ny), 100);
+    const flat = band(flatCpu.sigmaH, flatXi);
+    const hs = -hand(0);
+    console.log(`[mechanics] protrusion, the interface band as the kinetics read it (h'-weighted): crest ${(1000 * surf.crest).toFixed(4)}, trough ${(1000 * surf.trough).toFixed(4)} MPa (hand at the film ∓${(1000 * hs).toFixed(4)}); cos kx part ${(1000 * surf.a1).toFixed(4)} MPa = ${(-surf.a1 / hs).toFixed(3)} of the hand value at the film, ${(surf.a1 / hand(surf.depth)).toFixed(3)} of it at the read depth ${surf.depth.toFixed(2)} µm; mean ${(1000 * surf.a0).toFixed(4)} MPa; flat film ${(1000 * flat.a0).toFixed(4)} MPa`);
+    // sign where the kinetics read it: compression on the crest (plating suppressed), tension in the trough
+    expect(surf.crest).toBeLessThan(0);
+    expect(surf.trough).toBeGreaterThan(0);
+    // magnitude: the Li's field carried from the read depth, with the band's blur measured in the bulk above
+    expect(Math.abs(surf.a1 / hand(surf.depth) - 1)).toBeLessThan(0.25);
+    // no offset from the film's own Poisson thinning: the mixture's trace in the band read −0.42 MPa
+    // under the flat film (twice the Laplace signal), ±5 % of the signal allowed
+    expect(Math.abs(surf.a0)).toBeLessThan(0.05 * hs);
+    expect(Math.abs(flat.a0)).toBeLessThan(0.05 * hs);
+
     const gpuSh = await gpuSigmaH(d, xi, strain);
     const jMid = liRows[Math.floor(liRows.length / 2)];
     const [a, b] = [harmonic(cpu.sigmaH, jMid), harmonic(gpuSh, jMid)];
-    console.log(`[mechanics] protrusion, cos kx part of σ_h at ${(plane - (jMid + 0.5) * h).toFixed(2)} µm depth: CPU ${(1000 * a).toFixed(5)}, GPU ${(1000 * b).toFixed(5)} MPa`);
+    const gpuSurf = band(gpuSh, xi);
+    console.log(`[mechanics] protrusion, cos kx part of σ_h at ${(plane - (jMid + 0.5) * h).toFixed(2)} µm depth: CPU ${(1000 * a).toFixed(5)}, GPU ${(1000 * b).toFixed(5)} MPa; at the interface CPU ${(1000 * surf.a1).toFixed(5)}, GPU ${(1000 * gpuSurf.a1).toFixed(5)} MPa`);
     expect(Math.abs(b / a - 1)).toBeLessThan(2e-3);
+    expect(Math.abs(gpuSurf.a1 / surf.a1 - 1)).toBeLessThan(2e-3);
   });
 
   it('GPU against CPU over 40 coupled steps of a growing, stretching film (film strain, shift, SEI Li)', async () => {
@@ -320,12 +369,12 @@ describe('a solid electrolyte pushes back on the plated Li (growth strain)', () 
   });
 
   it('GPU against CPU: the growth strain over 70 steps (height, roughness, interface stress)', async () => {
-    // a 1 GPa solid electrolyte with the garnet's growth strain: against 150 GPa the tips sit at the
-    // yield cap (244 MPa) and the largest compression would only compare the cap
+    // a 1 GPa solid electrolyte with the garnet's growth strain: the largest compression (98 MPa) is
+    // then well above 0 and well below the yield cap (244 MPa), so the comparison is of the solve
     const s = garnet({ modulus_GPa: 1 }, { run: { charge_mAh_cm2: 0.02 } });
     const [cpu, gpu] = [(await runScenario(s, 'cpu')).rows.at(-1)!, (await runScenario(s, 'gpu')).rows.at(-1)!];
     console.log(`[mechanics] growth strain, 1 GPa, 0.02 mAh/cm²: hmax ${cpu.deposit_max_height_um.toFixed(4)} / ${gpu.deposit_max_height_um.toFixed(4)} µm, roughness ${cpu.roughness_um.toFixed(4)} / ${gpu.roughness_um.toFixed(4)} µm, max compression ${cpu.interface_stress_max_MPa.toFixed(1)} / ${gpu.interface_stress_max_MPa.toFixed(1)} MPa, mean σ_h ${cpu.interface_stress_mean_MPa.toFixed(2)} / ${gpu.interface_stress_mean_MPa.toFixed(2)} MPa (CPU / GPU)`);
-    expect(cpu.interface_stress_max_MPa).toBeGreaterThan(100);
+    expect(cpu.interface_stress_max_MPa).toBeGreaterThan(50);
     expect(cpu.interface_stress_max_MPa).toBeLessThan(0.9 * num(s, 'metal.yield_strength_MPa'));
     expect(Math.abs(gpu.deposit_max_height_um / cpu.deposit_max_height_um - 1)).toBeLessThan(1e-3);
     expect(Math.abs(gpu.roughness_um / cpu.roughness_um - 1)).toBeLessThan(5e-3);

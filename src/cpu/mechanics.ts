@@ -32,10 +32,15 @@
 //   a row keep the same eigenstrain (m ≈ ε_g) and nothing is stressed; a protrusion into a stiff
 //   electrolyte (m ≈ 0 in its rows) presses on it, and it presses back on the tip (Monroe–Newman).
 //   σ_h counts this eigenstrain (growthAtCell).
-// COUPLING  The hydrostatic stress of the cell's matrix σ_h = K (tr ε − ε*_growth) (K = λ + 2μ/3 of the mixture, without
-//   the film's own misfit: in Li it is the Li's stress, Li plating stress-free; in a liquid it vanishes)
-//   capped at the yield strength (000:L150) shifts the kinetics: they see η − Ω σ_h/F (Monroe–Newman),
-//   `mech` = Ω σ_h/(RT) per cell, so compression at a tip suppresses plating there.
+// COUPLING  The Li's hydrostatic stress at its surface, capped at the yield strength (000:L150), shifts the
+//   kinetics: they see η − Ω σ_h/F (Monroe–Newman), `mech` = Ω σ_h/(RT) per cell, so compression at a
+//   tip suppresses plating there. In a cell of Li (ξ ≥ LI_SIDE_XI) σ_h = K (tr ε − ε*_growth) of its own
+//   matrix (K = λ + 2μ/3, without the film's misfit; Li plating stress-free). An interface cell reads
+//   the Li's σ_h on its Li side instead (liSideStress): the mixture's own trace there also counts the
+//   film's Poisson thinning under its held in-plane eigenstrain, −1 to −2 MPa under a flat film
+//   stretched 5 % (20 nm, 10 GPa), on which a sharp film presses nothing; the Laplace term T κ it should
+//   carry is ±0.2 MPa on a 2 µm protrusion (tests/mechanics.test.ts). The Li side is the point along
+//   −n where the equilibrium profile reaches ξ = LI_SIDE_XI, half a cell further in (liSidePoint).
 // ORDER per step: filmAdvance after the phase update (it needs this step's ∂ξ/∂t and dt), then the
 //   material, the elastic iterations (warm-started) and the shift at the end of the step; the next
 //   step's kinetics read the shift.
@@ -55,6 +60,58 @@ export const FILM_PROFILE_FRACTION = 0.5;
 export function onFilm(xi: number, mag: number, w: number): boolean {
   return xi > 0.002 && xi < 0.998 && mag >= (FILM_PROFILE_FRACTION * xi * (1 - xi)) / w;
 }
+/**
+ * An interface cell reads σ_h on its Li side, where the equilibrium profile reaches LI_SIDE_XI: the
+ * cells there are Li's in stiffness to 0.1 % against a 4.9 GPa Li and 4 % against a 150 GPa garnet
+ * (h(0.95) = 0.9988), and the film band (s(ξ), peak at ξ = 1/21) has died out.
+ */
+export const LI_SIDE_XI = 0.95;
+
+/**
+ * The point whose σ_h interface cell (i, j) reads (see COUPLING), in cell-centre index coordinates
+ * (cell (i, j) is at (i, j)): along −n (into the Li) at the distance 2w[atanh(1 − 2ξ) + atanh(1 − 2
+ * LI_SIDE_XI)] where the equilibrium profile reaches LI_SIDE_XI, and half a cell further, so that the
+ * bilinear stencil around it lies on the Li side. Undefined outside the band 0.002 < ξ < LI_SIDE_XI
+ * and where ∇ξ = 0: such a cell reads its own σ_h.
+ */
+export function liSidePoint(xi: ArrayLike<number>, nx: number, ny: number, h: number, w: number, i: number, j: number): { px: number; py: number } | undefined {
+  const x = xi[j * nx + i];
+  if (!(x > 0.002 && x < LI_SIDE_XI)) return undefined;
+  const g = filmGeometry(xi, nx, ny, h, i, j);
+  if (g.mag <= 0) return undefined;
+  const dist = 2 * w * (Math.atanh(1 - 2 * x) - Math.atanh(1 - 2 * LI_SIDE_XI)) + 0.5 * h;
+  return { px: i - (g.nx * dist) / h, py: Math.min(Math.max(j - (g.ny * dist) / h, 0), ny - 1) };
+}
+
+/**
+ * The Li's σ_h as non-solid cell (i, j) reads it, from `own` (each cell's own σ_h): its own outside the
+ * band; in the band, bilinear in `own` at liSidePoint (x periodic; solid cells left out and the
+ * weights renormalised). Bilinear, not the nearest cell: the read-out is continuous in the fields, so
+ * a rounding difference cannot flip it from one cell to the next.
+ */
+export function liSideStress(own: ArrayLike<number>, xi: ArrayLike<number>, solid: ArrayLike<number>, nx: number, ny: number, h: number, w: number, i: number, j: number): number {
+  const k = j * nx + i;
+  const p = liSidePoint(xi, nx, ny, h, w, i, j);
+  if (!p) return own[k];
+  const fx = Math.floor(p.px);
+  const fy = Math.min(Math.floor(p.py), ny - 2);
+  const tx = p.px - fx;
+  const ty = p.py - fy;
+  let acc = 0;
+  let wsum = 0;
+  for (let c = 0; c < 4; c++) {
+    const di = c & 1;
+    const dj = c >> 1;
+    const q = (fy + dj) * nx + ((((fx + di) % nx) + nx) % nx);
+    const wgt = (di ? tx : 1 - tx) * (dj ? ty : 1 - ty);
+    if (solid[q] <= 0.5 && wgt > 0) {
+      acc += wgt * own[q];
+      wsum += wgt;
+    }
+  }
+  return wsum > 0 ? acc / wsum : own[k];
+}
+
 /** The film's transport speed is capped at this many cells per step (upwind stability). */
 export const FILM_CFL = 0.5;
 
@@ -88,8 +145,10 @@ export class CpuMechanics {
   readonly seiLi: Float64Array;
   /** per cell: the SEI Li bound in the last filmAdvance [µm² of dense Li]; the transport takes it from the salt */
   readonly seiStep: Float64Array;
-  /** Li's hydrostatic stress [GPa], capped at the yield strength */
+  /** Li's hydrostatic stress [GPa], capped at the yield strength, as the kinetics read it (interface cells: on their Li side) */
   readonly sigmaH: Float64Array;
+  /** σ_h of each cell's own matrix [GPa] (the COUPLING header), before the interface read-out */
+  private readonly ownSigma: Float64Array;
   /** SEI Li bound in the last filmAdvance [µm² per unit depth] */
   seiLiStep = 0;
   private readonly next: Float64Array;
@@ -124,6 +183,7 @@ export class CpuMechanics {
     this.seiLi = new Float64Array(n);
     this.seiStep = new Float64Array(n);
     this.sigmaH = new Float64Array(n);
+    this.ownSigma = new Float64Array(n);
     this.next = new Float64Array(n);
     this.lam = new Float64Array(n);
     this.mu = new Float64Array(n);
@@ -225,12 +285,13 @@ export class CpuMechanics {
     el.iterate(iterations);
     const n = nx * ny;
     const u = el.u;
+    const own = this.ownSigma;
+    // kernel mechStress: σ_h of each cell's own matrix
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
         const k = j * nx + i;
         if (solid[k] > 0.5) {
-          this.sigmaH[k] = 0;
-          mech[k] = 0;
+          own[k] = 0;
           continue;
         }
         const ie = j * nx + (i === nx - 1 ? 0 : i + 1);
@@ -239,7 +300,19 @@ export class CpuMechanics {
         const uyN = j < ny - 1 ? u[n + k + nx] : -u[n + k];
         const uyS = j > 0 ? u[n + k - nx] : -u[n + k];
         const tr = (u[ie] - u[iw] + uyN - uyS) / (2 * h);
-        const sh = Math.min(Math.max((this.lam[k] + (2 / 3) * this.mu[k]) * (tr - this.growthAtCell(k, j, ny, nx)), -d.yieldGPa), d.yieldGPa);
+        own[k] = Math.min(Math.max((this.lam[k] + (2 / 3) * this.mu[k]) * (tr - this.growthAtCell(k, j, ny, nx)), -d.yieldGPa), d.yieldGPa);
+      }
+    }
+    // kernel mechShift: the read-out (interface cells on their Li side) and the shift
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const k = j * nx + i;
+        if (solid[k] > 0.5) {
+          this.sigmaH[k] = 0;
+          mech[k] = 0;
+          continue;
+        }
+        const sh = liSideStress(own, xi, solid, nx, ny, h, d.w, i, j);
         this.sigmaH[k] = sh;
         mech[k] = d.mechScale * sh;
         const hp = hPrime(xi[k]);
