@@ -314,7 +314,9 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader SEI layers (stress, film
     let maxComp = 0;
     for (let k = 0; k < n; k++) if (hPrime(b.xi[k]) > 0.1) maxComp = Math.max(maxComp, -seiValue('stress', b, k, T_K));
     console.log(`largest interface compression: from the stress layer ${maxComp} MPa, metrics ${row.interface_stress_max_MPa} MPa`);
-    expect(maxComp).toBeGreaterThan(1);
+    // non-trivial: 0.61 MPa with the Li-side read-out (src/cpu/mechanics.ts liSideStress); the band's
+    // Poisson artefact it removed made it 3.79 MPa, when this guard was 1 MPa
+    expect(maxComp).toBeGreaterThan(0.1);
     expect(Math.abs(maxComp / row.interface_stress_max_MPa - 1)).toBeLessThan(1e-4);
   });
 
