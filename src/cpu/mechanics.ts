@@ -286,7 +286,7 @@ export class CpuMechanics {
     const n = nx * ny;
     const u = el.u;
     const own = this.ownSigma;
-    // kernel mechStress: σ_h of each cell's own matrix
+    // σ_h of each cell's own matrix (WGSL: ownStress, which mechShift evaluates for the cells it reads)
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
         const k = j * nx + i;
@@ -303,7 +303,7 @@ export class CpuMechanics {
         own[k] = Math.min(Math.max((this.lam[k] + (2 / 3) * this.mu[k]) * (tr - this.growthAtCell(k, j, ny, nx)), -d.yieldGPa), d.yieldGPa);
       }
     }
-    // kernel mechShift: the read-out (interface cells on their Li side) and the shift
+    // kernel mechShift: the read-out (liSideStress: interface cells on their Li side) and the shift
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
         const k = j * nx + i;
