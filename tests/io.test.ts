@@ -250,6 +250,10 @@ function row(k: number): MetricsRow {
     sei_crack_events: 2 * k,
     interface_stress_max_MPa: 3.25,
     interface_stress_mean_MPa: -1.5,
+    tip_count: k,
+    deposit_porosity: 0.375,
+    interface_length_per_width: 1.25,
+    interface_fractal_dimension: 1.125,
   };
 }
 

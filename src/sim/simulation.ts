@@ -12,6 +12,7 @@ import { initialFields } from './initial.ts';
 import { buildGeometry, packGeometry, type Geometry } from '../model/geometry.ts';
 import { feedDip, newDipState, nucleationOverpotential_mV, type DipState } from '../analysis/nucleationDip.ts';
 import { computeSurfaceMetrics } from '../analysis/surface.ts';
+import { computeMorphology } from '../analysis/morphology.ts';
 import { arrhenius } from '../model/dimless.ts';
 import { RESTART_KEYS, restartKeys } from './live.ts';
 import {
@@ -779,6 +780,7 @@ export class Simulation {
     const applied = last.phiS / d.fInv;
     this.nucleationNow = out.nuclei;
     const surf = computeSurfaceMetrics(this.geometry, out.xi);
+    const morph = computeMorphology(d.nx, d.ny, d.h, out.xi, { initialHeight_um: this.initialMetrics.meanHeight_um, interfaceWidth_um: d.w, solid: this.geometry.solid });
     // SEI Li per unit depth over the collector width, as a plated thickness → charge
     const seiLi_mAh = rateToCurrentDensity(out.sei.li_um2 / (d.nx * d.h), this.current) / 3600;
     const row: MetricsRow = {
@@ -808,6 +810,10 @@ export class Simulation {
       sei_crack_events: out.sei.cracks,
       interface_stress_max_MPa: 1000 * out.sei.stressMax,
       interface_stress_mean_MPa: 1000 * out.sei.stressMean,
+      tip_count: morph.tipCount,
+      deposit_porosity: morph.porosity,
+      interface_length_per_width: morph.interfaceLengthPerWidth,
+      interface_fractal_dimension: morph.fractalDimension,
     };
     if (!this.overflowSeen && surf.overflow) {
       this.overflowSeen = true;

@@ -48,6 +48,14 @@ export interface MetricsRow {
   interface_stress_max_MPa: number;
   /** h'-weighted mean hydrostatic stress at the Li interface [MPa] (tension positive) */
   interface_stress_mean_MPa: number;
+  /** deposit morphology (src/analysis/morphology.ts): tips, local maxima of the column heights with prominence ≥ max(2w, 2h) */
+  tip_count: number;
+  /** 1 − Li area above the initial surface / (Lx·(max height − initial height)); 0 below one cell of growth */
+  deposit_porosity: number;
+  /** length of the ξ = ½ contour / Lx (1 for a flat film) */
+  interface_length_per_width: number;
+  /** box-counting dimension of the Li/electrolyte interface (1 for a flat film; 0: none, or too small a grid) */
+  interface_fractal_dimension: number;
 }
 
 export const METRIC_COLUMNS: readonly (keyof MetricsRow)[] = [
@@ -76,6 +84,10 @@ export const METRIC_COLUMNS: readonly (keyof MetricsRow)[] = [
   'sei_crack_events',
   'interface_stress_max_MPa',
   'interface_stress_mean_MPa',
+  'tip_count',
+  'deposit_porosity',
+  'interface_length_per_width',
+  'interface_fractal_dimension',
 ];
 
 /** Simulation.nucleation: the nucleation stage (null: not reached). */
