@@ -81,3 +81,31 @@ fn westOf(i: u32, nx: u32) -> u32 {
 fn eastOf(i: u32, nx: u32) -> u32 {
   return select(i + 1u, 0u, i + 1u == nx);
 }
+
+// ---- thin_interface (src/cpu/solver.ts has the same functions in f64)
+// marks an open nucleation site in the Gibbs–Thomson slot (cellw.x): its cells fill by deposition alone
+const SITE_MARK: f32 = 1e20;
+const PSI_CLAMP: f32 = 1e-4;
+// ψ = ln(ξ/(1 − ξ)) on the clamped ξ: linear in the distance on the relaxed profile (profilePsi)
+fn profilePsi(xi: f32) -> f32 {
+  let x = clamp(xi, PSI_CLAMP, 1.0 - PSI_CLAMP);
+  return log(x / (1.0 - x));
+}
+// (γ + γ'')/γ of γ(θ) = γ0[1 + δ cos ω(θ − θ0)] (stiffnessFactor)
+fn stiffnessFactor(delta: f32, omega: f32, psi0: f32, nX: f32, nY: f32) -> f32 {
+  if (delta <= 0.0 || nX * nX + nY * nY < 0.25) { return 1.0; }
+  return 1.0 - (omega * omega - 1.0) * delta * cos(omega * (atan2(nY, nX) - psi0));
+}
+fn wellSecond(xi: f32) -> f32 {
+  return 2.0 * (1.0 - 6.0 * xi + 6.0 * xi * xi);
+}
+// Butler–Volmer weight 6ξ(1 − ξ) = 6w|∇ξ| (thinWeight); 3/2 in an open nucleation site
+fn thinWeight(xi: f32, site: bool) -> f32 {
+  if (site) { return 1.5; }
+  let x = clamp(xi, 0.0, 1.0);
+  return 6.0 * x * (1.0 - x);
+}
+fn thinWeightSlope(xi: f32) -> f32 {
+  if (xi > 0.0 && xi < 1.0) { return 6.0 * (1.0 - 2.0 * xi); }
+  return 0.0;
+}

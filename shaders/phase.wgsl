@@ -23,6 +23,11 @@
 @group(0) @binding(10) var<storage, read> geo: array<vec4f>;
 // per member: (any nucleus this step, nuclei so far); drive clears the first for the next step
 @group(0) @binding(11) var<storage, read_write> nucCount: array<atomic<u32>>;
+// thin_interface: the linearly implicit ξ step's system b ξ − ∇·(a∇ξ) = f, solved in place (u = xi)
+@group(0) @binding(13) var<storage, read_write> xiBd: array<f32>;
+@group(0) @binding(14) var<storage, read_write> xiRhs: array<f32>;
+@group(0) @binding(15) var<storage, read_write> xiAx: array<f32>;
+@group(0) @binding(16) var<storage, read_write> xiAy: array<f32>;
 
 var<workgroup> red: array<vec4f, 64>;
 var<workgroup> redAbs: array<f32, 64>;
@@ -58,6 +63,10 @@ fn anisotropy(@builtin(global_invocation_id) g: vec3u) {
   let i = g.x;
   let j = g.y;
   let k = cellAt(b, i, j, P.nx, P.ny);
+  if (P.thin != 0u) {
+    normals(b, i, j, k, P);
+    return;
+  }
   if (geo[k].x > 0.5) {
     cellw[k] = vec4f(1.0, 0.0, 0.0, 0.0);
     return;
@@ -79,6 +88,54 @@ fn anisotropy(@builtin(global_invocation_id) g: vec3u) {
     epsP = -P.delta * P.omega * sin(arg);
   }
   cellw[k] = vec4f(eps * eps, eps * epsP * gy, eps * epsP * gx, 0.0);
+}
+
+// thin_interface: the unit normal ∇ψ/|∇ψ| (into the metal) in cellw.yz, cellw.x = 1 (CpuSolver.normals)
+fn normals(b: u32, i: u32, j: u32, k: u32, P: Params) {
+  if (geo[k].x > 0.5) {
+    cellw[k] = vec4f(1.0, 0.0, 0.0, 0.0);
+    return;
+  }
+  let e = profilePsi(mirrored(k, cellAt(b, eastOf(i, P.nx), j, P.nx, P.ny)));
+  let w = profilePsi(mirrored(k, cellAt(b, westOf(i, P.nx), j, P.nx, P.ny)));
+  var s = profilePsi(xi[k]);
+  if (j > 0u) { s = profilePsi(mirrored(k, k - P.nx)); }
+  var n = profilePsi(0.0);
+  if (j + 1u < P.ny) { n = profilePsi(mirrored(k, k + P.nx)); }
+  let gx = (e - w) / (2.0 * P.h);
+  let gy = (n - s) / (2.0 * P.h);
+  let len = sqrt(gx * gx + gy * gy);
+  var nrm = vec2f(0.0);
+  if (len > 1e-6) { nrm = vec2f(gx, gy) / len; }
+  cellw[k] = vec4f(1.0, nrm.x, nrm.y, 0.0);
+}
+
+// ξ at column ii, row jj seen from cell k: the collector mirrors (row 0), a solid cell mirrors ξ_k,
+// the reservoir is 0 (tangentialSecond)
+fn xiSeen(b: u32, k: u32, ii: u32, jj: i32, P: Params) -> f32 {
+  if (jj >= i32(P.ny)) { return 0.0; }
+  let m = cellAt(b, ii, u32(max(jj, 0)), P.nx, P.ny);
+  return mirrored(k, m);
+}
+
+// h²ξ_tt = h² t̂ᵀ(∇∇ξ)t̂ from the Laplacian's three-point differences (CpuSolver.tangentialSecond)
+fn tangentialSecond(b: u32, i: u32, j: u32, k: u32, P: Params) -> f32 {
+  let ip = eastOf(i, P.nx);
+  let im = westOf(i, P.nx);
+  let jj = i32(j);
+  let c0 = xi[k];
+  let xx = xiSeen(b, k, ip, jj, P) - 2.0 * c0 + xiSeen(b, k, im, jj, P);
+  let yy = xiSeen(b, k, i, jj + 1, P) - 2.0 * c0 + xiSeen(b, k, i, jj - 1, P);
+  let xy = 0.25 * (xiSeen(b, k, ip, jj + 1, P) - xiSeen(b, k, ip, jj - 1, P) - xiSeen(b, k, im, jj + 1, P) + xiSeen(b, k, im, jj - 1, P));
+  let nX = cellw[k].y;
+  let nY = cellw[k].z;
+  return nY * nY * xx - 2.0 * nX * nY * xy + nX * nX * yy;
+}
+
+// normal component of cell m seen from k: a solid neighbour mirrors k's
+fn normalSeen(k: u32, m: u32) -> vec2f {
+  if (geo[m].x > 0.5) { return cellw[k].yz; }
+  return cellw[m].yz;
 }
 
 // Conserved Langevin noise (see faceNoise in src/cpu/solver.ts): a random flux on the x-face
@@ -108,6 +165,9 @@ fn rateTerms(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_
     let cw = cellw[k];
     let solid = geo[k].x > 0.5;
     let wet = x * (1.0 - x) * P.h / P.w;
+    if (P.thin != 0u) {
+      sums = rateTermsThin(b, i, j, k, ie, iw, P, st, x, wet, solid);
+    } else {
     var lap = faceFlux(k, ie, cw.x, x, wet) + faceFlux(k, iw, cw.x, x, wet);
     var bS = cw.z;
     var bN = 0.0;
@@ -142,6 +202,7 @@ fn rateTerms(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_
     var hp = P.Leta * geo[k].z * kineticWeight(x, site);
     if (solid) { hp = 0.0; }
     sums = vec4f(rac, hp * clampedExp((1.0 - P.alpha) * delta), hp * conc[k] * clampedExp(-P.alpha * delta), 0.0);
+    }
   }
   red[li] = sums;
   workgroupBarrier();
@@ -152,6 +213,56 @@ fn rateTerms(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_
   if (li == 0u) {
     partSum[b * groupsPerSim(P.nx, P.ny) + groupIndex(wg, P.nx)] = red[0];
   }
+}
+
+// thin_interface (CpuSolver.rateTermsThin): curvature K = −∇·n̂ clamped to ±1/h, the Gibbs–Thomson shift
+// gtCap·a(θ)·K in cellw.x (SITE_MARK at an open site), and in cellw.w the explicit part of the ξ rate:
+// LsK(wetting fluxes − ξ_tt)/h² − LsW g'(ξ) + noise. Returns (0, S_a, S_c): only Butler–Volmer passes current.
+fn rateTermsThin(b: u32, i: u32, j: u32, k: u32, ie: u32, iw: u32, P: Params, st: State, x: f32, wet: f32, solid: bool) -> vec4f {
+  if (solid) {
+    cellw[k].x = 0.0;
+    cellw[k].w = 0.0;
+    return vec4f(0.0);
+  }
+  var wetSum = 0.0;
+  if (geo[ie].x > 0.5) { wetSum += geo[ie].y * wet; }
+  if (geo[iw].x > 0.5) { wetSum += geo[iw].y * wet; }
+  let own = cellw[k].yz;
+  var nS = own.y;
+  var nN = own.y;
+  if (j == 0u) {
+    wetSum += geo[k].y * wet;
+  } else {
+    if (geo[k - P.nx].x > 0.5) { wetSum += geo[k - P.nx].y * wet; }
+    nS = normalSeen(k, k - P.nx).y;
+  }
+  if (j + 1u < P.ny) {
+    if (geo[k + P.nx].x > 0.5) { wetSum += geo[k + P.nx].y * wet; }
+    nN = normalSeen(k, k + P.nx).y;
+  }
+  let divN = (normalSeen(k, ie).x - normalSeen(k, iw).x + nN - nS) / (2.0 * P.h);
+  let K = clamp(-divN, -1.0 / P.h, 1.0 / P.h);
+  let site = nucSite[k] > 0.0;
+  var gt = P.gtCap * stiffnessFactor(P.delta, P.omega, P.psi0, own.x, own.y) * K;
+  var e = P.LsK * (wetSum - tangentialSecond(b, i, j, k, P)) / (P.h * P.h) - P.LsW * wellPrime(x);
+  var noise = 0.0;
+  if (P.noiseA > 0.0 && !site) {
+    let scale = P.noiseA * sqrt(3.0) / sqrt(st.dt);
+    let base = b * P.nx * P.ny;
+    noise = scale * (faceNoise(P.seed, st.step, k, iw, base) - faceNoise(P.seed, st.step, ie, k, base));
+  }
+  var delta = -phi[k] - geo[k].w;
+  if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
+  if (site) {
+    gt = SITE_MARK;
+    e = 0.0;
+  } else {
+    delta += gt;
+  }
+  cellw[k].x = gt;
+  cellw[k].w = e + noise;
+  let hp = P.Leta * geo[k].z * thinWeight(x, site);
+  return vec4f(0.0, hp * clampedExp((1.0 - P.alpha) * delta), hp * conc[k] * clampedExp(-P.alpha * delta), 0.0);
 }
 
 // Electrode potential for this step: the applied one, or (galvanostatic) the one for which
@@ -306,4 +417,121 @@ fn sinkSpread(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) w
   }
   if (li != 0u || state[b].done != 0u) { return; }
   state[b].sinkSpread = sinkSpreadOf(red[0].z, red[0].w, red[0].y);
+}
+
+// ---- thin_interface: the linearly implicit ξ step (CpuSolver.phaseMatrix / phaseCommit)
+
+fn openCell(k: u32) -> bool {
+  return geo[k].x <= 0.5 && nucSite[k] <= 0.0;
+}
+
+// Faces of the ξ system: LsK between two open cells (not host, not an open nucleation site); the
+// collector face carries none (its wetting flux is explicit); the reservoir face holds ξ = 0. A member
+// that is done gets no faces (with phaseMatrix's b = 1, f = ξ the solve leaves its ξ as it is).
+@compute @workgroup_size(8, 8)
+fn phaseFaces(@builtin(global_invocation_id) g: vec3u) {
+  let b = g.z;
+  let P = params[b];
+  if (g.x >= P.nx || g.y >= P.ny) { return; }
+  let i = g.x;
+  let j = g.y;
+  let k = cellAt(b, i, j, P.nx, P.ny);
+  let live = state[b].done == 0u;
+  let row = (b * (P.ny + 1u) + j) * P.nx + i;
+  xiAx[k] = select(0.0, P.LsK, live && openCell(k) && openCell(cellAt(b, westOf(i, P.nx), j, P.nx, P.ny)));
+  xiAy[row] = select(0.0, P.LsK, live && j > 0u && openCell(k) && openCell(k - P.nx));
+  if (j + 1u == P.ny) {
+    xiAy[(b * (P.ny + 1u) + P.ny) * P.nx + i] = select(0.0, P.LsK, live && openCell(k));
+  }
+}
+
+// (1/dt + J) ξⁿ⁺¹ − ∇·(LsK∇ξⁿ⁺¹) = (1/dt + J) ξⁿ + E + R, R = kinC·c̃ − kinA the Butler–Volmer rate with the
+// Gibbs–Thomson shift, J = LsW g''(ξ) − ∂R/∂ξ; leaves rate = R, gain = ∂R/∂φ_l and cellw = (χⁿ, kinA, 0, kinC)
+// for the implicit Li⁺ sink (shaders/transport.wgsl).
+@compute @workgroup_size(8, 8)
+fn phaseMatrix(@builtin(global_invocation_id) g: vec3u) {
+  let b = g.z;
+  let P = params[b];
+  let st = state[b];
+  if (g.x >= P.nx || g.y >= P.ny) { return; }
+  let k = cellAt(b, g.x, g.y, P.nx, P.ny);
+  let x = xi[k];
+  if (st.done != 0u) {
+    xiBd[k] = 1.0;
+    xiRhs[k] = x;
+    return;
+  }
+  let dt = st.dt;
+  if (geo[k].x > 0.5) {
+    rate[k] = 0.0;
+    gain[k] = 0.0;
+    cellw[k] = vec4f(P.sigFloor, 0.0, 0.0, 0.0);
+    xiBd[k] = 1.0 / dt;
+    xiRhs[k] = x / dt;
+    return;
+  }
+  let cw = cellw[k];
+  let site = cw.x >= SITE_MARK;
+  var delta = -phi[k] - geo[k].w;
+  if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
+  if (!site) { delta += cw.x; }
+  let eta = clamp(st.phiS + delta, -EXP_CLAMP, EXP_CLAMP);
+  let ea = exp((1.0 - P.alpha) * eta);
+  let ec = exp(-P.alpha * eta);
+  let Lk = P.Leta * geo[k].z;
+  let hw = thinWeight(x, site);
+  let c = conc[k];
+  // an open site has no Li to dissolve: it only plates
+  let stripOff = site && ea - c * ec > 0.0;
+  var A = Lk * hw * ea;
+  var C = Lk * hw * ec;
+  if (stripOff) {
+    A = 0.0;
+    C = 0.0;
+  }
+  let r = C * c - A;
+  rate[k] = r;
+  var gk = 0.0;
+  if (P.transport != TRANSPORT_CHEN2015 && !stripOff) { gk = Lk * hw * ((1.0 - P.alpha) * ea + P.alpha * c * ec); }
+  gain[k] = gk;
+  var J = 0.0;
+  if (!site) { J = P.LsW * wellSecond(x) + Lk * thinWeightSlope(x) * (ea - c * ec); }
+  xiBd[k] = 1.0 / dt + J;
+  xiRhs[k] = (1.0 / dt + J) * x + cw.w + r;
+  cellw[k] = vec4f(max(1.0 - hInterp(x), P.sigFloor), A, 0.0, C);
+}
+
+// After the solve (ξ in place): host cells hold ξ = 0; a site cell that reached its cap is ordinary
+// interface; per workgroup (max |R|, Gibbs–Thomson stiffness, Σ R, 0) for the clock and the dt control.
+@compute @workgroup_size(8, 8)
+fn phaseCommit(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_index) li: u32,
+               @builtin(workgroup_id) wg: vec3u) {
+  let b = g.z;
+  let P = params[b];
+  var m = vec4f(0.0);
+  if (g.x < P.nx && g.y < P.ny && state[b].done == 0u) {
+    let k = cellAt(b, g.x, g.y, P.nx, P.ny);
+    if (geo[k].x > 0.5) {
+      xi[k] = 0.0;
+    } else {
+      if (nucSite[k] > 0.0 && xi[k] >= nucSite[k]) { nucSite[k] = 0.0; }
+      let aMax = 1.0 + max(0.0, P.omega * P.omega - 1.0) * P.delta;
+      let r = rate[k];
+      m = vec4f(abs(r), 6.0 * P.w * gain[k] * P.gtCap * aMax / (P.h * P.h), r, 0.0);
+    }
+  }
+  red[li] = m;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s = s >> 1u) {
+    if (li < s) {
+      let o = red[li + s];
+      red[li] = vec4f(max(red[li].x, o.x), max(red[li].y, o.y), red[li].z + o.z, 0.0);
+    }
+    workgroupBarrier();
+  }
+  if (li == 0u) {
+    let q = 2u * (b * groupsPerSim(P.nx, P.ny) + groupIndex(wg, P.nx));
+    partMax[q] = red[0];
+    partMax[q + 1u] = vec4f(0.0);
+  }
 }

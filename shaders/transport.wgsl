@@ -25,6 +25,9 @@
 @group(0) @binding(11) var<storage, read> cellw: array<vec4f>;
 // per cell: (solid, cos θ, i0 factor, seeded): host cells hold no salt beyond the floor
 @group(0) @binding(12) var<storage, read> geo: array<vec4f>;
+// thin_interface (transportBack): ξ and the potential's source move with the implicit sink
+@group(0) @binding(13) var<storage, read_write> xiOut: array<f32>;
+@group(0) @binding(14) var<storage, read_write> rateOut: array<f32>;
 
 // χ = max((1 − h)(1 − solid), floor): the electrolyte fraction of cell k
 fn saltFraction(P: Params, k: u32) -> f32 {
@@ -95,7 +98,19 @@ fn transportCells(@builtin(global_invocation_id) g: vec3u) {
   var weight = 1.0;
   if (chen) { weight = clampedExp(-phi[k]); }
   var f = 0.0;
-  if (chen) {
+  if (P.thin != 0u) {
+    // thin_interface: the sink γ(C_s/c0)(kinC·c̃ⁿ⁺¹ − kinA), cellw = (χⁿ, kinA, SEI Li, kinC) from
+    // phaseMatrix, its cathodic branch implicit (c̃ ≥ 0 without a dt bound); chen2015 in the Slotboom u
+    let old = cellw[k];
+    let g = P.gammaSrc * P.CsOverC0;
+    if (chen) {
+      bd[k] = weight / st.dt + g * old.w * weight;
+      f = conc[k] / st.dt + g * old.y;
+    } else {
+      bd[k] = saltFraction(P, k) / st.dt + g * old.w;
+      f = old.x * conc[k] / st.dt + g * (old.y - old.z / (P.h * P.h * st.dt));
+    }
+  } else if (chen) {
     bd[k] = weight / st.dt;
     f = conc[k] / st.dt - P.gammaSrc * P.CsOverC0 * rate[k];
   } else {
@@ -115,9 +130,13 @@ fn transportBack(@builtin(global_invocation_id) g: vec3u) {
   let P = params[b];
   if (g.x >= P.nx || g.y >= P.ny || state[b].done != 0u) { return; }
   let k = cellAt(b, g.x, g.y, P.nx, P.ny);
-  if (P.transport == TRANSPORT_CHEN2015) {
-    conc[k] = u[k] * clampedExp(-phi[k]);
-  } else {
-    conc[k] = u[k];
+  var next = u[k];
+  if (P.transport == TRANSPORT_CHEN2015) { next = u[k] * clampedExp(-phi[k]); }
+  if (P.thin != 0u) {
+    // the phase step plated kinC·c̃ⁿ − kinA, the sink removed kinC·c̃ⁿ⁺¹ − kinA (CpuSolver.transportBack)
+    let dr = cellw[k].w * (next - conc[k]);
+    xiOut[k] += state[b].dt * dr;
+    rateOut[k] += dr;
   }
+  conc[k] = next;
 }

@@ -12,6 +12,18 @@
 //                   Slotboom variable (shaders/transport.wgsl)
 //   finish          reservoir flux for the inventory, next dt, time
 //   potential       −∇·(σ∇φ̃) = −K_φ R(φ̃), R linearised about φ̃ⁿ, multigrid-CG
+//
+// phase.model = thin_interface (MODEL.md §4, §7) changes three stages:
+//   anisotropy      the unit normal n̂ = ∇ψ/|∇ψ| of ψ = ln(ξ/(1 − ξ)) (linear in the distance for the
+//                   relaxed profile, so its differences are smooth where ξ's are not)
+//   rateTerms       curvature K = −∇·n̂, the Gibbs–Thomson shift gtCap·a(θ)·K of η, and the explicit
+//                   part of the relaxation: the counter term +LsK·K|∇ξ| (|∇ξ| = ξ(1 − ξ)/w), which
+//                   cancels the curvature part of LsK∇²ξ (Folch et al. 1999; Sun & Beckermann 2007),
+//                   − LsW g'(ξ), the wetting fluxes and the noise
+//   phaseMatrix     linearly implicit ξ step: (1/dt + J) ξⁿ⁺¹ − ∇·(LsK ∇ξⁿ⁺¹) = (1/dt + J) ξⁿ + E + R_BV,
+//                   J = LsW g''(ξⁿ) − ∂R_BV/∂ξ (the local Jacobian on the diagonal), multigrid-CG
+//   transport       the Li⁺ sink's cathodic branch C·c̃ is implicit (c̃ ≥ 0 without a dt bound),
+//                   and transportBack moves ξ by dt·C·(c̃ⁿ⁺¹ − c̃ⁿ) so deposit and sink stay equal
 
 import { CpuMultigrid } from './multigrid.ts';
 import { CpuMechanics } from './mechanics.ts';
@@ -135,6 +147,30 @@ function faceNoise(seed: number, step: number, xi: Float64Array, kWest: number, 
   return w * (2 * rand01(seed, step, kEast) - 1) * Math.SQRT1_2;
 }
 const ANISO_GRAD2_MIN = 1e-8;
+/** ξ is clamped to [PSI_CLAMP, 1 − PSI_CLAMP] in ψ = ln(ξ/(1 − ξ)) (thin_interface normals). */
+const PSI_CLAMP = 1e-4;
+/** Marks an open nucleation site in the thin-interface Gibbs–Thomson slot (its cells fill by deposition alone). */
+export const SITE_MARK = 1e20;
+
+/** ψ = ln(ξ/(1 − ξ)) on the clamped ξ: the relaxed profile makes it −n/w, linear in the distance. */
+export function profilePsi(xi: number): number {
+  const x = Math.min(Math.max(xi, PSI_CLAMP), 1 - PSI_CLAMP);
+  return Math.log(x / (1 - x));
+}
+
+/**
+ * Surface stiffness factor (γ + γ'')/γ of γ(θ) = γ0[1 + δ cos ω(θ − θ0)]: 1 − (ω² − 1)δ cos ω(θ − θ0),
+ * which multiplies the Gibbs–Thomson shift (Herring). δ < 1/(ω² − 1) keeps it positive (schema bound).
+ */
+export function stiffnessFactor(delta: number, omega: number, psi0: number, nX: number, nY: number): number {
+  if (delta <= 0 || nX * nX + nY * nY < 0.25) return 1;
+  return 1 - (omega * omega - 1) * delta * Math.cos(omega * (Math.atan2(nY, nX) - psi0));
+}
+
+/** g''(ξ)/W for the double well g = Wξ²(1 − ξ)². */
+export function wellSecond(xi: number): number {
+  return 2 * (1 - 6 * xi + 6 * xi * xi);
+}
 
 /** h' peak value, h'(½) = 30/16 */
 const H_PRIME_MAX = 1.875;
@@ -145,6 +181,23 @@ const H_PRIME_MAX = 1.875;
  */
 export function kineticWeight(xi: number, site: number): number {
   return site > 0 ? H_PRIME_MAX : hPrime(xi);
+}
+
+/**
+ * thin_interface weight of the Butler–Volmer term: 6ξ(1 − ξ) = 6w|∇ξ| on the relaxed profile, the
+ * advective form v_n|∇ξ| of Sun & Beckermann (2007). Unlike h'(ξ) it integrates across the interface to
+ * exactly the front speed's 6w, so the relaxation carries no deposition and the Faradaic current is the
+ * Butler–Volmer term alone (with h' the relaxation supplied 1/6 of the front's motion). An open
+ * nucleation site takes the peak value 3/2.
+ */
+export function thinWeight(xi: number, site: number): number {
+  if (site > 0) return 1.5;
+  const x = Math.min(Math.max(xi, 0), 1);
+  return 6 * x * (1 - x);
+}
+/** ∂(6ξ(1 − ξ))/∂ξ, 0 outside [0, 1]. */
+export function thinWeightSlope(xi: number): number {
+  return xi > 0 && xi < 1 ? 6 * (1 - 2 * xi) : 0;
 }
 
 /** ξ of the cap born at site m with radius R, at the point (x, y); 0 behind the wall. */
@@ -185,6 +238,13 @@ export class CpuSolver {
   readonly gain: Float64Array;
   readonly mgC: CpuMultigrid;
   readonly mgPhi: CpuMultigrid;
+  /** thin_interface: the linearly implicit ξ step (u = ξⁿ⁺¹) */
+  readonly mgXi: CpuMultigrid;
+  /** thin_interface: Gibbs–Thomson shift of η per cell (F/RT units; SITE_MARK at an open nucleation site) */
+  readonly gt: Float64Array;
+  /** thin_interface: the plating rate is kinC·c̃ − kinA (Butler–Volmer split for the implicit Li⁺ sink) */
+  readonly kinA: Float64Array;
+  readonly kinC: Float64Array;
   readonly state: SolverState;
   mgCycles: number;
   /** host skeleton (1), cos θ of surfaces, i0 factors (src/model/geometry.ts) */
@@ -243,6 +303,10 @@ export class CpuSolver {
     this.hpOld = new Float64Array(n);
     this.mgC = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
     this.mgPhi = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
+    this.mgXi = new CpuMultigrid({ nx: d.nx, ny: d.ny, h: d.h, krylov: true });
+    this.gt = new Float64Array(n);
+    this.kinA = new Float64Array(n);
+    this.kinC = new Float64Array(n);
     this.mgCycles = mgCycles;
     this.state = { dt: d.dtInitial, t: 0, tEnd: Infinity, phiS: initialElectrodePotential(d), phiRef: initialElectrodePotential(d), j: 0, maxRate: 0, stiff: 0, fluxIn: 0, limitHit: 0, sinkSpread: 0, seiRate: 0, seiLi: 0, cracks: 0, stressMax: 0, stressMean: 0, step: 0, done: false };
     this.mgC.u.set(this.c); // warm start; afterwards u keeps the last solution
@@ -254,6 +318,7 @@ export class CpuSolver {
    */
   setParams(d: Dimless): void {
     if (d.nx !== this.d.nx || d.ny !== this.d.ny || d.h !== this.d.h) throw new Error('CpuSolver.setParams: grid.nx, grid.ny and grid.dx_um cannot change');
+    if (d.thin !== this.d.thin) throw new Error('CpuSolver.setParams: phase.model cannot change during a run');
     this.d = d;
   }
 
@@ -328,7 +393,13 @@ export class CpuSolver {
     this.anisotropy();
     const sums = this.rateTerms();
     this.drive(sums);
-    this.phaseUpdate();
+    if (this.d.thin) {
+      this.phaseMatrix();
+      for (let k = 0; k < this.mgCycles; k++) this.mgXi.vcycle();
+      this.phaseCommit();
+    } else {
+      this.phaseUpdate();
+    }
     this.sinkSpread();
     this.filmAdvance();
     this.transportCoefficients();
@@ -424,6 +495,10 @@ export class CpuSolver {
   }
 
   anisotropy(): void {
+    if (this.d.thin) {
+      this.normals();
+      return;
+    }
     const { nx, ny, h, delta, omega, psi0 } = this.d;
     const xi = this.xi;
     for (let j = 0; j < ny; j++) {
@@ -457,8 +532,35 @@ export class CpuSolver {
     }
   }
 
+  /**
+   * thin_interface: the unit normal n̂ = ∇ψ/|∇ψ| (into the metal) in crossA/crossB, e2 = 1. Solid
+   * neighbours and the collector are mirrored, the reservoir holds ξ = 0, as in the Laplacian.
+   */
+  normals(): void {
+    const { nx, ny, h } = this.d;
+    const xi = this.xi;
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const k = j * nx + i;
+        this.e2[k] = 1;
+        if (this.solid[k] > 0.5) {
+          this.crossA[k] = 0;
+          this.crossB[k] = 0;
+          continue;
+        }
+        const at = (m: number) => profilePsi(this.solid[m] > 0.5 ? xi[k] : xi[m]);
+        const gx = (at(j * nx + ((i + 1) % nx)) - at(j * nx + ((i + nx - 1) % nx))) / (2 * h);
+        const gy = ((j < ny - 1 ? at(k + nx) : profilePsi(0)) - (j > 0 ? at(k - nx) : profilePsi(xi[k]))) / (2 * h);
+        const len = Math.hypot(gx, gy);
+        this.crossA[k] = len > 1e-6 ? gx / len : 0;
+        this.crossB[k] = len > 1e-6 ? gy / len : 0;
+      }
+    }
+  }
+
   /** Returns [Σ R_ac, Σ S_a, Σ S_c] (see solveElectrodePotential). */
   rateTerms(): [number, number, number] {
+    if (this.d.thin) return this.rateTermsThin();
     const d = this.d;
     const { nx, ny, h, alpha } = d;
     const { xi, c, phi, e2, crossA, crossB } = this;
@@ -502,6 +604,85 @@ export class CpuSolver {
       }
     }
     return [sAc, sA, sC];
+  }
+
+  /**
+   * thin_interface: curvature K = −∇·n̂ (clamped to ±1/h, the finest the grid resolves), the
+   * Gibbs–Thomson shift gt = gtCap·a(θ)·K, and in rac the explicit part E of the ξ rate: the counter term
+   * LsK·K·ξ(1 − ξ)/w (it cancels the curvature part of LsK∇²ξ, so the relaxation moves no interface),
+   * − LsW g'(ξ), the wetting fluxes and the noise. Returns [0, Σ S_a, Σ S_c]: the relaxation passes no
+   * current, only the Butler–Volmer term does.
+   */
+  rateTermsThin(): [number, number, number] {
+    const d = this.d;
+    const { nx, ny, h, alpha } = d;
+    const { xi, c, phi, crossA: nX, crossB: nY } = this;
+    const chen = d.transport === TRANSPORT_CHEN2015;
+    const noiseScale = d.noiseA > 0 ? (d.noiseA * Math.sqrt(3)) / Math.sqrt(this.state.dt) : 0;
+    let sA = 0;
+    let sC = 0;
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const k = j * nx + i;
+        const ie = j * nx + ((i + 1) % nx);
+        const iw = j * nx + ((i + nx - 1) % nx);
+        if (this.solid[k] > 0.5) {
+          this.rac[k] = 0;
+          this.gt[k] = 0;
+          this.noise[k] = 0;
+          continue;
+        }
+        const x = xi[k];
+        const wet = (x * (1 - x) * h) / d.w;
+        // the wetting fluxes of the solid faces (the fluid faces are in the implicit Laplacian)
+        let wetSum = 0;
+        if (this.solid[ie] > 0.5) wetSum += this.cosT[ie] * wet;
+        if (this.solid[iw] > 0.5) wetSum += this.cosT[iw] * wet;
+        if (j === 0) wetSum += this.cosT[k] * wet;
+        else if (this.solid[k - nx] > 0.5) wetSum += this.cosT[k - nx] * wet;
+        if (j < ny - 1 && this.solid[k + nx] > 0.5) wetSum += this.cosT[k + nx] * wet;
+        const own = (m: number, a: Float64Array) => (this.solid[m] > 0.5 ? a[k] : a[m]);
+        const divN = (own(ie, nX) - own(iw, nX) + (j < ny - 1 ? own(k + nx, nY) : nY[k]) - (j > 0 ? own(k - nx, nY) : nY[k])) / (2 * h);
+        const K = Math.min(Math.max(-divN, -1 / h), 1 / h);
+        const site = this.nucSite[k] > 0;
+        this.gt[k] = site ? SITE_MARK : d.gtCap * stiffnessFactor(d.delta, d.omega, d.psi0, nX[k], nY[k]) * K;
+        this.rac[k] = site ? 0 : (d.LsK * (wetSum - this.tangentialSecond(i, j))) / (h * h) - d.LsW * wellPrime(x);
+        this.noise[k] = noiseScale > 0 && !site ? noiseScale * (faceNoise(d.seed, this.state.step, xi, iw, k) - faceNoise(d.seed, this.state.step, xi, k, ie)) : 0;
+        const delta = (chen ? phi[k] - this.state.phiRef : -phi[k] - this.mech[k]) + (site ? 0 : this.gt[k]);
+        const hp = d.Leta * this.kin[k] * thinWeight(x, this.nucSite[k]);
+        sA += hp * clampedExp((1 - alpha) * delta);
+        sC += hp * c[k] * clampedExp(-alpha * delta);
+      }
+    }
+    return [0, sA, sC];
+  }
+
+  /**
+   * h²·ξ_tt = h²·t̂ᵀ(∇∇ξ)t̂, t̂ ⟂ n̂, from the same three-point differences as the 5-point Laplacian:
+   * h²∇²ξ − h²ξ_tt = h²ξ_nn is then the Laplacian's component along the normal, so the relaxation
+   * LsK(∇²ξ − ξ_tt) − LsW g'(ξ) holds the 1D profile without moving a curved interface (its curvature part
+   * |∇ξ|∇·n̂ = ξ_tt is what the counter term removes; Folch et al. 1999, Sun & Beckermann 2007).
+   * Neighbours across a solid face are mirrored, the reservoir is ξ = 0.
+   */
+  tangentialSecond(i: number, j: number): number {
+    const { nx, ny } = this.d;
+    const k = j * nx + i;
+    const xi = this.xi;
+    const ip = (i + 1) % nx;
+    const im = (i + nx - 1) % nx;
+    const at = (ii: number, jj: number) => {
+      if (jj < 0) jj = 0; // collector: mirrored
+      if (jj >= ny) return 0;
+      const m = jj * nx + ii;
+      return this.solid[m] > 0.5 ? xi[k] : xi[m];
+    };
+    const c0 = xi[k];
+    const xx = at(ip, j) - 2 * c0 + at(im, j);
+    const yy = at(i, j + 1) - 2 * c0 + at(i, j - 1);
+    const xy = 0.25 * (at(ip, j + 1) - at(ip, j - 1) - at(im, j + 1) + at(im, j - 1));
+    const nX = this.crossA[k];
+    const nY = this.crossB[k];
+    return nY * nY * xx - 2 * nX * nY * xy + nX * nX * yy;
   }
 
   drive([sAc, sA, sC]: [number, number, number]): void {
@@ -586,6 +767,103 @@ export class CpuSolver {
 
   private sums: [number, number, number] = [0, 0, 0];
 
+  /**
+   * thin_interface: the linearly implicit ξ step as bd ξⁿ⁺¹ − ∇·(LsK∇ξⁿ⁺¹) = f for mgXi. The plating rate
+   * R = Lη k h'(ξ)[c̃ e^{−αη} − e^{(1−α)η}] (η with the Gibbs–Thomson shift) is split as kinC·c̃ − kinA
+   * for the implicit Li⁺ sink; J = LsW g''(ξ) − ∂R/∂ξ goes on the diagonal, so the front speed does not
+   * depend on dt (a constant stabilisation would slow it by 1/(1 + S dt), MODEL.md §7). Faces touching
+   * the host, an open nucleation site or the collector carry no Laplacian flux (the wetting flux is in
+   * E); the reservoir face holds ξ = 0.
+   */
+  phaseMatrix(): void {
+    const d = this.d;
+    const { nx, ny, alpha } = d;
+    const { xi, c, phi } = this;
+    const chen = d.transport === TRANSPORT_CHEN2015;
+    const st = this.state;
+    const mg = this.mgXi;
+    const dt = st.dt;
+    const open = (k: number) => this.solid[k] <= 0.5 && !(this.nucSite[k] > 0);
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const k = j * nx + i;
+        const x = xi[k];
+        const iw = j * nx + ((i + nx - 1) % nx);
+        mg.ax[k] = open(k) && open(iw) ? d.LsK : 0;
+        mg.ay[k] = j > 0 && open(k) && open(k - nx) ? d.LsK : 0;
+        mg.u[k] = x;
+        this.psiOld[k] = this.solid[k] > 0.5 ? d.sigFloor : Math.max(1 - hInterp(x), d.sigFloor);
+        this.hpOld[k] = 0;
+        if (this.solid[k] > 0.5) {
+          this.rate[k] = 0;
+          this.gain[k] = 0;
+          this.kinA[k] = 0;
+          this.kinC[k] = 0;
+          mg.bd[k] = 1 / dt;
+          mg.f[k] = x / dt;
+          continue;
+        }
+        const site = this.nucSite[k] > 0;
+        const delta = (chen ? phi[k] - st.phiRef : -phi[k] - this.mech[k]) + (site ? 0 : this.gt[k]);
+        const eta = Math.min(Math.max(st.phiS + delta, -EXP_CLAMP), EXP_CLAMP);
+        const ea = Math.exp((1 - alpha) * eta);
+        const ec = Math.exp(-alpha * eta);
+        const Lk = d.Leta * this.kin[k];
+        const hw = thinWeight(x, this.nucSite[k]);
+        // an open site has no Li to dissolve: it only plates
+        const stripOff = site && ea - c[k] * ec > 0;
+        const A = stripOff ? 0 : Lk * hw * ea;
+        const C = stripOff ? 0 : Lk * hw * ec;
+        const r = C * c[k] - A;
+        this.kinA[k] = A;
+        this.kinC[k] = C;
+        this.rate[k] = r;
+        this.gain[k] = chen || stripOff ? 0 : Lk * hw * ((1 - alpha) * ea + alpha * c[k] * ec);
+        const J = site ? 0 : d.LsW * wellSecond(x) + Lk * thinWeightSlope(x) * (ea - c[k] * ec);
+        mg.bd[k] = 1 / dt + J;
+        mg.f[k] = (1 / dt + J) * x + this.rac[k] + this.noise[k] + r;
+      }
+    }
+    for (let i = 0; i < nx; i++) {
+      const k = (ny - 1) * nx + i;
+      mg.ay[ny * nx + i] = open(k) ? d.LsK : 0; // reservoir: ξ = 0
+    }
+    mg.coarsenCoefficients();
+  }
+
+  /**
+   * thin_interface: ξ ← mgXi.u; sites that reached their cap become ordinary interface; the per-step
+   * figures for the dt control: max |R| (interface displacement), and the Gibbs–Thomson stiffness: the
+   * shift is explicit, and the fastest capillary mode (|k| ≤ 1/h for the central-difference
+   * curvature) decays at 6w·∂R/∂η·gtCap·a_max/h².
+   */
+  phaseCommit(): void {
+    const d = this.d;
+    const { nx, ny, h } = d;
+    const st = this.state;
+    const u = this.mgXi.u;
+    const aMax = 1 + Math.max(0, d.omega * d.omega - 1) * d.delta;
+    let sum = 0;
+    let maxRate = 0;
+    let stiff = 0;
+    for (let k = 0; k < nx * ny; k++) {
+      if (this.solid[k] > 0.5) {
+        this.xi[k] = 0; // host cells are never Li (the solve may leave round-off there)
+        continue;
+      }
+      this.xi[k] = u[k];
+      if (this.nucSite[k] > 0 && u[k] >= this.nucSite[k]) this.nucSite[k] = 0;
+      const r = this.rate[k];
+      sum += r;
+      maxRate = Math.max(maxRate, Math.abs(r));
+      stiff = Math.max(stiff, (6 * d.w * this.gain[k] * d.gtCap * aMax) / (h * h));
+    }
+    st.j = (sum * h) / nx;
+    this.sums = [sum, 0, 0];
+    st.maxRate = maxRate;
+    st.stiff = stiff;
+  }
+
   sinkSpread(): void {
     this.state.sinkSpread = sinkSpread(this.sums[0], this.sums[1], this.sums[2]);
   }
@@ -620,11 +898,22 @@ export class CpuSolver {
           mg.u[k] = c[k] * clampedExp(phi[k]); // warm start in the Slotboom variable
           mg.bd[k] = clampedExp(-phi[k]) / dt;
           mg.f[k] = c[k] / dt - d.gammaSrc * d.CsOverC0 * rate[k];
+          if (d.thin) {
+            // implicit cathodic sink in the Slotboom variable: kinC·c̃ = kinC·e^{−φ̃}·u
+            mg.bd[k] += d.gammaSrc * d.CsOverC0 * this.kinC[k] * clampedExp(-phi[k]);
+            mg.f[k] = c[k] / dt + d.gammaSrc * d.CsOverC0 * this.kinA[k];
+          }
         } else {
           mg.bd[k] = psi(k) / dt;
           // the plating sink, and the Li⁺ the re-forming SEI bound in this cell this step (filmAdvance)
           const sei = this.mechanics ? this.mechanics.seiStep[k] / (d.h * d.h * dt) : 0;
-          mg.f[k] = (this.psiOld[k] * c[k]) / dt - d.gammaSrc * d.CsOverC0 * (this.hpOld[k] * rate[k] + this.state.sinkSpread * Math.abs(this.hpOld[k] * rate[k]) + sei);
+          if (d.thin) {
+            // the sink γ(C_s/c0)(kinC·c̃ⁿ⁺¹ − kinA) where the Li plates, its cathodic branch implicit
+            mg.bd[k] += d.gammaSrc * d.CsOverC0 * this.kinC[k];
+            mg.f[k] = (this.psiOld[k] * c[k]) / dt + d.gammaSrc * d.CsOverC0 * (this.kinA[k] - sei);
+          } else {
+            mg.f[k] = (this.psiOld[k] * c[k]) / dt - d.gammaSrc * d.CsOverC0 * (this.hpOld[k] * rate[k] + this.state.sinkSpread * Math.abs(this.hpOld[k] * rate[k]) + sei);
+          }
         }
       }
     }
@@ -638,10 +927,25 @@ export class CpuSolver {
     mg.coarsenCoefficients();
   }
 
+  /**
+   * c̃ ← the solve. thin_interface: the phase step plated kinC·c̃ⁿ − kinA, the sink removed
+   * kinC·c̃ⁿ⁺¹ − kinA: ξ and the potential's source move by kinC·(c̃ⁿ⁺¹ − c̃ⁿ), so that the Li that
+   * plates is the Li⁺ that left the salt, cell by cell.
+   */
   transportBack(): void {
+    const thin = this.d.thin;
     const chen = this.d.transport === TRANSPORT_CHEN2015;
     const u = this.mgC.u;
-    for (let k = 0; k < this.n; k++) this.c[k] = chen ? u[k] * clampedExp(-this.phi[k]) : u[k];
+    const dt = this.state.dt;
+    for (let k = 0; k < this.n; k++) {
+      const next = chen ? u[k] * clampedExp(-this.phi[k]) : u[k];
+      if (thin) {
+        const dr = this.kinC[k] * (next - this.c[k]);
+        this.xi[k] += dt * dr;
+        this.rate[k] += dr;
+      }
+      this.c[k] = next;
+    }
   }
 
   finish(): StepRecord {

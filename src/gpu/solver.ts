@@ -86,6 +86,9 @@ async function compilePipelines(device: GPUDevice, nb: number, ringCapacity: num
     ['phase', phaseSrc, 'drive'],
     ['phase', phaseSrc, 'phaseUpdate'],
     ['phase', phaseSrc, 'sinkSpread'],
+    ['phase', phaseSrc, 'phaseFaces'],
+    ['phase', phaseSrc, 'phaseMatrix'],
+    ['phase', phaseSrc, 'phaseCommit'],
     ['transport', transportSrc, 'transportFaces'],
     ['transport', transportSrc, 'transportCells'],
     ['transport', transportSrc, 'transportBack'],
@@ -163,6 +166,10 @@ export class GpuSolver {
   readonly nucCount: GPUBuffer;
   readonly mgC: GpuMultigrid;
   readonly mgPhi: GpuMultigrid;
+  /** thin_interface: the linearly implicit ξ step, solved in place (its u is the xi buffer) */
+  readonly mgXi: GpuMultigrid;
+  /** every member runs phase.model = thin_interface (a batch does not mix the two formulations) */
+  readonly thin: boolean;
   readonly metrics: GpuMetrics;
   readonly ringCapacity: number;
   mgCycles: number;
@@ -208,13 +215,18 @@ export class GpuSolver {
     this.ringCapacity = opts.ringCapacity;
     this.mgCycles = opts.mgCycles;
     const N = this.cells * nb;
+    this.thin = d0.thin !== 0;
+    if (opts.batch.some((d) => (d.thin !== 0) !== this.thin)) throw new Error('every member of a GPU batch must share phase.model');
     const groupsPerSim = Math.ceil(nx / WG) * Math.ceil(ny / WG);
     // GPUBufferUsage exists only once Dawn's globals are installed (src/gpu/device.ts): read it here
     const buf = (label: string, size: number, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST) => device.createBuffer({ label, size: Math.max(16, size), usage });
     this.params = buf('params', PARAMS_BYTES * nb, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(this.params, 0, packParams(opts.batch));
     this.state = buf('state', STATE_BYTES * nb);
-    this.xi = buf('xi', 4 * N);
+    // MG-preconditioned CG: plain V-cycles stall or diverge on σ jumps (src/cpu/multigrid.ts header)
+    const mgOpts = { nx, ny, nb, h: d0.h, krylov: true };
+    this.mgXi = new GpuMultigrid(device, mgOpts);
+    this.xi = this.mgXi.u;
     this.c = buf('c', 4 * N);
     this.cellw = buf('cellw', 16 * N);
     this.rate = buf('rate', 4 * N);
@@ -253,8 +265,6 @@ export class GpuSolver {
     this.elastic = opts.batch.some((d) => d.mechOn) ? new GpuElastic(device, { nx, ny, h: d0.h, nm: nb }) : undefined;
     // ω from the pure phases (the moduli are written by mechMaterials on the GPU, so setModuli never runs)
     this.elastic?.setOmega(mechanicsOmega(opts.batch));
-    // MG-preconditioned CG: plain V-cycles stall or diverge on σ jumps (src/cpu/multigrid.ts header)
-    const mgOpts = { nx, ny, nb, h: d0.h, krylov: true };
     this.mgC = new GpuMultigrid(device, mgOpts);
     this.mgPhi = new GpuMultigrid(device, mgOpts);
     this.metrics = new GpuMetrics(device, { nx, ny, nb, h: d0.h, xi: this.xi, c: this.c, phi: this.mgPhi.u, geo: this.geoStatic });
@@ -313,8 +323,11 @@ export class GpuSolver {
       phaseUpdate: bind('phaseUpdate', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 8: this.partMax, 9: this.gain, 10: G, 12: this.nucSite }),
       transportFaces: bind('transportFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 6: mc.ax, 7: mc.ay, 10: mc.u, 12: G }),
       sinkSpread: bind('sinkSpread', { 0: P, 1: T, 8: this.partMax }),
+      phaseFaces: bind('phaseFaces', { 0: P, 1: T, 10: G, 12: this.nucSite, 15: this.mgXi.ax, 16: this.mgXi.ay }),
+      phaseMatrix: bind('phaseMatrix', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 9: this.gain, 10: G, 13: this.mgXi.bd, 14: this.mgXi.f }),
+      phaseCommit: bind('phaseCommit', { 0: P, 1: T, 2: this.xi, 6: this.rate, 8: this.partMax, 9: this.gain, 10: G, 12: this.nucSite }),
       transportCells: bind('transportCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.rate, 8: mc.bd, 9: mc.f, 11: this.cellw, 12: G }),
-      transportBack: bind('transportBack', { 0: P, 1: T, 3: this.c, 4: this.phi, 10: mc.u }),
+      transportBack: bind('transportBack', { 0: P, 1: T, 3: this.c, 4: this.phi, 10: mc.u, 11: this.cellw, 13: this.xi, 14: this.rate }),
       finish: bind('finish', { 0: P, 1: T, 2: this.partMax, 3: mc.ay, 4: mc.u, 5: this.ring }),
       potentialFaces: bind('potentialFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 5: mp.ax, 6: mp.ay, 11: G, 12: this.sei }),
       potentialCells: bind('potentialCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.rate, 7: mp.bd, 8: mp.f, 9: this.phi, 10: this.gain, 11: G, 12: this.sei }),
@@ -377,7 +390,15 @@ export class GpuSolver {
     this.dispatchCells(pass, 'anisotropy');
     this.dispatchCells(pass, 'rateTerms');
     this.dispatchPerSim(pass, 'drive');
-    this.dispatchCells(pass, 'phaseUpdate');
+    if (this.thin) {
+      this.dispatchCells(pass, 'phaseFaces');
+      this.dispatchCells(pass, 'phaseMatrix');
+      this.mgXi.encodeCoarsenCoefficients(pass);
+      for (let k = 0; k < this.mgCycles; k++) this.mgXi.encodeVCycle(pass);
+      this.dispatchCells(pass, 'phaseCommit');
+    } else {
+      this.dispatchCells(pass, 'phaseUpdate');
+    }
     this.dispatchPerSim(pass, 'sinkSpread');
     if (this.elastic) {
       this.dispatchCells(pass, 'filmAdvance');
@@ -451,6 +472,7 @@ export class GpuSolver {
     if (batch.length !== this.nb) throw new Error(`GpuSolver.setParams: ${batch.length} members for a batch of ${this.nb}`);
     for (const d of batch) {
       if (d.nx !== this.nx || d.ny !== this.ny || d.h !== this.mgPhi.levels[0].hx) throw new Error('GpuSolver.setParams: grid.nx, grid.ny and grid.dx_um cannot change');
+      if ((d.thin !== 0) !== this.thin) throw new Error('GpuSolver.setParams: phase.model cannot change during a run');
     }
     this.device.queue.writeBuffer(this.params, 0, packParams(batch));
     this.metrics.setCsOverC0(
@@ -587,10 +609,11 @@ export class GpuSolver {
 
   destroy(): void {
     this.elastic?.destroy();
-    for (const b of [this.params, this.state, this.xi, this.c, this.cellw, this.rate, this.gain, this.partSum, this.partMax, this.ring, this.geo, this.geoStatic, this.sei, this.seiBase, this.film, this.mechPart, this.rowGrowth, this.nucMark, this.nucSite, this.nucCount, ...this.staging]) b.destroy();
+    for (const b of [this.params, this.state, this.c, this.cellw, this.rate, this.gain, this.partSum, this.partMax, this.ring, this.geo, this.geoStatic, this.sei, this.seiBase, this.film, this.mechPart, this.rowGrowth, this.nucMark, this.nucSite, this.nucCount, ...this.staging]) b.destroy();
     this.probeBuffer?.destroy();
     this.mgC.destroy();
     this.mgPhi.destroy();
+    this.mgXi.destroy();
     this.metrics.destroy();
   }
 }

@@ -2,7 +2,7 @@
 // Scales: length 1 µm, time 1 s, potential RT/F, concentration c0. The CPU reference uses these
 // numbers in f64, the GPU gets them packed to f32 through src/model/layout.ts.
 
-import { A_M2_PER_MA_CM2, FARADAY, GAS_CONSTANT, LENGTH_SCALE_M, inverseThermalVoltage, mechanicalShift } from './constants.ts';
+import { A_M2_PER_MA_CM2, FARADAY, GAS_CONSTANT, LENGTH_SCALE_M, LI_MOLAR_VOLUME, inverseThermalVoltage, mechanicalShift } from './constants.ts';
 import { num, text, type Scenario } from './scenario.ts';
 
 export const TRANSPORT_BINARY = 0;
@@ -24,9 +24,9 @@ const discreteCache = new Map<number, number>();
  * 1D discrete profile has Σ h'(ξ_j) h slightly below 5w (0.973 at h = w, 0.986 at h = 0.71w); the
  * planar front speed follows it (tests/verification.test.ts), so i0 → Lη divides it out.
  */
-export function discreteKineticFactor(hOverW: number): number {
+export function discreteKineticFactor(hOverW: number, thin = false): number {
   const key = Math.round(hOverW * 1e6) / 1e6;
-  const hit = discreteCache.get(key);
+  const hit = discreteCache.get(thin ? -key : key);
   if (hit !== undefined) return hit;
   const w = 1;
   const h = key * w;
@@ -49,11 +49,12 @@ export function discreteKineticFactor(hOverW: number): number {
     let sum = 0;
     for (const x of xi) {
       const q = Math.min(Math.max(x, 0), 1) * (1 - Math.min(Math.max(x, 0), 1));
-      sum += 30 * q * q * h;
+      // thin_interface weights the kinetics by 6ξ(1 − ξ) = 6w|∇ξ| (∫ = 6w), literature by h'(ξ) (∫ = 5w)
+      sum += thin ? (6 * q * h) / 6 : (30 * q * q * h) / 5;
     }
-    total += sum / (5 * w) / 2;
+    total += sum / w / 2;
   }
-  discreteCache.set(key, total);
+  discreteCache.set(thin ? -key : key, total);
   return total;
 }
 
@@ -67,10 +68,17 @@ export interface Dimless {
   seed: number;
   /** F/(RT) [1/V] */
   fInv: number;
-  /** Lσ κ0 [µm²/s]: interface "diffusivity" */
+  /** Lσ κ0 [µm²/s]: interface "diffusivity" (thin_interface: 2w²Γ, Γ the numerical relaxation rate) */
   LsK: number;
-  /** Lσ W [1/s]: double-well rate */
+  /** Lσ W [1/s]: double-well rate (thin_interface: Γ) */
   LsW: number;
+  /** 1: phase.model = thin_interface (curvature-free relaxation, Gibbs–Thomson in the kinetics, linearly implicit ξ step); 0: literature */
+  thin: number;
+  /**
+   * Gibbs–Thomson capillary length γΩ/(RT) [µm] (thin_interface): a Li surface of curvature K [1/µm] has its
+   * overpotential shifted by gtCap·K in F/RT units, Δη = γΩK/F (MODEL.md §4)
+   */
+  gtCap: number;
   delta: number;
   omega: number;
   psi0: number;
@@ -180,6 +188,12 @@ export function toDimless(s: Scenario): Dimless {
   const sigmaL = num(s, 'electrolyte.conductivity_S_m') * transportT;
   const etaHom = num(s, 'nucleation.homogeneous_overpotential_mV') / 1000;
   const chen = text(s, 'electrolyte.transport') === 'chen2015';
+  const thin = text(s, 'phase.model') === 'thin_interface';
+  const w_um = num(s, 'phase.interface_width_um');
+  // thin_interface relaxation rate Γ = λ·v_ref/w (schema: numerics.interface_relaxation): v_ref is the
+  // planar front speed the drive asks for, floored at 1 % of V0 = i0/(F C_s) per unit fη
+  const V0 = (i0Ref(s) / (FARADAY * num(s, 'metal.site_density_mol_m3'))) / LENGTH_SCALE_M;
+  const relax = (num(s, 'numerics.interface_relaxation') * Math.max(driveSpeed_um_s(s, V0), 0.01 * V0)) / w_um;
   const tplus = num(s, 'electrolyte.transference_number');
   return {
     nx: num(s, 'grid.nx'),
@@ -189,12 +203,15 @@ export function toDimless(s: Scenario): Dimless {
     drive: text(s, 'drive.mode') === 'galvanostatic' ? DRIVE_GALVANOSTATIC : DRIVE_POTENTIOSTATIC,
     seed: num(s, 'run.seed') >>> 0,
     fInv,
-    LsK: (Lsigma * kappa) / L2,
-    LsW: Lsigma * W,
+    // thin_interface: the relaxed profile ξ = 1/(1 + e^{n/w}) needs LsK/LsW = κ/W = 2w²; the rate itself is numerical
+    LsK: thin ? 2 * w_um * w_um * relax : (Lsigma * kappa) / L2,
+    LsW: thin ? relax : Lsigma * W,
+    thin: thin ? 1 : 0,
+    gtCap: (gamma * LI_MOLAR_VOLUME) / (GAS_CONSTANT * T) / LENGTH_SCALE_M,
     delta: num(s, 'phase.anisotropy_strength'),
     omega: num(s, 'phase.anisotropy_mode'),
     psi0: (num(s, 'phase.anisotropy_angle_deg') * Math.PI) / 180,
-    Leta: i0 / (FARADAY * Cs * KINETIC_INTEGRAL_PER_WIDTH * w_m * discreteKineticFactor(num(s, 'grid.dx_um') / num(s, 'phase.interface_width_um'))),
+    Leta: i0 / (FARADAY * Cs * KINETIC_INTEGRAL_PER_WIDTH * w_m * discreteKineticFactor(num(s, 'grid.dx_um') / w_um, thin)),
     alpha: num(s, 'kinetics.transfer_coefficient'),
     Dl: (num(s, 'electrolyte.diffusivity_m2_s') * transportT) / L2,
     Ds: num(s, 'metal.diffusivity_m2_s') / L2,
@@ -224,6 +241,25 @@ export function toDimless(s: Scenario): Dimless {
     ...mechanicsParams(s, w_m, T, Cs),
     zero: 0,
   };
+}
+
+/** i0 [A/m²] at the run's temperature (Arrhenius about the reference temperature). */
+function i0Ref(s: Scenario): number {
+  const kineticT = arrhenius(num(s, 'kinetics.activation_energy_kJ_mol'), num(s, 'electrolyte.temperature_K'), num(s, 'electrolyte.reference_temperature_K'));
+  return num(s, 'kinetics.exchange_current_mA_cm2') * A_M2_PER_MA_CM2 * kineticT;
+}
+
+/**
+ * The planar front speed the drive asks for [µm/s]: the current density over F C_s (galvanostatic), or
+ * the Butler–Volmer speed V0·|e^{(1−α)fη} − e^{−αfη}| at the applied potential and c̃ = 1 (potentiostatic).
+ */
+function driveSpeed_um_s(s: Scenario, V0: number): number {
+  if (text(s, 'drive.mode') === 'galvanostatic') {
+    return (num(s, 'drive.current_density_mA_cm2') * A_M2_PER_MA_CM2) / (FARADAY * num(s, 'metal.site_density_mol_m3')) / LENGTH_SCALE_M;
+  }
+  const a = num(s, 'kinetics.transfer_coefficient');
+  const fe = num(s, 'drive.overpotential_V') * inverseThermalVoltage(num(s, 'electrolyte.temperature_K'));
+  return V0 * Math.abs(Math.exp((1 - a) * fe) - Math.exp(-a * fe));
 }
 
 /** Plating rate j̃ [µm/s] → current density [mA/cm²]. */

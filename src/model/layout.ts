@@ -58,6 +58,8 @@ export const PARAM_FIELDS = [
   ['crackStrain', 'f32'],
   ['seiLiPerLength', 'f32'],
   ['growthStrain', 'f32'],
+  ['thin', 'u32'],
+  ['gtCap', 'f32'],
   ['zero', 'u32'],
 ] as const satisfies readonly (readonly [keyof Dimless, Scalar])[];
 
