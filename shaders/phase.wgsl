@@ -31,6 +31,7 @@
 
 var<workgroup> red: array<vec4f, 64>;
 var<workgroup> redAbs: array<f32, 64>;
+var<workgroup> redW: array<f32, 64>;
 var<workgroup> doneFlag: u32;
 
 
@@ -416,6 +417,11 @@ fn sinkSpread(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) w
     workgroupBarrier();
   }
   if (li != 0u || state[b].done != 0u) { return; }
+  if (P.thin != 0u) {
+    // thin_interface: the relaxation's net deposit per unit weight (CpuSolver.sinkSpread); red = (0, Σ weight, Σ R, Σ relax)
+    state[b].sinkSpread = select(0.0, red[0].w / red[0].y, red[0].y > 0.0);
+    return;
+  }
   state[b].sinkSpread = sinkSpreadOf(red[0].z, red[0].w, red[0].y);
 }
 
@@ -498,7 +504,8 @@ fn phaseMatrix(@builtin(global_invocation_id) g: vec3u) {
   if (!site) { J = P.LsW * wellSecond(x) + Lk * thinWeightSlope(x) * (ea - c * ec); }
   xiBd[k] = 1.0 / dt + J;
   xiRhs[k] = (1.0 / dt + J) * x + cw.w + r;
-  cellw[k] = vec4f(max(1.0 - hInterp(x), P.sigFloor), A, 0.0, C);
+  // lane z: ξⁿ for phaseCommit (which clears it for the SEI Li of filmAdvance)
+  cellw[k] = vec4f(max(1.0 - hInterp(x), P.sigFloor), A, x, C);
 }
 
 // After the solve (ξ in place): host cells hold ξ = 0; a site cell that reached its cap is ordinary
@@ -509,29 +516,38 @@ fn phaseCommit(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
   let b = g.z;
   let P = params[b];
   var m = vec4f(0.0);
+  var relax = vec2f(0.0);
   if (g.x < P.nx && g.y < P.ny && state[b].done == 0u) {
     let k = cellAt(b, g.x, g.y, P.nx, P.ny);
     if (geo[k].x > 0.5) {
       xi[k] = 0.0;
     } else {
-      if (nucSite[k] > 0.0 && xi[k] >= nucSite[k]) { nucSite[k] = 0.0; }
+      let x = xi[k];
+      if (nucSite[k] > 0.0 && x >= nucSite[k]) { nucSite[k] = 0.0; }
       let aMax = 1.0 + max(0.0, P.omega * P.omega - 1.0) * P.delta;
       let r = rate[k];
       m = vec4f(abs(r), 6.0 * P.w * gain[k] * P.gtCap * aMax / (P.h * P.h), r, 0.0);
+      // what the relaxation deposited on top of the Butler–Volmer rate, and the weight that returns it (sinkSpread)
+      relax = vec2f(x - cellw[k].z - state[b].dt * r, thinWeight(x, false));
     }
+    cellw[k].z = 0.0;
   }
   red[li] = m;
+  redAbs[li] = relax.x;
+  redW[li] = relax.y;
   workgroupBarrier();
   for (var s = 32u; s > 0u; s = s >> 1u) {
     if (li < s) {
       let o = red[li + s];
       red[li] = vec4f(max(red[li].x, o.x), max(red[li].y, o.y), red[li].z + o.z, 0.0);
+      redAbs[li] += redAbs[li + s];
+      redW[li] += redW[li + s];
     }
     workgroupBarrier();
   }
   if (li == 0u) {
     let q = 2u * (b * groupsPerSim(P.nx, P.ny) + groupIndex(wg, P.nx));
-    partMax[q] = red[0];
-    partMax[q + 1u] = vec4f(0.0);
+    partMax[q] = vec4f(red[0].x, red[0].y, red[0].z, redAbs[0]);
+    partMax[q + 1u] = vec4f(redW[0], 0.0, 0.0, 0.0);
   }
 }

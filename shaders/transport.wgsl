@@ -135,7 +135,8 @@ fn transportBack(@builtin(global_invocation_id) g: vec3u) {
   if (P.thin != 0u) {
     // the phase step plated kinC·c̃ⁿ − kinA, the sink removed kinC·c̃ⁿ⁺¹ − kinA (CpuSolver.transportBack)
     let dr = cellw[k].w * (next - conc[k]);
-    xiOut[k] += state[b].dt * dr;
+    // and takes back what the relaxation deposited (state.sinkSpread, phase.wgsl sinkSpread)
+    xiOut[k] += state[b].dt * dr - state[b].sinkSpread * thinWeight(xiOut[k], false);
     rateOut[k] += dr;
   }
   conc[k] = next;

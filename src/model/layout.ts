@@ -83,7 +83,7 @@ export const STATE_FIELDS = [
   ['stiff', 'f32'], // max explicit stiffness of the last update [1/s]
   ['fluxIn', 'f32'], // Li entering through the reservoir this step [c0·µm per unit depth, per s]
   ['limitHit', 'f32'], // 1 when the galvanostatic solve hit the potential limit
-  ['sinkSpread', 'f32'], // q of the Li⁺ sink w R + q|w R|, which sums to the deposition Σ R (src/cpu/terms.ts)
+  ['sinkSpread', 'f32'], // q of the Li⁺ sink w R + q|w R|, which sums to the deposition Σ R (src/cpu/terms.ts); thin_interface: the relaxation's net deposit per unit weight, taken back in transportBack
   ['seiRate', 'f32'], // Li bound by SEI re-formation last step as a Σ R-equivalent rate (the drive plates that much less)
   ['seiLi', 'f32'], // Li bound in re-formed SEI so far [µm² per unit depth, Li metal]
   ['cracks', 'f32'], // SEI film cells cracked so far
