@@ -99,13 +99,21 @@ fn stiffnessFactor(delta: f32, omega: f32, psi0: f32, nX: f32, nY: f32) -> f32 {
 fn wellSecond(xi: f32) -> f32 {
   return 2.0 * (1.0 - 6.0 * xi + 6.0 * xi * xi);
 }
-// Butler–Volmer weight 6ξ(1 − ξ) = 6w|∇ξ| (thinWeight); 3/2 in an open nucleation site
+// Butler–Volmer weight 6ξ²(1 − ξ)/(ξ + ξ_tail) ≈ 6w|∇ξ| (thinWeight); 3/2 in an open nucleation site
+const THIN_TAIL_XI: f32 = 1e-4;
 fn thinWeight(xi: f32, site: bool) -> f32 {
   if (site) { return 1.5; }
   let x = clamp(xi, 0.0, 1.0);
-  return 6.0 * x * (1.0 - x);
+  return 6.0 * x * x * (1.0 - x) / (x + THIN_TAIL_XI);
 }
 fn thinWeightSlope(xi: f32) -> f32 {
-  if (xi > 0.0 && xi < 1.0) { return 6.0 * (1.0 - 2.0 * xi); }
-  return 0.0;
+  if (!(xi > 0.0 && xi < 1.0)) { return 0.0; }
+  let t = xi + THIN_TAIL_XI;
+  return 6.0 * ((2.0 * xi - 3.0 * xi * xi) * t - xi * xi * (1.0 - xi)) / (t * t);
+}
+// −∂R/∂ξ = (p'/p)·R where it is destabilising, 0 elsewhere (kineticGrowth)
+fn kineticGrowth(xi: f32, rate: f32) -> f32 {
+  let p = thinWeight(xi, false);
+  if (p <= 1e-30) { return 0.0; }
+  return max(thinWeightSlope(xi) / p * rate, 0.0);
 }

@@ -10,8 +10,11 @@
 @group(0) @binding(3) var<storage, read> ayC: array<f32>;
 @group(0) @binding(4) var<storage, read> uC: array<f32>;
 @group(0) @binding(5) var<storage, read_write> ring: array<f32>;
+// per workgroup: lane w the thin-interface sink's move of the plating rate (transportBack)
+@group(0) @binding(6) var<storage, read> partSum: array<vec4f>;
 
 var<workgroup> red: array<vec4f, 64>;
+var<workgroup> redDr: array<f32, 64>;
 
 fn ringAt(slot: u32, field: u32, b: u32) -> u32 {
   return (slot * RING_STRIDE + field) * MAX_BATCH + b;
@@ -23,9 +26,11 @@ fn finish(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: v
   let P = params[b];
   let count = ((P.nx + 7u) / 8u) * ((P.ny + 7u) / 8u);
   var m = vec4f(0.0);
+  var dr = 0.0;
   for (var q = li; q < count; q += 64u) {
     let o = partMax[2u * (b * count + q)]; // (max |R|, max stiffness, Σ R, Σ wR) of each workgroup
     m = vec4f(max(m.x, o.x), max(m.y, o.y), m.z + o.z, 0.0);
+    if (P.thin != 0u) { dr += partSum[b * count + q].w; }
   }
   // reservoir flux: 2 a (u_b − u) per top face (half-cell distance), u_b = 1
   var flux = 0.0;
@@ -35,11 +40,13 @@ fn finish(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: v
   }
   m.w = flux;
   red[li] = m;
+  redDr[li] = dr;
   workgroupBarrier();
   for (var s = 32u; s > 0u; s = s >> 1u) {
     if (li < s) {
       let o = red[li + s];
       red[li] = vec4f(max(red[li].x, o.x), max(red[li].y, o.y), red[li].z + o.z, red[li].w + o.w);
+      redDr[li] += redDr[li + s];
     }
     workgroupBarrier();
   }
@@ -48,7 +55,10 @@ fn finish(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: v
   let r = red[0];
   st.maxRate = r.x;
   st.stiff = r.y;
-  st.j = r.z * P.h / f32(P.nx);
+  // the Faradaic rate as plated (thin_interface: after the implicit sink), and what it fell short of the drive's goal
+  st.j = (r.z + redDr[0]) * P.h / f32(P.nx);
+  st.debt = 0.0;
+  if (P.thin != 0u && P.drive == DRIVE_GALVANOSTATIC) { st.debt = -redDr[0] * st.dt; }
   st.fluxIn = r.w;
   let slot = st.step % RING_CAP;
   ring[ringAt(slot, RING_DT, b)] = st.dt;

@@ -292,7 +292,8 @@ fn drive(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: ve
     return;
   }
   // less the current that went into SEI re-formation last step (shaders/mechanics.wgsl)
-  let goal = P.jTarget * f32(P.nx) / P.h - state[b].seiRate;
+  // (thin_interface: plus what the last step plated short of its goal, CpuSolver.drive)
+  let goal = P.jTarget * f32(P.nx) / P.h - state[b].seiRate + state[b].debt / state[b].dt;
   let a = P.alpha;
   // the double layer carries −cap·(φ − φ_prev) (solveElectrodePotential in src/cpu/terms.ts)
   let cap = P.cdl * f32(P.nx) / (P.h * state[b].dt);
@@ -501,7 +502,8 @@ fn phaseMatrix(@builtin(global_invocation_id) g: vec3u) {
   if (P.transport != TRANSPORT_CHEN2015 && !stripOff) { gk = Lk * hw * ((1.0 - P.alpha) * ea + P.alpha * c * ec); }
   gain[k] = gk;
   var J = 0.0;
-  if (!site) { J = P.LsW * wellSecond(x) + Lk * thinWeightSlope(x) * (ea - c * ec); }
+  // the kinetic Jacobian only where it damps (CpuSolver.phaseMatrix)
+  if (!site) { J = P.LsW * wellSecond(x) + max(Lk * thinWeightSlope(x) * (ea - c * ec), 0.0); }
   xiBd[k] = 1.0 / dt + J;
   xiRhs[k] = (1.0 / dt + J) * x + cw.w + r;
   // lane z: ξⁿ for phaseCommit (which clears it for the SEI Li of filmAdvance)
@@ -526,7 +528,7 @@ fn phaseCommit(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
       if (nucSite[k] > 0.0 && x >= nucSite[k]) { nucSite[k] = 0.0; }
       let aMax = 1.0 + max(0.0, P.omega * P.omega - 1.0) * P.delta;
       let r = rate[k];
-      m = vec4f(abs(r), 6.0 * P.w * gain[k] * P.gtCap * aMax / (P.h * P.h), r, 0.0);
+      m = vec4f(abs(r), max(6.0 * P.w * gain[k] * P.gtCap * aMax / (P.h * P.h), kineticGrowth(x, r)), r, 0.0);
       // what the relaxation deposited on top of the Butler–Volmer rate, and the weight that returns it (sinkSpread)
       relax = vec2f(x - cellw[k].z - state[b].dt * r, thinWeight(x, false));
     }

@@ -28,6 +28,10 @@
 // thin_interface (transportBack): ξ and the potential's source move with the implicit sink
 @group(0) @binding(13) var<storage, read_write> xiOut: array<f32>;
 @group(0) @binding(14) var<storage, read_write> rateOut: array<f32>;
+// per workgroup: lane w the Σ of that move (transportBack), read by finish (shaders/control.wgsl)
+@group(0) @binding(15) var<storage, read_write> partSum: array<vec4f>;
+
+var<workgroup> redDr: array<f32, 64>;
 
 // χ = max((1 − h)(1 − solid), floor): the electrolyte fraction of cell k
 fn saltFraction(P: Params, k: u32) -> f32 {
@@ -50,6 +54,8 @@ fn cellCoefficient(P: Params, k: u32) -> f32 {
 fn faceWeight(P: Params, ka: u32, kb: u32) -> f32 {
   let da = cellCoefficient(P, ka);
   let db = cellCoefficient(P, kb);
+  // thin_interface, binary: arithmetic mean between non-host cells (CpuSolver.transportCoefficients)
+  if (P.thin != 0u && P.transport != TRANSPORT_CHEN2015 && geo[ka].x <= 0.5 && geo[kb].x <= 0.5) { return 0.5 * (da + db); }
   let harm = 2.0 * da * db / (da + db);
   if (P.transport == TRANSPORT_CHEN2015) {
     return harm * clampedExp(-phi[ka]) * bernoulli(phi[kb] - phi[ka]);
@@ -125,19 +131,32 @@ fn transportCells(@builtin(global_invocation_id) g: vec3u) {
 }
 
 @compute @workgroup_size(8, 8)
-fn transportBack(@builtin(global_invocation_id) g: vec3u) {
+fn transportBack(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_index) li: u32,
+                 @builtin(workgroup_id) wg: vec3u) {
   let b = g.z;
   let P = params[b];
-  if (g.x >= P.nx || g.y >= P.ny || state[b].done != 0u) { return; }
-  let k = cellAt(b, g.x, g.y, P.nx, P.ny);
-  var next = u[k];
-  if (P.transport == TRANSPORT_CHEN2015) { next = u[k] * clampedExp(-phi[k]); }
-  if (P.thin != 0u) {
-    // the phase step plated kinC·c̃ⁿ − kinA, the sink removed kinC·c̃ⁿ⁺¹ − kinA (CpuSolver.transportBack)
-    let dr = cellw[k].w * (next - conc[k]);
-    // and takes back what the relaxation deposited (state.sinkSpread, phase.wgsl sinkSpread)
-    xiOut[k] += state[b].dt * dr - state[b].sinkSpread * thinWeight(xiOut[k], false);
-    rateOut[k] += dr;
+  var moved = 0.0;
+  if (g.x < P.nx && g.y < P.ny && state[b].done == 0u) {
+    let k = cellAt(b, g.x, g.y, P.nx, P.ny);
+    var next = u[k];
+    if (P.transport == TRANSPORT_CHEN2015) { next = u[k] * clampedExp(-phi[k]); }
+    if (P.thin != 0u) {
+      // the phase step plated kinC·c̃ⁿ − kinA, the sink removed kinC·c̃ⁿ⁺¹ − kinA (CpuSolver.transportBack)
+      let dr = cellw[k].w * (next - conc[k]);
+      // and takes back what the relaxation deposited (state.sinkSpread, phase.wgsl sinkSpread)
+      xiOut[k] += state[b].dt * dr - state[b].sinkSpread * thinWeight(xiOut[k], false);
+      rateOut[k] += dr;
+      moved = dr;
+    }
+    conc[k] = next;
   }
-  conc[k] = next;
+  redDr[li] = moved;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s = s >> 1u) {
+    if (li < s) { redDr[li] += redDr[li + s]; }
+    workgroupBarrier();
+  }
+  if (li == 0u && P.thin != 0u) {
+    partSum[b * groupsPerSim(P.nx, P.ny) + groupIndex(wg, P.nx)].w = redDr[0];
+  }
 }

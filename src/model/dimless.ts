@@ -4,6 +4,7 @@
 
 import { A_M2_PER_MA_CM2, FARADAY, GAS_CONSTANT, LENGTH_SCALE_M, LI_MOLAR_VOLUME, inverseThermalVoltage, mechanicalShift } from './constants.ts';
 import { num, text, type Scenario } from './scenario.ts';
+import { thinWeight } from '../cpu/terms.ts';
 
 export const TRANSPORT_BINARY = 0;
 export const TRANSPORT_CHEN2015 = 1;
@@ -50,7 +51,7 @@ export function discreteKineticFactor(hOverW: number, thin = false): number {
     for (const x of xi) {
       const q = Math.min(Math.max(x, 0), 1) * (1 - Math.min(Math.max(x, 0), 1));
       // thin_interface weights the kinetics by 6ξ(1 − ξ) = 6w|∇ξ| (∫ = 6w), literature by h'(ξ) (∫ = 5w)
-      sum += thin ? (6 * q * h) / 6 : (30 * q * q * h) / 5;
+      sum += thin ? thinWeight(x, 0) * h / 6 : (30 * q * q * h) / 5;
     }
     total += sum / w / 2;
   }

@@ -89,6 +89,7 @@ export const STATE_FIELDS = [
   ['cracks', 'f32'], // SEI film cells cracked so far
   ['stressMax', 'f32'], // largest compression −σ_h at the interface (h' > 0.1) of the last elastic solve [GPa]
   ['stressMean', 'f32'], // h'-weighted mean interface σ_h of the last elastic solve [GPa]
+  ['debt', 'f32'], // thin_interface, galvanostatic: Li the last step plated short of its goal (Σ ξ), made up in the next (the implicit sink lowers c̃ after the drive)
   ['step', 'u32'],
   ['done', 'u32'],
 ] as const;

@@ -253,6 +253,7 @@ const SOLVER_STATE_TYPES: { [K in keyof SolverState]: SolverState[K] extends boo
   cracks: 'number',
   stressMax: 'number',
   stressMean: 'number',
+  debt: 'number',
   step: 'number',
   done: 'boolean',
 };
