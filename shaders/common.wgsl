@@ -100,7 +100,7 @@ fn wellSecond(xi: f32) -> f32 {
   return 2.0 * (1.0 - 6.0 * xi + 6.0 * xi * xi);
 }
 // Butler–Volmer weight 6ξ²(1 − ξ)/(ξ + ξ_tail) ≈ 6w|∇ξ| (thinWeight); 3/2 in an open nucleation site
-const THIN_TAIL_XI: f32 = 1e-4;
+const THIN_TAIL_XI: f32 = 1e-2;
 fn thinWeight(xi: f32, site: bool) -> f32 {
   if (site) { return 1.5; }
   let x = clamp(xi, 0.0, 1.0);

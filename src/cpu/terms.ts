@@ -32,7 +32,7 @@ export function wellPrime(xi: number): number {
  * tail quadratic below ξ_tail = 1e-4 and removes 0.1 % of the weight, which discreteKineticFactor counts.
  * An open nucleation site takes the peak value 3/2.
  */
-export const THIN_TAIL_XI = 1e-4;
+export const THIN_TAIL_XI = 1e-2;
 export function thinWeight(xi: number, site: number): number {
   if (site > 0) return 1.5;
   const x = Math.min(Math.max(xi, 0), 1);
