@@ -3,8 +3,8 @@
 // On a collector without Li the electrode potential falls until nuclei form (the double layer carries
 // the current meanwhile), then recovers as they grow: the "nucleation dip" followed by the "growth
 // plateau" of Li‖Cu plating curves. The nucleation overpotential is the depth of the dip below the
-// plateau, η_n = φ_plateau − φ_dip > 0 (000:L117–127 for the barrier it measures; 002 Table 2 lists
-// measured η_n of lithiophilic hosts against bare collectors).
+// plateau, η_n = φ_plateau − φ_dip > 0 (000:L117–127 for the barrier it measures; 002 Table 2's mV
+// figures are cycling polarisation, not η_n, 002:L175–182).
 //
 // Streaming rule, fed with every step's applied potential:
 // - until the dip is settled, φ_dip is the running minimum and φ_plateau the highest potential since

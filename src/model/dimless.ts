@@ -12,10 +12,9 @@ export const DRIVE_POTENTIOSTATIC = 0;
 export const DRIVE_GALVANOSTATIC = 1;
 
 /**
- * Planar velocity per unit Butler–Volmer bracket, in units of Lη·w. MODEL.md §4 integrates only
- * the kinetic term, ∫h'(ξ)dn = 5w. But the Allen–Cahn terms respond to the forcing too: the
- * solvability condition of the travelling wave, v∫ξ'²dn = Lη B ∫h'(ξ)ξ'dn with ∫ξ'²dn = 1/(6w)
- * and ∫h' dξ = 1, gives v = 6w·Lη·B. Measured: with 5w a planar front ran 19 % fast at h/w = 0.6.
+ * Planar velocity per unit Butler–Volmer bracket, in units of Lη·w (MODEL.md §4): the solvability
+ * condition of the travelling wave, v∫ξ'²dn = Lη B ∫p(ξ)ξ'dn with ∫ξ'²dn = 1/(6w) and ∫p dξ = 1 for
+ * the kinetic weight p (h' or the thin-interface weight), gives v = 6w·Lη·B.
  */
 export const KINETIC_INTEGRAL_PER_WIDTH = 6;
 

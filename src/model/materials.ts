@@ -34,13 +34,13 @@ export const SEED_MATERIALS = {
     label: 'ZnO',
     contactAngle_deg: 30,
     exchangeCurrent_mA_cm2: 1.5,
-    source: 'ZnO-coated carbon: 20 mV at 0.5 mA/cm², 35 mV at 1 mA/cm² (002 Table 2 [51], [52]; 002:L150)',
+    source: 'ZnO-coated carbon guides Li (002:L150); θ and i0 estimates. 002 Table 2 [51], [52] (002:L175–176) gives its symmetric-cell polarisation after cycling, 20 mV at 0.5 mA/cm² and 35 mV at 1 mA/cm², not a nucleation overpotential',
   },
   mg: {
     label: 'Mg',
     contactAngle_deg: 25,
     exchangeCurrent_mA_cm2: 1.5,
-    source: 'Mg raises Li adsorption and wetting (002:L139, L160; Table 2 [62]: < 50 mV); θ and i0 estimates',
+    source: 'Mg raises Li adsorption and wetting (002:L139, L160); θ and i0 estimates (002 Table 2 [62]: < 50 mV is cycling polarisation, 002:L182)',
   },
   n_doped_carbon: {
     label: 'N-doped C',
@@ -52,7 +52,7 @@ export const SEED_MATERIALS = {
     label: 'Br-doped Cu',
     contactAngle_deg: 40,
     exchangeCurrent_mA_cm2: 1.5,
-    source: 'CuBr/Br-doped Cu collector: < 25 mV at 1 mA/cm² (002 Table 2 [57]; 002:L156)',
+    source: 'CuBr/Br-doped Cu collector (002:L156); θ and i0 estimates (002 Table 2 [57]: < 25 mV over 800 h at 1 mA/cm² is cycling polarisation, 002:L179)',
   },
   bare_cu: {
     label: 'bare Cu',
