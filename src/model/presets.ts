@@ -13,6 +13,7 @@ import singleIon from '../../public/scenarios/single-ion.json';
 import nativeSei from '../../public/scenarios/native-sei.json';
 import li2sSei from '../../public/scenarios/li2s-sei.json';
 import garnet from '../../public/scenarios/garnet.json';
+import sandDendrites from '../../public/scenarios/sand-dendrites.json';
 
 export interface Preset {
   scenario: { about: { name: string; description: string; sources: string } } & Record<string, Record<string, unknown>>;
@@ -33,4 +34,5 @@ export const PRESETS: Record<string, Preset> = {
   'native-sei': { scenario: nativeSei },
   'li2s-sei': { scenario: li2sSei },
   garnet: { scenario: garnet },
+  'sand-dendrites': { scenario: sandDendrites },
 };
