@@ -3,6 +3,7 @@
 const EXP_CLAMP: f32 = 60.0;
 const ANISO_GRAD2_MIN: f32 = 1e-8;
 const DT_GROWTH: f32 = 1.2;
+const RELAX_STEP: f32 = 0.2;
 const SINK_CONC_FLOOR: f32 = 0.05;
 
 fn hInterp(xi: f32) -> f32 {
@@ -101,13 +102,15 @@ fn wellSecond(xi: f32) -> f32 {
 }
 // Butler–Volmer weight 6ξ²(1 − ξ)/(ξ + ξ_tail) ≈ 6w|∇ξ| (thinWeight); 3/2 in an open nucleation site
 const THIN_TAIL_XI: f32 = 1e-2;
+const THIN_CUT_XI: f32 = 1e-3;
 fn thinWeight(xi: f32, site: bool) -> f32 {
   if (site) { return 1.5; }
   let x = clamp(xi, 0.0, 1.0);
+  if (x < THIN_CUT_XI) { return 0.0; }
   return 6.0 * x * x * (1.0 - x) / (x + THIN_TAIL_XI);
 }
 fn thinWeightSlope(xi: f32) -> f32 {
-  if (!(xi > 0.0 && xi < 1.0)) { return 0.0; }
+  if (!(xi >= THIN_CUT_XI && xi < 1.0)) { return 0.0; }
   let t = xi + THIN_TAIL_XI;
   return 6.0 * ((2.0 * xi - 3.0 * xi * xi) * t - xi * xi * (1.0 - xi)) / (t * t);
 }

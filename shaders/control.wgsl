@@ -77,6 +77,8 @@ fn finish(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: v
   st.step = st.step + 1u;
   var next = min(min(P.dtMax, DT_GROWTH * st.dt), 2.0 * P.safety / st.stiff);
   if (st.maxRate > 0.0) { next = min(next, P.dxiMax / st.maxRate); }
+  // thin_interface: Γ·dt ≤ RELAX_STEP (CpuSolver.finish)
+  if (P.thin != 0u) { next = min(next, RELAX_STEP / P.LsW); }
   let remaining = (st.tEnd - st.tHi) - st.tLo;
   if (remaining <= 1e-3 * next) {
     st.done = 1u;
