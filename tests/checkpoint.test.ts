@@ -115,6 +115,14 @@ describe.each(BACKENDS)('checkpoint on %s', (backend) => {
     expect(rows).toBe(0);
   });
 
+  it('thin_interface restores bit for bit (the implicit ξ step warm-starts from ξ; the charge debt is a state word)', async () => {
+    const s = small(0.05);
+    s.phase.model = 'thin_interface';
+    const { fields, rows } = await compare(backend, s, 'thin_interface, noise 0.05/√s');
+    expect(fields).toBe(0);
+    expect(rows).toBe(0);
+  });
+
   it('chen2015 transport, potentiostatic (φ reference and Slotboom warm start) restores bit for bit', async () => {
     const s = small();
     s.electrolyte.transport = 'chen2015';
@@ -287,7 +295,7 @@ describe('restore refuses what it cannot continue', () => {
     if (old.solver.kind === 'gpu') {
       const w = cp.solver.state as Uint32Array;
       old.solver.state = Uint32Array.from([...w.slice(0, stateSlot('seiRate')), ...w.slice(stateSlot('step'))]);
-      await expect(createSimulation(plain, { backend, restore: old })).rejects.toThrow(/solver\.state must be a Uint32Array of the GPU state: \d+ words, in the order dt, tHi, .*seiRate, seiLi, cracks, stressMax, stressMean, step, done .*got Uint32Array of \d+/);
+      await expect(createSimulation(plain, { backend, restore: old })).rejects.toThrow(/solver\.state must be a Uint32Array of the GPU state: \d+ words, in the order dt, tHi, .*seiRate, seiLi, cracks, stressMax, stressMean, debt, step, done .*got Uint32Array of \d+/);
     } else {
       const st = old.solver.state as unknown as Record<string, unknown>;
       for (const k of ['seiRate', 'seiLi', 'cracks', 'stressMax', 'stressMean']) delete st[k];

@@ -17,9 +17,9 @@
 //   anisotropy      the unit normal n̂ = ∇ψ/|∇ψ| of ψ = ln(ξ/(1 − ξ)) (linear in the distance for the
 //                   relaxed profile, so its differences are smooth where ξ's are not)
 //   rateTerms       curvature K = −∇·n̂, the Gibbs–Thomson shift gtCap·a(θ)·K of η, and the explicit
-//                   part of the relaxation: the counter term +LsK·K|∇ξ| (|∇ξ| = ξ(1 − ξ)/w), which
-//                   cancels the curvature part of LsK∇²ξ (Folch et al. 1999; Sun & Beckermann 2007),
-//                   − LsW g'(ξ), the wetting fluxes and the noise
+//                   part of the relaxation: the counter term −LsK·ξ_tt (the Hessian along the
+//                   interface), which removes the curvature part of LsK∇²ξ (Folch et al. 1999; Sun &
+//                   Beckermann 2007), − LsW g'(ξ), the wetting fluxes and the noise
 //   phaseMatrix     linearly implicit ξ step: (1/dt + J) ξⁿ⁺¹ − ∇·(LsK ∇ξⁿ⁺¹) = (1/dt + J) ξⁿ + E + R_BV,
 //                   J = LsW g''(ξⁿ) − ∂R_BV/∂ξ (the local Jacobian on the diagonal), multigrid-CG
 //   transport       the Li⁺ sink's cathodic branch C·c̃ is implicit (c̃ ≥ 0 without a dt bound),
@@ -602,9 +602,9 @@ export class CpuSolver {
   /**
    * thin_interface: curvature K = −∇·n̂ (clamped to ±1/h, the finest the grid resolves), the
    * Gibbs–Thomson shift gt = gtCap·a(θ)·K, and in rac the explicit part E of the ξ rate: the counter term
-   * LsK·K·ξ(1 − ξ)/w (it cancels the curvature part of LsK∇²ξ, so the relaxation moves no interface),
-   * − LsW g'(ξ), the wetting fluxes and the noise. Returns [0, Σ S_a, Σ S_c]: the relaxation passes no
-   * current, only the Butler–Volmer term does.
+   * −LsK·ξ_tt (tangentialSecond: it removes the curvature part of LsK∇²ξ, so the relaxation moves no
+   * interface), − LsW g'(ξ) and the wetting fluxes; the noise in `noise`. Returns [0, Σ S_a, Σ S_c]: the
+   * relaxation passes no current, only the Butler–Volmer term does.
    */
   rateTermsThin(): [number, number, number] {
     const d = this.d;
