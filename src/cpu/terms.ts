@@ -29,8 +29,9 @@ export function wellPrime(xi: number): number {
  * linear in ξ: in the bulk electrolyte, where φ_l has fallen by the ohmic drop and the overpotential is
  * hundreds of mV larger than at the interface, a linear tail makes any trace of ξ grow exponentially (a
  * Li film appeared 700 µm up a galvanostatic column at 50 mA/cm²). The factor ξ/(ξ + ξ_tail) makes the
- * tail quadratic below ξ_tail = 1e-4 and removes 0.1 % of the weight, which discreteKineticFactor counts.
- * An open nucleation site takes the peak value 3/2.
+ * tail quadratic below ξ_tail = 0.01, which also keeps a depleted front from plating in its diffuse tail
+ * (with 1e-4 a 2J* front carried the current there and never showed Sand's spike); the weight it removes
+ * is in discreteKineticFactor. An open nucleation site takes the peak value 3/2.
  */
 export const THIN_TAIL_XI = 1e-2;
 /**
