@@ -49,6 +49,41 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-12): num
 const pick = (v: Float32Array, lane: number) => Float64Array.from({ length: v.length / 4 }, (_, k) => v[4 * k + lane]);
 
 
+/**
+ * One step of scenario s on both backends from the same f32 inputs: the CPU reference after a full step
+ * (`cpu`), the CPU's phase terms alone (`terms`: anisotropy and rateTerms, before the step reuses their
+ * buffers), and the GPU's cellw after the same two kernels (`cellw`), its cellw, state and solver after the step.
+ */
+async function oneStep(s: Scenario, withSei: boolean) {
+  const d = roundedToF32(toDimless(s));
+  const init = f32Init(s, d);
+  const n = d.nx * d.ny;
+  const sei = withSei ? Float32Array.from(seiMosaic(s)) : undefined; // the scenario's mosaic film factors
+  const plain = { solid: new Float64Array(n), cosTheta: new Float64Array(n), kinetic: new Float64Array(n).fill(1), seiFactor: sei };
+  const cpu = new CpuSolver(d, init, 2, plain);
+  cpu.initialPotential(30);
+  cpu.step();
+  const terms = new CpuSolver(d, init, 2, plain);
+  terms.initialPotential(30);
+  terms.anisotropy();
+  terms.rateTerms();
+  const seiOpt = sei ? { seiFactor: [sei] } : {};
+  const probe = await GpuSolver.create(device, { batch: [d], init: [init], ringCapacity: 4, mgCycles: 2, ...seiOpt });
+  const enc = device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  probe.encodeInitialPotential(pass);
+  probe.encodePhaseTerms(pass);
+  pass.end();
+  device.queue.submit([enc.finish()]);
+  const cellw = await probe.readBuffer(probe.cellw, 4 * probe.cells);
+  probe.destroy();
+  const gpu = await GpuSolver.create(device, { batch: [d], init: [init], ringCapacity: 4, mgCycles: 2, ...seiOpt });
+  await gpu.submitBatch(1, true);
+  const after = await gpu.readBuffer(gpu.cellw, 4 * gpu.cells);
+  const state = await gpu.readBuffer(gpu.state, STATE_FLOATS);
+  return { d, cpu, terms, cellw, gpu, after, state };
+}
+
 describe.each([
   ['binary', 'galvanostatic', false],
   ['binary', 'galvanostatic', true],
@@ -57,35 +92,8 @@ describe.each([
 ] as const)('one step, %s transport, %s, mosaic SEI film %s: each kernel family on GPU matches the CPU reference', (transport, mode, withSei) => {
   it('anisotropy, Allen–Cahn + noise, drive, Butler–Volmer update, transport, potential, step control', async () => {
     const s = dendriticScenario(transport, mode, withSei);
-    const d = roundedToF32(toDimless(s));
-    const init = f32Init(s, d);
-    const n = d.nx * d.ny;
-    const sei = withSei ? Float32Array.from(seiMosaic(s)) : undefined; // the scenario's mosaic film factors
-    const plain = { solid: new Float64Array(n), cosTheta: new Float64Array(n), kinetic: new Float64Array(n).fill(1), seiFactor: sei };
-    const cpuSolver = () => new CpuSolver(d, init, 2, plain);
+    const { d, cpu, terms, cellw, gpu, after, state } = await oneStep(s, withSei);
     if (withSei) expect(d.seiRho).toBeGreaterThan(0);
-    const cpu = cpuSolver();
-    cpu.initialPotential(30);
-    cpu.step();
-    // the anisotropy and Allen–Cahn terms, before phaseUpdate reuses their buffer
-    const terms = cpuSolver();
-    terms.initialPotential(30);
-    terms.anisotropy();
-    terms.rateTerms();
-    const seiOpt = sei ? { seiFactor: [sei] } : {};
-    const probe = await GpuSolver.create(device, { batch: [d], init: [init], ringCapacity: 4, mgCycles: 2, ...seiOpt });
-    const enc = device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    probe.encodeInitialPotential(pass);
-    probe.encodePhaseTerms(pass);
-    pass.end();
-    device.queue.submit([enc.finish()]);
-    const cellw = await probe.readBuffer(probe.cellw, 4 * probe.cells);
-    probe.destroy();
-    const gpu = await GpuSolver.create(device, { batch: [d], init: [init], ringCapacity: 4, mgCycles: 2, ...seiOpt });
-    await gpu.submitBatch(1, true);
-    const after = await gpu.readBuffer(gpu.cellw, 4 * gpu.cells);
-    const state = await gpu.readBuffer(gpu.state, STATE_FLOATS);
     const checks: [string, number, number][] = [
       ['anisotropy ε²', relDiff(pick(cellw, 0), terms.e2), 1e-5],
       ["anisotropy εε'∂yξ", relDiff(pick(cellw, 1), terms.crossA), 1e-4],
@@ -114,33 +122,8 @@ describe.each([
   it('normals, curvature and Gibbs–Thomson, explicit relaxation, implicit ξ step, implicit Li⁺ sink, potential, step control', async () => {
     const base = dendriticScenario(transport, mode, withSei);
     const s = scenario({ ...structuredClone(base), phase: { ...base.phase, model: 'thin_interface', interface_energy_J_m2: 5 } });
-    const d = roundedToF32(toDimless(s));
+    const { d, cpu, terms, cellw, gpu, after, state } = await oneStep(s, withSei);
     expect(d.thin).toBe(1);
-    const init = f32Init(s, d);
-    const n = d.nx * d.ny;
-    const sei = withSei ? Float32Array.from(seiMosaic(s)) : undefined;
-    const plain = { solid: new Float64Array(n), cosTheta: new Float64Array(n), kinetic: new Float64Array(n).fill(1), seiFactor: sei };
-    const cpu = new CpuSolver(d, init, 2, plain);
-    cpu.initialPotential(30);
-    cpu.step();
-    const terms = new CpuSolver(d, init, 2, plain);
-    terms.initialPotential(30);
-    terms.anisotropy();
-    terms.rateTerms();
-    const seiOpt = sei ? { seiFactor: [sei] } : {};
-    const probe = await GpuSolver.create(device, { batch: [d], init: [init], ringCapacity: 4, mgCycles: 2, ...seiOpt });
-    const enc = device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    probe.encodeInitialPotential(pass);
-    probe.encodePhaseTerms(pass);
-    pass.end();
-    device.queue.submit([enc.finish()]);
-    const cellw = await probe.readBuffer(probe.cellw, 4 * probe.cells);
-    probe.destroy();
-    const gpu = await GpuSolver.create(device, { batch: [d], init: [init], ringCapacity: 4, mgCycles: 2, ...seiOpt });
-    await gpu.submitBatch(1, true);
-    const after = await gpu.readBuffer(gpu.cellw, 4 * gpu.cells);
-    const state = await gpu.readBuffer(gpu.state, STATE_FLOATS);
     const explicit = Float64Array.from(terms.rac, (r, k) => r + terms.noise[k]);
     // the Gibbs–Thomson shift is what the kinetics read; K ~ 1/h at grid-scale noise, so it is compared with its own scale
     const checks: [string, number, number][] = [
