@@ -106,11 +106,11 @@ const THIN_CUT_XI: f32 = 1e-3;
 fn thinWeight(xi: f32, site: bool) -> f32 {
   if (site) { return 1.5; }
   let x = clamp(xi, 0.0, 1.0);
-  if (x < THIN_CUT_XI) { return 0.0; }
+  if (x < THIN_CUT_XI || x > 1.0 - THIN_CUT_XI) { return 0.0; }
   return 6.0 * x * x * (1.0 - x) / (x + THIN_TAIL_XI);
 }
 fn thinWeightSlope(xi: f32) -> f32 {
-  if (!(xi >= THIN_CUT_XI && xi < 1.0)) { return 0.0; }
+  if (!(xi >= THIN_CUT_XI && xi <= 1.0 - THIN_CUT_XI)) { return 0.0; }
   let t = xi + THIN_TAIL_XI;
   return 6.0 * ((2.0 * xi - 3.0 * xi * xi) * t - xi * xi * (1.0 - xi)) / (t * t);
 }

@@ -80,7 +80,8 @@ fn finish(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: v
   // thin_interface: Γ·dt ≤ RELAX_STEP (CpuSolver.finish)
   if (P.thin != 0u) { next = min(next, RELAX_STEP / P.LsW); }
   let remaining = (st.tEnd - st.tHi) - st.tLo;
-  if (remaining <= 1e-3 * next) {
+  // the step that reached the potential limit is the last (CpuSolver.finish)
+  if (remaining <= 1e-3 * next || st.limitHit > 0.0) {
     st.done = 1u;
   } else {
     next = min(next, remaining);

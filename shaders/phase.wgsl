@@ -40,6 +40,8 @@ fn mirrored(k: u32, m: u32) -> f32 {
 }
 
 const H_PRIME_MAX: f32 = 1.875;
+// c̃ below which the sink's coefficient kinC = rate/c̃ stops growing (CONTOUR_CONC_FLOOR in src/cpu/solver.ts)
+const CONTOUR_CONC_FLOOR: f32 = 1e-9;
 
 // Weight of the Butler–Volmer term: h'(ξ), or h'_max in an open nucleation site (kineticWeight in src/cpu/solver.ts)
 fn kineticWeight(x: f32, site: f32) -> f32 {
@@ -131,6 +133,35 @@ fn tangentialSecond(b: u32, i: u32, j: u32, k: u32, P: Params) -> f32 {
   let nX = cellw[k].y;
   let nY = cellw[k].z;
   return nY * nY * xx - 2.0 * nX * nY * xy + nX * nX * yy;
+}
+
+// c̃ and φ̃ at the interface seen from cell k (CpuSolver.contourSample): the ξ = ½ contour lies at the
+// distance −wψ along the normal, on the electrolyte side; bilinear over the fluid cells
+fn contourSample(b: u32, i: u32, j: u32, k: u32, P: Params) -> vec2f {
+  let s = max(-P.w * profilePsi(xi[k]) / P.h, 0.0);
+  let nrm = cellw[k].yz;
+  let px = f32(i) + s * nrm.x;
+  let py = clamp(f32(j) + s * nrm.y, 0.0, f32(P.ny - 1u));
+  let fi = floor(px);
+  let j0 = u32(max(min(floor(py), f32(P.ny) - 2.0), 0.0));
+  let fx = px - fi;
+  let fy = py - f32(j0);
+  let n = i32(P.nx);
+  let i0 = i32(fi);
+  var sc = 0.0;
+  var sp = 0.0;
+  var ws = 0.0;
+  for (var q = 0u; q < 4u; q++) {
+    let ii = u32(((i0 + i32(q & 1u)) % n + n) % n);
+    let m = cellAt(b, ii, min(j0 + (q >> 1u), P.ny - 1u), P.nx, P.ny);
+    if (geo[m].x > 0.5) { continue; }
+    let wq = select(1.0 - fx, fx, (q & 1u) == 1u) * select(1.0 - fy, fy, (q >> 1u) == 1u);
+    sc += wq * conc[m];
+    sp += wq * phi[m];
+    ws += wq;
+  }
+  if (ws > 1e-6) { return vec2f(sc, sp) / ws; }
+  return vec2f(conc[k], phi[k]);
 }
 
 // normal component of cell m seen from k: a solid neighbour mirrors k's
@@ -252,8 +283,10 @@ fn rateTermsThin(b: u32, i: u32, j: u32, k: u32, ie: u32, iw: u32, P: Params, st
     let base = b * P.nx * P.ny;
     noise = scale * (faceNoise(P.seed, st.step, k, iw, base) - faceNoise(P.seed, st.step, ie, k, base));
   }
-  var delta = -phi[k] - geo[k].w;
-  if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
+  var sample = vec2f(conc[k], phi[k]);
+  if (!site) { sample = contourSample(b, i, j, k, P); }
+  var delta = -sample.y - geo[k].w;
+  if (P.transport == TRANSPORT_CHEN2015) { delta = sample.y - st.phiRef; }
   if (site) {
     gt = SITE_MARK;
     e = 0.0;
@@ -263,7 +296,7 @@ fn rateTermsThin(b: u32, i: u32, j: u32, k: u32, ie: u32, iw: u32, P: Params, st
   cellw[k].x = gt;
   cellw[k].w = e + noise;
   let hp = P.Leta * geo[k].z * thinWeight(x, site);
-  return vec4f(0.0, hp * clampedExp((1.0 - P.alpha) * delta), hp * conc[k] * clampedExp(-P.alpha * delta), 0.0);
+  return vec4f(0.0, hp * clampedExp((1.0 - P.alpha) * delta), hp * sample.x * clampedExp(-P.alpha * delta), 0.0);
 }
 
 // Electrode potential for this step: the applied one, or (galvanostatic) the one for which
@@ -479,8 +512,12 @@ fn phaseMatrix(@builtin(global_invocation_id) g: vec3u) {
   }
   let cw = cellw[k];
   let site = cw.x >= SITE_MARK;
-  var delta = -phi[k] - geo[k].w;
-  if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
+  // the rate follows c̃ and φ̃ at the interface; the sink stays linear in the cell's own c̃ (CpuSolver.phaseMatrix)
+  var sample = vec2f(conc[k], phi[k]);
+  if (!site) { sample = contourSample(b, g.x, g.y, k, P); }
+  let cs = sample.x;
+  var delta = -sample.y - geo[k].w;
+  if (P.transport == TRANSPORT_CHEN2015) { delta = sample.y - st.phiRef; }
   if (!site) { delta += cw.x; }
   let eta = clamp(st.phiS + delta, -EXP_CLAMP, EXP_CLAMP);
   let ea = exp((1.0 - P.alpha) * eta);
@@ -489,9 +526,9 @@ fn phaseMatrix(@builtin(global_invocation_id) g: vec3u) {
   let hw = thinWeight(x, site);
   let c = conc[k];
   // an open site has no Li to dissolve: it only plates
-  let stripOff = site && ea - c * ec > 0.0;
+  let stripOff = site && ea - cs * ec > 0.0;
   var A = Lk * hw * ea;
-  var C = Lk * hw * ec;
+  var C = Lk * hw * ec * cs / max(c, CONTOUR_CONC_FLOOR);
   if (stripOff) {
     A = 0.0;
     C = 0.0;
@@ -499,11 +536,11 @@ fn phaseMatrix(@builtin(global_invocation_id) g: vec3u) {
   let r = C * c - A;
   rate[k] = r;
   var gk = 0.0;
-  if (P.transport != TRANSPORT_CHEN2015 && !stripOff) { gk = Lk * hw * ((1.0 - P.alpha) * ea + P.alpha * c * ec); }
+  if (P.transport != TRANSPORT_CHEN2015 && !stripOff) { gk = Lk * hw * ((1.0 - P.alpha) * ea + P.alpha * cs * ec); }
   gain[k] = gk;
   var J = 0.0;
   // the kinetic Jacobian only where it damps (CpuSolver.phaseMatrix)
-  if (!site) { J = P.LsW * wellSecond(x) + max(Lk * thinWeightSlope(x) * (ea - c * ec), 0.0); }
+  if (!site) { J = P.LsW * wellSecond(x) + max(Lk * thinWeightSlope(x) * (ea - cs * ec), 0.0); }
   xiBd[k] = 1.0 / dt + J;
   xiRhs[k] = (1.0 / dt + J) * x + cw.w + r;
   // lane z: ξⁿ for phaseCommit (which clears it for the SEI Li of filmAdvance)

@@ -4,12 +4,14 @@
 // t_S = πD(Fc0)²/(4(J(1 − t₊))²) (000:L91), and growth turns from compact to tip-growing there.
 // CPU backend; each test prints the figures it measured.
 //
-// What the model does (measured here, 128 × 96 cells of 0.5 µm, H = 44 µm): at 2J* the surface c̃
-// falls to ≈ 0.008 near 1.2 t_S, the voltage peaks near −1.03 V and recovers, and the run reaches 3 t_S
-// (with the default dt control, ≈ 12 ms steps, it stops at the 1.5 V limit at ≈ 1.46 t_S instead; the
-// preset bounds dt at 5 ms ≈ 1 % of t_S, and 1 or 2 ms steps give the same figures). The growth stays
-// compact: the highest point gains ≈ 1.1× the mean height gain, no tips. The issue's "tips" criterion
-// (max height gain ≥ 3× mean gain at 3 t_S) is NOT met, so it is printed, not asserted.
+// What the model does (128 × 96 cells of 0.5 µm, H = 44 µm): at 2J* the surface c̃ reaches 0 just after
+// t_S and the electrolyte cannot supply the set current at any potential (electroneutral binary salt:
+// the flux into a depleted flat front is bounded, and the seed tops, 1 µm proud, add little), so the
+// voltage diverges as Sand's analysis says and the run stops at the 1.5 V limit, at ≈ 1.2 t_S, with
+// compact growth. The issue's "tips" criterion (max height gain ≥ 3× mean gain at 3 t_S) is NOT met and is
+// printed, not asserted. Before the kinetics read c̃ and φ̃ at the interface contour, the run went on to
+// 3 t_S only because the diffuse tail of the front plated 20–30 µm out into the electrolyte, a Li cloud
+// that carried the current; the "no Li ahead of the front" check below fails on that model.
 import { describe, expect, it } from 'vitest';
 import { resolveScenario } from '../src/model/scenario.ts';
 import { FARADAY } from '../src/model/constants.ts';
@@ -34,6 +36,11 @@ interface Outcome {
   tipRatio: number;
   maxGain: number;
   meanGain: number;
+  /** ξ range of the final fields */
+  xiMin: number;
+  xiMax: number;
+  /** Li ahead of the front: h²Σξ over the rows more than 5 µm above the highest ξ ≥ ½ cell, per µm of width [µm] */
+  ahead_um: number;
 }
 
 async function run(over: Record<string, Record<string, number>>, until_s: number): Promise<Outcome> {
@@ -43,7 +50,19 @@ async function run(over: Record<string, Record<string, number>>, until_s: number
     const last = sim.rows.at(-1)!;
     const maxGain = last.deposit_max_height_um - sim.initialMetrics.maxHeight_um;
     const meanGain = last.deposit_mean_height_um - sim.initialMetrics.meanHeight_um;
-    return { reason, rows: sim.rows, cMin: sim.metrics.cMin, nonFinite: sim.metrics.nonFinite, tipRatio: maxGain / meanGain, maxGain, meanGain };
+    const { nx, ny, dx_um: h } = sim.scenario.grid as { nx: number; ny: number; dx_um: number };
+    const f = await sim.readFields();
+    let top = 0;
+    let xiMin = Infinity;
+    let xiMax = -Infinity;
+    for (let k = 0; k < nx * ny; k++) {
+      xiMin = Math.min(xiMin, f.xi[k]);
+      xiMax = Math.max(xiMax, f.xi[k]);
+      if (f.xi[k] >= 0.5) top = Math.max(top, Math.floor(k / nx));
+    }
+    let ahead = 0;
+    for (let j = top + Math.ceil(5 / h); j < ny; j++) for (let i = 0; i < nx; i++) ahead += f.xi[j * nx + i];
+    return { reason, rows: sim.rows, cMin: sim.metrics.cMin, nonFinite: sim.metrics.nonFinite, tipRatio: maxGain / meanGain, maxGain, meanGain, xiMin, xiMax, ahead_um: (ahead * h * h) / (nx * h) };
   } finally {
     sim.destroy();
   }
@@ -63,17 +82,18 @@ describe('sand-dendrites preset (thin_interface, binary closure), CPU', () => {
     expect(scenario.run.until_s).toBeCloseTo(3 * tS, 2);
   });
 
-  it('at 2J* to 3 t_S: stays finite, c̃ ≥ −1e-6 everywhere, the surface depletes after Sand\'s time; prints the tip ratio (below 0.3 J* at the same charge: compact, ratio ≤ 1.5)', async () => {
+  it('at 2J*: the surface depletes at Sand\'s time, the voltage diverges and the run stops at the potential limit with finite, non-negative fields and no Li ahead of the front; prints the tip ratio (below 0.3 J* at the same charge: compact, ratio ≤ 1.5)', async () => {
     const hi = await run({}, 3 * tS);
     const surfMin = Math.min(...hi.rows.map((r) => r.surface_min_conc));
     const depleted = hi.rows.find((r) => r.surface_min_conc < 0.02);
-    const peak = hi.rows.reduce((a, r) => (Math.abs(r.applied_potential_V) > Math.abs(a.applied_potential_V) ? r : a));
     const last = hi.rows.at(-1)!;
+    const setCharge = (J * last.time_s) / 3600;
     console.log(
       `2J* (${J} mA/cm²): stopped by ${hi.reason} at ${(last.time_s / tS).toFixed(3)} t_S after ${last.step} steps; field c̃ min ${hi.cMin.toExponential(2)}, ` +
         `surface c̃ min ${surfMin.toExponential(2)} (below 0.02 first at ${depleted ? (depleted.time_s / tS).toFixed(3) : '–'} t_S); ` +
-        `peak voltage ${peak.applied_potential_V.toFixed(3)} V at ${(peak.time_s / tS).toFixed(3)} t_S, final ${last.applied_potential_V.toFixed(3)} V; ` +
-        `max height gain ${hi.maxGain.toFixed(3)} µm, mean gain ${hi.meanGain.toFixed(3)} µm, ratio ${hi.tipRatio.toFixed(3)} (issue asks ≥ 3: ${hi.tipRatio >= 3 ? 'met' : 'NOT met'}), tips ${last.tip_count}, charge ${last.charge_mAh_cm2.toFixed(4)} mAh/cm²`,
+        `final voltage ${last.applied_potential_V.toFixed(3)} V, current ${last.current_density_mA_cm2.toFixed(1)} mA/cm²; charge ${last.charge_mAh_cm2.toFixed(4)} of ${setCharge.toFixed(4)} mAh/cm² set; ` +
+        `ξ in [${hi.xiMin.toExponential(2)}, ${hi.xiMax.toFixed(4)}], Li ahead of the front ${hi.ahead_um.toExponential(2)} µm; ` +
+        `max height gain ${hi.maxGain.toFixed(3)} µm, mean gain ${hi.meanGain.toFixed(3)} µm, ratio ${hi.tipRatio.toFixed(3)} (issue asks ≥ 3 at 3 t_S: NOT met), tips ${last.tip_count}`,
     );
     expect(hi.nonFinite).toBe(0);
     expect(hi.cMin).toBeGreaterThanOrEqual(-1e-6);
@@ -81,22 +101,31 @@ describe('sand-dendrites preset (thin_interface, binary closure), CPU', () => {
       for (const v of Object.values(r)) if (typeof v === 'number' && !Number.isNaN(v)) expect(Number.isFinite(v)).toBe(true);
       expect(r.surface_min_conc).toBeGreaterThanOrEqual(-1e-6);
     }
-    expect(hi.reason).toBe('time');
-    expect(last.time_s).toBeGreaterThanOrEqual(3 * tS * (1 - 1e-6));
-    // Sand: the surface runs out of Li⁺, not before t_S (the reservoir 44 µm away delays it)
+    // Sand: the surface runs out of Li⁺, not before t_S (the reservoir 44 µm away delays it), and the
+    // set current cannot be carried once it has: the voltage reaches the limit soon after
     expect(depleted).toBeDefined();
     expect(depleted!.time_s).toBeGreaterThan(0.9 * tS);
-    expect(depleted!.time_s).toBeLessThan(2 * tS);
+    expect(depleted!.time_s).toBeLessThan(1.5 * tS);
+    expect(hi.reason).toBe('potential_limit');
+    expect(last.time_s).toBeGreaterThan(depleted!.time_s);
+    expect(last.time_s).toBeLessThan(1.5 * tS);
+    // the last state is the step that reached the limit: the deposit is still a metal in [0, 1], none of it
+    // out in the electrolyte, and it holds the charge that passed (within 2 % of the set current's)
+    expect(hi.xiMin).toBeGreaterThanOrEqual(-1e-6);
+    expect(hi.xiMax).toBeLessThanOrEqual(1 + 1e-3);
+    expect(hi.ahead_um).toBeLessThan(1e-3);
+    expect(last.charge_mAh_cm2 / setCharge).toBeGreaterThan(0.98);
 
-    // compact below the limiting current: 0.3 J* for the same charge (2J* · 3 t_S → 20 t_S at 0.3 J*)
+    // compact below the limiting current: 0.3 J* for the same charge
     const charge = last.charge_mAh_cm2;
-    const lo = await run({ drive: { current_density_mA_cm2: 0.3 * J_STAR }, numerics: { dt_max_s: 0.05 } }, (3 * tS * 2) / 0.3);
+    const lo = await run({ drive: { current_density_mA_cm2: 0.3 * J_STAR }, numerics: { dt_max_s: 0.05 } }, (charge * 3600) / (0.3 * J_STAR));
     const loLast = lo.rows.at(-1)!;
     console.log(
       `0.3 J* (${(0.3 * J_STAR).toFixed(2)} mA/cm²) to ${loLast.time_s.toFixed(3)} s: ${lo.reason}, charge ${loLast.charge_mAh_cm2.toFixed(4)} mAh/cm² (2J*: ${charge.toFixed(4)}), ` +
         `surface c̃ min ${Math.min(...lo.rows.map((r) => r.surface_min_conc)).toFixed(4)}, max gain ${lo.maxGain.toFixed(3)} µm, mean gain ${lo.meanGain.toFixed(3)} µm, ratio ${lo.tipRatio.toFixed(3)}, tips ${loLast.tip_count}`,
     );
     expect(lo.nonFinite).toBe(0);
+    expect(lo.reason).toBe('time');
     expect(Math.abs(loLast.charge_mAh_cm2 / charge - 1)).toBeLessThan(0.01);
     expect(lo.tipRatio).toBeLessThanOrEqual(1.5);
   }, 400_000);

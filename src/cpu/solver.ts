@@ -161,6 +161,8 @@ const ANISO_GRAD2_MIN = 1e-8;
 const PSI_CLAMP = 1e-4;
 /** Marks an open nucleation site in the thin-interface Gibbs–Thomson slot (its cells fill by deposition alone). */
 export const SITE_MARK = 1e20;
+/** c̃ below which the sink's coefficient kinC = rate/c̃ stops growing (contourConc) */
+const CONTOUR_CONC_FLOOR = 1e-9;
 
 /** ψ = ln(ξ/(1 − ξ)) on the clamped ξ: the relaxed profile makes it −n/w, linear in the distance. */
 export function profilePsi(xi: number): number {
@@ -238,6 +240,10 @@ export class CpuSolver {
   /** thin_interface: the plating rate is kinC·c̃ − kinA (Butler–Volmer split for the implicit Li⁺ sink) */
   readonly kinA: Float64Array;
   readonly kinC: Float64Array;
+  /** thin_interface: c̃ at the interface (ξ = ½) seen from each cell (contourConc) */
+  readonly cGamma: Float64Array;
+  /** thin_interface: φ̃ at the interface seen from each cell (contourSample) */
+  readonly phiGamma: Float64Array;
   readonly state: SolverState;
   mgCycles: number;
   /** host skeleton (1), cos θ of surfaces, i0 factors (src/model/geometry.ts) */
@@ -300,6 +306,8 @@ export class CpuSolver {
     this.gt = new Float64Array(n);
     this.kinA = new Float64Array(n);
     this.kinC = new Float64Array(n);
+    this.cGamma = new Float64Array(n);
+    this.phiGamma = new Float64Array(n);
     this.mgCycles = mgCycles;
     this.state = { dt: d.dtInitial, t: 0, tEnd: Infinity, phiS: initialElectrodePotential(d), phiRef: initialElectrodePotential(d), j: 0, maxRate: 0, stiff: 0, fluxIn: 0, limitHit: 0, sinkSpread: 0, seiRate: 0, seiLi: 0, cracks: 0, stressMax: 0, stressMean: 0, debt: 0, step: 0, done: false };
     this.mgC.u.set(this.c); // warm start; afterwards u keeps the last solution
@@ -641,10 +649,16 @@ export class CpuSolver {
         this.gt[k] = site ? SITE_MARK : d.gtCap * stiffnessFactor(d.delta, d.omega, d.psi0, nX[k], nY[k]) * K;
         this.rac[k] = site ? 0 : (d.LsK * (wetSum - this.tangentialSecond(i, j))) / (h * h) - d.LsW * wellPrime(x);
         this.noise[k] = noiseScale > 0 && !site ? noiseScale * (faceNoise(d.seed, this.state.step, xi, iw, k) - faceNoise(d.seed, this.state.step, xi, k, ie)) : 0;
-        const delta = (chen ? phi[k] - this.state.phiRef : -phi[k] - this.mech[k]) + (site ? 0 : this.gt[k]);
+        if (site) {
+          this.cGamma[k] = c[k];
+          this.phiGamma[k] = phi[k];
+        } else this.contourSample(i, j, k);
+        const pg = this.phiGamma[k];
+        const delta = (chen ? pg - this.state.phiRef : -pg - this.mech[k]) + (site ? 0 : this.gt[k]);
         const hp = d.Leta * this.kin[k] * thinWeight(x, this.nucSite[k]);
+        const cs = this.cGamma[k];
         sA += hp * clampedExp((1 - alpha) * delta);
-        sC += hp * c[k] * clampedExp(-alpha * delta);
+        sC += hp * cs * clampedExp(-alpha * delta);
       }
     }
     return [0, sA, sC];
@@ -676,6 +690,42 @@ export class CpuSolver {
     const nX = this.crossA[k];
     const nY = this.crossB[k];
     return nY * nY * xx - 2 * nX * nY * xy + nX * nX * yy;
+  }
+
+  /**
+   * c̃ and φ̃ where the interface is, seen from cell k: the relaxed profile makes ψ = ln(ξ/(1 − ξ)) = −n/w, so
+   * the ξ = ½ contour lies at x_k − wψ·n̂ (n̂ into the metal); c̃ and φ̃ there, bilinear over the fluid cells.
+   * The Butler–Volmer rate of every cell of a diffuse interface follows these: the interface is thin
+   * only while c̃ and φ̃ vary little across it, and past Sand's time c̃ rises from 0 at the front and
+   * φ̃ drops steeply across the depleted layer, so local values let the diffuse tail plate ahead of the
+   * front (a Li cloud that took the current and shielded it).
+   */
+  contourSample(i: number, j: number, k: number): void {
+    const { nx, ny, h, w } = this.d;
+    // distance to the contour in cells (the electrolyte side only: on the metal side the cell's Li⁺ comes
+    // from the little salt inside the metal, and its own c̃ already says how much there is)
+    const s = Math.max((-w * profilePsi(this.xi[k])) / h, 0);
+    const px = i + s * this.crossA[k];
+    const py = Math.min(Math.max(j + s * this.crossB[k], 0), ny - 1);
+    const i0 = Math.floor(px);
+    const j0 = Math.max(Math.min(Math.floor(py), ny - 2), 0);
+    const fx = px - i0;
+    const fy = py - j0;
+    let sc = 0;
+    let sp = 0;
+    let wsum = 0;
+    for (let q = 0; q < 4; q++) {
+      const ii = (((i0 + (q & 1)) % nx) + nx) % nx;
+      const jj = Math.min(j0 + (q >> 1), ny - 1);
+      const m = jj * nx + ii;
+      if (this.solid[m] > 0.5) continue;
+      const wq = (q & 1 ? fx : 1 - fx) * (q >> 1 ? fy : 1 - fy);
+      sc += wq * this.c[m];
+      sp += wq * this.phi[m];
+      wsum += wq;
+    }
+    this.cGamma[k] = wsum > 1e-6 ? sc / wsum : this.c[k];
+    this.phiGamma[k] = wsum > 1e-6 ? sp / wsum : this.phi[k];
   }
 
   drive([sAc, sA, sC]: [number, number, number]): void {
@@ -775,7 +825,7 @@ export class CpuSolver {
   phaseMatrix(): void {
     const d = this.d;
     const { nx, ny, alpha } = d;
-    const { xi, c, phi } = this;
+    const { xi, c } = this;
     const chen = d.transport === TRANSPORT_CHEN2015;
     const st = this.state;
     const mg = this.mgXi;
@@ -801,25 +851,28 @@ export class CpuSolver {
           continue;
         }
         const site = this.nucSite[k] > 0;
-        const delta = (chen ? phi[k] - st.phiRef : -phi[k] - this.mech[k]) + (site ? 0 : this.gt[k]);
+        const pg = this.phiGamma[k];
+        const delta = (chen ? pg - st.phiRef : -pg - this.mech[k]) + (site ? 0 : this.gt[k]);
         const eta = Math.min(Math.max(st.phiS + delta, -EXP_CLAMP), EXP_CLAMP);
         const ea = Math.exp((1 - alpha) * eta);
         const ec = Math.exp(-alpha * eta);
         const Lk = d.Leta * this.kin[k];
         const hw = thinWeight(x, this.nucSite[k]);
         // an open site has no Li to dissolve: it only plates
-        const stripOff = site && ea - c[k] * ec > 0;
+        const cs = this.cGamma[k];
+        const stripOff = site && ea - cs * ec > 0;
         const A = stripOff ? 0 : Lk * hw * ea;
-        const C = stripOff ? 0 : Lk * hw * ec;
+        // the rate follows the interface's c̃ (cs); the sink stays linear in the cell's own c̃, implicit
+        const C = stripOff ? 0 : (Lk * hw * ec * cs) / Math.max(c[k], CONTOUR_CONC_FLOOR);
         const r = C * c[k] - A;
         this.kinA[k] = A;
         this.kinC[k] = C;
         this.rate[k] = r;
-        this.gain[k] = chen || stripOff ? 0 : Lk * hw * ((1 - alpha) * ea + alpha * c[k] * ec);
+        this.gain[k] = chen || stripOff ? 0 : Lk * hw * ((1 - alpha) * ea + alpha * cs * ec);
         // the kinetic Jacobian only where it damps: where the weight grows with ξ and Li plates it is a
         // growth rate (a trace of ξ ahead of a depleted front, at a large overpotential), which an implicit
         // linearisation overshoots; that part stays explicit and bounds dt (phaseCommit)
-        const J = site ? 0 : d.LsW * wellSecond(x) + Math.max(Lk * thinWeightSlope(x) * (ea - c[k] * ec), 0);
+        const J = site ? 0 : d.LsW * wellSecond(x) + Math.max(Lk * thinWeightSlope(x) * (ea - cs * ec), 0);
         mg.bd[k] = 1 / dt + J;
         mg.f[k] = (1 / dt + J) * x + this.rac[k] + this.noise[k] + r;
       }
@@ -988,7 +1041,9 @@ export class CpuSolver {
     let next = Math.min(d.dtMax, DT_GROWTH * st.dt, st.maxRate > 0 ? d.dxiMax / st.maxRate : Infinity, (2 * d.safety) / st.stiff);
     if (d.thin) next = Math.min(next, RELAX_STEP / d.LsW);
     const remaining = st.tEnd - st.t;
-    if (remaining <= 1e-3 * next) st.done = true;
+    // at the potential limit the target current cannot be supplied: the step that reached it is the
+    // last (further steps at the clamped potential plated the metal's trace salt, ξ → 350)
+    if (remaining <= 1e-3 * next || st.limitHit) st.done = true;
     else next = Math.min(next, remaining);
     st.dt = next;
     return record;

@@ -35,20 +35,21 @@ export function wellPrime(xi: number): number {
  */
 export const THIN_TAIL_XI = 1e-2;
 /**
- * Below ξ = THIN_CUT_XI the weight is 0: far from any interface ξ is round-off of the implicit solve
- * (~1e-6), and at the overpotential past Sand's time (1 V: e^{αfη} ≈ 2e8) even a quadratic tail grew
- * it into a Li cloud in the electrolyte, which then carried the current.
+ * Below ξ = THIN_CUT_XI (and above 1 − THIN_CUT_XI) the weight is 0: far from any interface ξ is
+ * round-off of the implicit solve (~1e-6), and at the overpotential past Sand's time (1 V: e^{αfη} ≈ 2e8)
+ * even a quadratic tail grew it into a Li cloud in the electrolyte, which then carried the current; deep in
+ * the metal the same overpotential plated the trace salt there past ξ = 1.
  */
 export const THIN_CUT_XI = 1e-3;
 export function thinWeight(xi: number, site: number): number {
   if (site > 0) return 1.5;
   const x = Math.min(Math.max(xi, 0), 1);
-  if (x < THIN_CUT_XI) return 0;
+  if (x < THIN_CUT_XI || x > 1 - THIN_CUT_XI) return 0;
   return (6 * x * x * (1 - x)) / (x + THIN_TAIL_XI);
 }
 /** ∂thinWeight/∂ξ, 0 outside [THIN_CUT_XI, 1]. */
 export function thinWeightSlope(xi: number): number {
-  if (!(xi >= THIN_CUT_XI && xi < 1)) return 0;
+  if (!(xi >= THIN_CUT_XI && xi <= 1 - THIN_CUT_XI)) return 0;
   const t = xi + THIN_TAIL_XI;
   return (6 * ((2 * xi - 3 * xi * xi) * t - xi * xi * (1 - xi))) / (t * t);
 }
