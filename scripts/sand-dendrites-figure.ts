@@ -1,7 +1,8 @@
 // Figure for the `sand-dendrites` preset: the deposit and the Li⁺ concentration at 2× the limiting
 // current, before, at and after Sand's time t_S = πD(Fc0)²/(4(J(1 − t₊))²) = 0.507 s (000:L91; Bai, Li,
 // Brushett, Bazant, Energy Environ. Sci. 9, 3221 (2016)). One run of the preset unchanged on the f64 CPU
-// backend (about 40 s), stopped at 0, 0.5, 1, 2 and 3 t_S.
+// backend (about 10 s), stopped at 0, 0.5, 1, 2 and 3 t_S, or where the run stops first (the potential
+// limit: then that state is the last snapshot, named by its time in t_S).
 //
 //   node --import tsx --loader ./bin/raw-loader.mjs scripts/sand-dendrites-figure.ts [--out docs/sand-dendrites]
 //   (or npx tsx scripts/sand-dendrites-figure.ts: the CPU backend needs no WGSL)
@@ -68,10 +69,16 @@ async function main(): Promise<void> {
   ];
   try {
     const t0 = performance.now();
-    for (const k of SNAPSHOTS) {
-      if (k > 0) {
-        const { reason } = await sim.run({ until_s: k * tS });
-        if (reason !== 'time') process.stderr.write(`sand-dendrites-figure: stopped early at ${sim.time_s.toFixed(4)} s: ${reason}\n`);
+    for (const snapshot of SNAPSHOTS) {
+      let k: number | string = snapshot;
+      let stopped = '';
+      if (snapshot > 0) {
+        const { reason } = await sim.run({ until_s: snapshot * tS });
+        if (reason !== 'time') {
+          process.stdout.write(`sand-dendrites: stopped at ${sim.time_s.toFixed(4)} s = ${(sim.time_s / tS).toFixed(3)} t_S: ${reason}\n`);
+          k = (sim.time_s / tS).toFixed(2);
+          stopped = reason;
+        }
       }
       const t = sim.time_s;
       const tag = `${k}tS-${t.toFixed(2)}s`;
@@ -91,6 +98,10 @@ async function main(): Promise<void> {
       const values = COLUMNS.map(([key]) => (last ? fmt(last[key] as number) : key === 'deposit_mean_height_um' ? fmt(m.meanHeight_um) : key === 'deposit_max_height_um' ? fmt(m.maxHeight_um) : '–'));
       rows.push(`| ${k} t_S | ${t.toFixed(3)} | ${values.join(' | ')} | ${fmt(gain)} |`);
       process.stdout.write(`${tag}: ${sim.steps} steps, ${((performance.now() - t0) / 1000).toFixed(1)} s wall\n`);
+      if (stopped) {
+        rows[rows.length - 1] = rows[rows.length - 1].replace(`| ${k} t_S |`, `| ${k} t_S (stopped: ${stopped}) |`);
+        break;
+      }
     }
   } finally {
     sim.destroy();
