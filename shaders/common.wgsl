@@ -4,6 +4,8 @@ const EXP_CLAMP: f32 = 60.0;
 const ANISO_GRAD2_MIN: f32 = 1e-8;
 const DT_GROWTH: f32 = 1.2;
 const RELAX_STEP: f32 = 0.2;
+// largest share of the planned current the implicit Li⁺ sink may take back in one step (GALV_SINK_SHARE)
+const GALV_SINK_SHARE: f32 = 0.01;
 const SINK_CONC_FLOOR: f32 = 0.05;
 
 fn hInterp(xi: f32) -> f32 {

@@ -79,10 +79,18 @@ fn finish(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: v
   if (st.maxRate > 0.0) { next = min(next, P.dxiMax / st.maxRate); }
   // thin_interface: Γ·dt ≤ RELAX_STEP (CpuSolver.finish)
   if (P.thin != 0u) { next = min(next, RELAX_STEP / P.LsW); }
+  // galvanostatic control: the share of the planned current the implicit sink took back (CpuSolver.finish)
+  let share = abs(redDr[0]) / max(abs(r.z), 1e-30);
+  if (P.thin != 0u && P.drive == DRIVE_GALVANOSTATIC && r.z != 0.0 && share > GALV_SINK_SHARE) {
+    next = min(next, st.dt * GALV_SINK_SHARE / share);
+  }
   let remaining = (st.tEnd - st.tHi) - st.tLo;
   // the step that reached the potential limit is the last (CpuSolver.finish)
   if (remaining <= 1e-3 * next || st.limitHit > 0.0) {
     st.done = 1u;
+  } else if (P.thin != 0u && remaining > next && remaining < 2.0 * next) {
+    // no short last step (CpuSolver.finish)
+    next = 0.5 * remaining;
   } else {
     next = min(next, remaining);
   }

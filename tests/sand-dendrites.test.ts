@@ -7,7 +7,7 @@
 // What the model does (128 × 96 cells of 0.5 µm, H = 44 µm): at 2J* the surface c̃ reaches 0 just after
 // t_S and the electrolyte cannot supply the set current at any potential (electroneutral binary salt:
 // the flux into a depleted flat front is bounded, and the seed tops, 1 µm proud, add little), so the
-// voltage diverges as Sand's analysis says and the run stops at the 1.5 V limit, at ≈ 1.2 t_S, with
+// voltage diverges as Sand's analysis says and the run stops at the 1.5 V limit, at ≈ 1.1 t_S, with
 // compact growth. The "tips" criterion (max height gain ≥ 3× mean gain at 3 t_S) is NOT met and is
 // printed, not asserted. Before the kinetics read c̃ and φ̃ at the interface contour, the run went on to
 // 3 t_S only because the diffuse tail of the front plated 20–30 µm out into the electrolyte, a Li cloud

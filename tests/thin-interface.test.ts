@@ -109,6 +109,36 @@ describe('planar front (thin_interface), CPU', () => {
     expect(last.surface_min_conc).toBeLessThan(0.99); // the salt did deplete: the check couples something
   });
 
+  it("a bare collector: the nucleation sites carry the set current, and the surface depletes at Sand's time", async () => {
+    // 0.1 M at 30 mA/cm² on ZnO-coated Cu (no Li to start with: nuclei are born and fill by deposition),
+    // 112 µm of electrolyte, longer than √(πD t_S) ≈ 70 µm. Before dt followed the galvanostatic control
+    // the sites plated 24–29 of the 30 mA/cm² (the implicit sink took back what the drive planned) and
+    // the surface depleted at 2.93 s against 1.69 s.
+    const s = resolveScenario({
+      preset: 'zno-carbon-fibre-host',
+      grid: { nx: 32, ny: 256, dx_um: 0.5 },
+      host: { kind: 'none' },
+      seeding: { placement: 'collector' },
+      phase: { model: 'thin_interface', interface_width_um: 0.5 },
+      electrolyte: { concentration_mol_L: 0.1, conductivity_S_m: 0.25 },
+      drive: { current_density_mA_cm2: 30 },
+      run: { stop_at_sand: true, charge_mAh_cm2: 0, until_s: 5, metrics_every_steps: 10 },
+    });
+    const { sim, rows } = await runScenario(s, 'cpu', 5);
+    const e = sim.events.find((ev) => ev.kind === 'sand_depletion');
+    const last = rows.at(-1)!;
+    const D = Number(s.electrolyte.diffusivity_m2_s);
+    const J = 300; // A/m²
+    const tSand = (Math.PI * D * (FARADAY * 100) ** 2) / (4 * (J * (1 - Number(s.electrolyte.transference_number))) ** 2);
+    const set = (30 * last.time_s) / 3600;
+    const nuclei = last.nucleation_events;
+    console.log(`thin bare collector, 0.1 M, 30 mA/cm²: ${nuclei} nuclei, Sand's time ${e?.time_s.toFixed(3)} s against ${tSand.toFixed(3)} s (${e ? ((e.time_s / tSand - 1) * 100).toFixed(2) : '–'} %), charge ${last.charge_mAh_cm2.toExponential(4)} of ${set.toExponential(4)} mAh/cm² set (${((last.charge_mAh_cm2 / set - 1) * 100).toFixed(3)} %), ${last.step} steps`);
+    expect(nuclei).toBeGreaterThan(0);
+    expect(e).toBeDefined();
+    expect(Math.abs(last.charge_mAh_cm2 / set - 1)).toBeLessThan(5e-3);
+    expect(Math.abs(e!.time_s / tSand - 1)).toBeLessThan(0.08);
+  }, 300_000);
+
   it('halving the interface width (and Δx with it) changes the planar current, the voltage and the deposit by < 2 %', async () => {
     const out: number[][] = [];
     for (const w of [0.6, 0.3]) {

@@ -132,6 +132,8 @@ export const DT_GROWTH = 1.2;
  * (Γdt ≈ 0.7) and 2.7 % at Γdt = 0.13 (docs/mullins-sekerka.md). The front moves ≤ 0.02w per step then.
  */
 export const RELAX_STEP = 0.2;
+/** Largest share of the drive's planned current that the implicit Li⁺ sink may take back in one step (finish). */
+export const GALV_SINK_SHARE = 0.01;
 /** c̃ below which the sink limit counts c̃ as this value (so depletion does not stall dt) */
 export const SINK_CONC_FLOOR = 0.05;
 
@@ -1030,6 +1032,8 @@ export class CpuSolver {
     for (let i = 0; i < nx; i++) flux += 2 * mg.ay[ny * nx + i] * (1 - mg.u[(ny - 1) * nx + i]);
     st.fluxIn = flux;
     // the Faradaic rate as plated (thin_interface: after the implicit sink), and its shortfall for the next drive
+    const planned = st.j;
+    const sinkShare = Math.abs(this.moved) / Math.max(Math.abs(st.j * nx) / d.h, 1e-30);
     st.j += (this.moved * d.h) / nx;
     st.debt = d.thin && d.drive === DRIVE_GALVANOSTATIC ? -this.moved * st.dt : 0;
     this.moved = 0;
@@ -1040,10 +1044,15 @@ export class CpuSolver {
     st.step += 1;
     let next = Math.min(d.dtMax, DT_GROWTH * st.dt, st.maxRate > 0 ? d.dxiMax / st.maxRate : Infinity, (2 * d.safety) / st.stiff);
     if (d.thin) next = Math.min(next, RELAX_STEP / d.LsW);
+    // galvanostatic control: the drive sets the potential from c̃ⁿ and the implicit sink then plates less
+    // where c̃ falls within the step; that share grows with dt, so dt keeps it at GALV_SINK_SHARE
+    if (d.thin && d.drive === DRIVE_GALVANOSTATIC && planned !== 0 && sinkShare > GALV_SINK_SHARE) next = Math.min(next, (st.dt * GALV_SINK_SHARE) / sinkShare);
     const remaining = st.tEnd - st.t;
     // at the potential limit the target current cannot be supplied: the step that reached it is the
     // last (further steps at the clamped potential plated the metal's trace salt, ξ → 350)
     if (remaining <= 1e-3 * next || st.limitHit) st.done = true;
+    // thin_interface: no short last step, which would repay the last step's charge debt at a multiple of the current
+    else if (d.thin && remaining > next && remaining < 2 * next) next = remaining / 2;
     else next = Math.min(next, remaining);
     st.dt = next;
     return record;
