@@ -9,7 +9,7 @@ import { roundedToF32, STATE_FLOATS, stateSlot } from '../src/model/layout.ts';
 import { initialFields } from '../src/sim/initial.ts';
 import { seiMosaic } from '../src/model/geometry.ts';
 import { createSimulation } from '../src/sim/simulation.ts';
-import { scenario } from './support/scenarios.ts';
+import { bareCollector, scenario } from './support/scenarios.ts';
 import type { Scenario } from '../src/model/scenario.ts';
 
 let device: GPUDevice;
@@ -181,16 +181,7 @@ describe('coupled run, 64² with nuclei, anisotropy and noise', () => {
 
 describe('thin_interface galvanostatic control on a bare collector', () => {
   it('nucleation sites at 30 mA/cm²: the step control (the implicit sink may take back ≤ 1 % of the planned current) gives the same clock and charge on GPU and CPU', async () => {
-    const s = scenario({
-      preset: 'zno-carbon-fibre-host',
-      grid: { nx: 32, ny: 64, dx_um: 0.5 },
-      host: { kind: 'none' },
-      seeding: { placement: 'collector' },
-      phase: { model: 'thin_interface', interface_width_um: 0.5 },
-      electrolyte: { concentration_mol_L: 0.1, conductivity_S_m: 0.25 },
-      drive: { current_density_mA_cm2: 30 },
-      run: { charge_mAh_cm2: 0, until_s: 1e9, metrics_every_steps: 10 },
-    } as never);
+    const s = bareCollector(64, { charge_mAh_cm2: 0, until_s: 1e9, metrics_every_steps: 10 });
     const gpu = await createSimulation(s, { backend: 'gpu' });
     const cpu = await createSimulation(s, { backend: 'cpu', f32Params: true });
     for (const sim of [gpu, cpu]) await sim.run({ maxSteps: 60, until_s: 1e9 });

@@ -6,7 +6,7 @@ import { resolveScenario } from '../src/model/scenario.ts';
 import { toDimless } from '../src/model/dimless.ts';
 import { CpuSolver } from '../src/cpu/solver.ts';
 import { FARADAY, LI_MOLAR_VOLUME, inverseThermalVoltage } from '../src/model/constants.ts';
-import { column, runScenario, BACKENDS } from './support/scenarios.ts';
+import { bareCollector, column, runScenario, BACKENDS } from './support/scenarios.ts';
 
 type Overrides = Record<string, Record<string, number | string | boolean>>;
 
@@ -114,16 +114,7 @@ describe('planar front (thin_interface), CPU', () => {
     // 112 µm of electrolyte, longer than √(πD t_S) ≈ 70 µm. Before dt followed the galvanostatic control
     // the sites plated 24–29 of the 30 mA/cm² (the implicit sink took back what the drive planned) and
     // the surface depleted at 2.93 s against 1.69 s.
-    const s = resolveScenario({
-      preset: 'zno-carbon-fibre-host',
-      grid: { nx: 32, ny: 256, dx_um: 0.5 },
-      host: { kind: 'none' },
-      seeding: { placement: 'collector' },
-      phase: { model: 'thin_interface', interface_width_um: 0.5 },
-      electrolyte: { concentration_mol_L: 0.1, conductivity_S_m: 0.25 },
-      drive: { current_density_mA_cm2: 30 },
-      run: { stop_at_sand: true, charge_mAh_cm2: 0, until_s: 5, metrics_every_steps: 10 },
-    });
+    const s = bareCollector(256, { stop_at_sand: true, charge_mAh_cm2: 0, until_s: 5, metrics_every_steps: 10 });
     const { sim, rows } = await runScenario(s, 'cpu', 5);
     const e = sim.events.find((ev) => ev.kind === 'sand_depletion');
     const last = rows.at(-1)!;

@@ -9,6 +9,23 @@ export function scenario(overrides: Overrides & { preset?: string }): Scenario {
   return resolveScenario(overrides);
 }
 
+/**
+ * A bare ZnO-coated Cu collector (no Li: nuclei are born and fill by deposition) under 0.1 M salt at
+ * 30 mA/cm², thin-interface model, 0.5 µm cells: the nucleation sites must carry the set current.
+ */
+export function bareCollector(ny: number, run: Overrides['run']): Scenario {
+  return resolveScenario({
+    preset: 'zno-carbon-fibre-host',
+    grid: { nx: 32, ny, dx_um: 0.5 },
+    host: { kind: 'none' },
+    seeding: { placement: 'collector' },
+    phase: { model: 'thin_interface', interface_width_um: 0.5 },
+    electrolyte: { concentration_mol_L: 0.1, conductivity_S_m: 0.25 },
+    drive: { current_density_mA_cm2: 30 },
+    run,
+  });
+}
+
 /** A quasi-1D column: nx = 8 periodic cells, a flat Li film, no anisotropy or noise. */
 export function column(over: Overrides = {}): Scenario {
   const base: Overrides = {
