@@ -136,6 +136,8 @@ describe('browser app (headless chromium, SwiftShader WebGPU)', () => {
     const input = page.locator('[data-key="drive.current_density_mA_cm2"] input');
     await input.fill('3');
     await input.press('Enter');
+    // the edit is queued behind the running step (exclusive): step on once the app has taken it, not before
+    await page.waitForFunction(() => dendrite.messages().some((m) => m.text.includes('drive.current_density_mA_cm2 = 3 applied live')));
     await page.evaluate(() => dendrite.advance(20));
     const st = await page.evaluate(() => dendrite.state());
     console.log(`galvanostatic current before/after the panel change: ${i1} → ${st.lastRow!.current_density_mA_cm2} mA/cm²`);
