@@ -1,6 +1,6 @@
 // Checkpoint / restore: a run continued from a checkpoint ends where the uninterrupted run ends.
 import { describe, expect, it } from 'vitest';
-import { BACKENDS, scenario } from './support/scenarios.ts';
+import { BACKENDS, LITERATURE_FRONT, scenario } from './support/scenarios.ts';
 import { createSimulation, type Simulation } from '../src/sim/simulation.ts';
 import { resolveScenario, ScenarioError, type Scenario } from '../src/model/scenario.ts';
 import type { BackendName, Checkpoint, MetricsRow } from '../src/sim/types.ts';
@@ -30,11 +30,14 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /**
  * A brittle native-carbonate film (the brittle case of tests/mechanics.test.ts: uniform, 10 GPa,
  * G_c = 0.2 J/m², τ = 5 s, Li foil with four seed bumps, 3 mA/cm²) on 64²: it stretches from the
- * first steps and cracks from step ≈ 45 on (90 cracked cells at step 50, 278 at 60, 545 at 80).
+ * first steps and cracks from step ≈ 45 on (90 cracked cells at step 50, 278 at 60, 545 at 80). A fixture:
+ * the literature-mode Allen–Cahn front the preset used before it moved to the thin interface (Lσ = 1e-8),
+ * which cracks the film within the steps restored here; thin_interface restores are tested below.
  */
 function brittleSei(): Scenario {
   return resolveScenario({
     preset: 'native-sei',
+    phase: LITERATURE_FRONT,
     grid: { nx: 64, ny: 64, dx_um: 0.5 },
     initial: { nuclei_count: 4, nucleus_radius_um: 1.5 },
     sei: { kind: 'custom', heterogeneity: 0, modulus_GPa: 10, fracture_energy_J_m2: 0.2, heal_time_s: 5 },

@@ -10,7 +10,7 @@ import { hPrime, seiBand } from '../src/cpu/terms.ts';
 import { toDimless, type Dimless } from '../src/model/dimless.ts';
 import { roundedToF32, stateSlot } from '../src/model/layout.ts';
 import { initialFields } from '../src/sim/initial.ts';
-import { runScenario, scenario } from './support/scenarios.ts';
+import { LITERATURE_FRONT, runScenario, scenario } from './support/scenarios.ts';
 import { num, resolveScenario } from '../src/model/scenario.ts';
 import { LI_MOLAR_VOLUME, GAS_CONSTANT } from '../src/model/constants.ts';
 import { ELECTROLYTES } from '../src/model/materials.ts';
@@ -298,9 +298,14 @@ describe('SEI fracture and repair (CPU)', () => {
   });
 });
 
-/** native-carbonate-like film of 10 GPa on Li foil with four seed bumps, 3 mA/cm² to 0.3 mAh/cm², heal time 5 s */
+/**
+ * native-carbonate-like film of 10 GPa on Li foil with four seed bumps, 3 mA/cm² to 0.3 mAh/cm², heal time 5 s.
+ * On the literature front (LITERATURE_FRONT): on the thin-interface preset the brittle film cracks as often
+ * but the tips do not outgrow the tough case's, and the inventory error is 3.3e-5 (CPU) and 1.0e-4 (GPU);
+ * README "Trends on the thin-interface presets".
+ */
 function brittleOrTough(fractureEnergy_J_m2: number) {
-  return resolveScenario({ preset: 'native-sei', initial: { nuclei_count: 4, nucleus_radius_um: 1.5 }, run: { charge_mAh_cm2: 0.3 }, sei: { kind: 'custom', heterogeneity: 0, modulus_GPa: 10, fracture_energy_J_m2: fractureEnergy_J_m2, heal_time_s: 5 } });
+  return resolveScenario({ preset: 'native-sei', phase: LITERATURE_FRONT, initial: { nuclei_count: 4, nucleus_radius_um: 1.5 }, run: { charge_mAh_cm2: 0.3 }, sei: { kind: 'custom', heterogeneity: 0, modulus_GPa: 10, fracture_energy_J_m2: fractureEnergy_J_m2, heal_time_s: 5 } });
 }
 
 function maxInventoryError(rows: readonly { li_inventory_rel_error: number }[]): number {
@@ -315,7 +320,8 @@ describe('SEI modulus through stress (CPU)', () => {
     // A native 20 nm film has 50× less T and moves these figures by < 0.1 % (README "The SEI").
     const out: { E: number; hmax: number; rough: number; cracks: number; stress: number; charge: number }[] = [];
     for (const E of [0.1, 1, 10]) {
-      const s = resolveScenario({ preset: 'li2s-sei', initial: { nuclei_count: 4, nucleus_radius_um: 1.5 }, run: { charge_mAh_cm2: 0.3 }, sei: { kind: 'custom', heterogeneity: 0, thickness_nm: 1000, modulus_GPa: E, fracture_energy_J_m2: 1e4, heal_time_s: 1e4 } });
+      // literature front: on the thin preset the 10 kJ/m² coating cracks (21 and 97 events at 1 and 10 GPa)
+      const s = resolveScenario({ preset: 'li2s-sei', phase: LITERATURE_FRONT, initial: { nuclei_count: 4, nucleus_radius_um: 1.5 }, run: { charge_mAh_cm2: 0.3 }, sei: { kind: 'custom', heterogeneity: 0, thickness_nm: 1000, modulus_GPa: E, fracture_energy_J_m2: 1e4, heal_time_s: 1e4 } });
       const { rows } = await runScenario(s, 'cpu');
       const last = rows.at(-1)!;
       out.push({ E, hmax: last.deposit_max_height_um, rough: last.roughness_um, cracks: last.sei_crack_events, stress: Math.max(...rows.map((r) => r.interface_stress_max_MPa)), charge: last.charge_mAh_cm2 });
@@ -371,7 +377,8 @@ describe('a solid electrolyte pushes back on the plated Li (growth strain)', () 
   it('GPU against CPU: the growth strain over 70 steps (height, roughness, interface stress)', async () => {
     // a 1 GPa solid electrolyte with the garnet's growth strain: the largest compression (98 MPa) is
     // then well above 0 and well below the yield cap (244 MPa), so the comparison is of the solve
-    const s = garnet({ modulus_GPa: 1 }, { run: { charge_mAh_cm2: 0.02 } });
+    // literature front: on the thin preset the GPU's max compression is 0.8 % off the CPU's (98.2 / 99.0 MPa)
+    const s = garnet({ modulus_GPa: 1 }, { phase: LITERATURE_FRONT, run: { charge_mAh_cm2: 0.02 } });
     const [cpu, gpu] = [(await runScenario(s, 'cpu')).rows.at(-1)!, (await runScenario(s, 'gpu')).rows.at(-1)!];
     console.log(`[mechanics] growth strain, 1 GPa, 0.02 mAh/cm²: hmax ${cpu.deposit_max_height_um.toFixed(4)} / ${gpu.deposit_max_height_um.toFixed(4)} µm, roughness ${cpu.roughness_um.toFixed(4)} / ${gpu.roughness_um.toFixed(4)} µm, max compression ${cpu.interface_stress_max_MPa.toFixed(1)} / ${gpu.interface_stress_max_MPa.toFixed(1)} MPa, mean σ_h ${cpu.interface_stress_mean_MPa.toFixed(2)} / ${gpu.interface_stress_mean_MPa.toFixed(2)} MPa (CPU / GPU)`);
     expect(cpu.interface_stress_max_MPa).toBeGreaterThan(50);

@@ -2,7 +2,7 @@
 // Fixed seeds; each comparison fails if the physics behind it is switched off (no seeds, no host,
 // no Arrhenius factor: the two runs would be the same).
 import { describe, expect, it } from 'vitest';
-import { BACKENDS } from './support/scenarios.ts';
+import { BACKENDS, LITERATURE_FRONT } from './support/scenarios.ts';
 import { resolveScenario, ScenarioError, type Scenario } from '../src/model/scenario.ts';
 import { createSimulation } from '../src/sim/simulation.ts';
 import type { MetricsRow } from '../src/sim/types.ts';
@@ -26,12 +26,30 @@ const fmt = (r: MetricsRow) =>
 const nucleationCase = (name: string, over: Overrides = {}) => preset(name, { grid: { nx: 128, ny: 64 }, ...over });
 const CHARGE = { charge_mAh_cm2: 0.05 };
 
+// The presets run the thin interface (Gibbs–Thomson capillarity). Where a trend measured on the literature
+// front (the Allen–Cahn capillarity 10³–10⁶× too strong) does not hold there, the expectation stays written
+// as an it.fails test with the figures both fronts gave: it fails, and says so, the day the trend returns.
+// README "Trends on the thin-interface presets".
 describe('seeding and nucleation (CPU, fixed seed)', () => {
-  it('Au-seeded Cu nucleates at a lower overpotential and more evenly than bare Cu', async () => {
-    const cu = await last(nucleationCase('bare-cu'), CHARGE);
-    const au = await last(nucleationCase('au-seeded-cu'), CHARGE);
-    console.log(`[strategies] bare Cu: ${fmt(cu)}\n[strategies] Au-seeded Cu: ${fmt(au)}`);
+  let pair: Promise<[MetricsRow, MetricsRow]> | undefined;
+  const cuAu = () =>
+    (pair ??= (async () => {
+      const cu = await last(nucleationCase('bare-cu'), CHARGE);
+      const au = await last(nucleationCase('au-seeded-cu'), CHARGE);
+      console.log(`[strategies] bare Cu: ${fmt(cu)}\n[strategies] Au-seeded Cu: ${fmt(au)}`);
+      return [cu, au];
+    })());
+
+  it('Au-seeded Cu nucleates at a lower overpotential than bare Cu', async () => {
+    const [cu, au] = await cuAu();
     expect(au.nucleation_overpotential_mV).toBeLessThan(cu.nucleation_overpotential_mV);
+  }, 300_000);
+
+  // Flipped on the thin interface at this grid: spacing CV 0.318 (Au) against 0.278 (bare Cu); at the preset
+  // size (256 × 128, docs/strategies) it holds, 0.054 against 0.300. The literature front gave the seeds the
+  // more even spacing at both (002:L139, L185: Li nucleates evenly on Li-reactive Au)
+  it.fails('flipped on the thin interface: Au-seeded Cu nucleates more evenly than bare Cu (spacing CV)', async () => {
+    const [cu, au] = await cuAu();
     expect(au.nucleus_spacing_cv).toBeLessThan(cu.nucleus_spacing_cv);
   }, 300_000);
 
@@ -49,10 +67,12 @@ describe('seeding and nucleation (CPU, fixed seed)', () => {
   }, 300_000);
 
   it('at the same charge a higher current leaves a Li film rougher: its bumps have less time to relax', async () => {
-    // a Li foil with four 2 µm bumps (the preset's 0.5 µm cells and Lσ), plated to 0.3 mAh/cm²:
+    // a Li foil with four 2 µm bumps (0.5 µm cells), plated to 0.3 mAh/cm² on the literature front:
     // capillarity flattens the bumps at a rate set by Lσ, deposition carries them along at the rate
-    // set by the current, so per unit charge a higher current leaves them higher
-    const bumpy = (i: number) => preset('li-foil', { initial: { li_thickness_um: 5, nuclei_count: 4, nucleus_radius_um: 2 }, drive: { current_density_mA_cm2: i } });
+    // set by the current, so per unit charge a higher current leaves them higher. A mechanism of that
+    // front's capillarity: on the thin preset (Gibbs–Thomson) 2 µm bumps do not relax on this time
+    // scale, and the roughness is 0.574 µm at both currents (README "Trends on the thin-interface presets")
+    const bumpy = (i: number) => preset('li-foil', { phase: LITERATURE_FRONT, initial: { li_thickness_um: 5, nuclei_count: 4, nucleus_radius_um: 2 }, drive: { current_density_mA_cm2: i } });
     const low = await last(bumpy(1), { charge_mAh_cm2: 0.3 });
     const high = await last(bumpy(4), { charge_mAh_cm2: 0.3 });
     console.log(`[strategies] Li film with bumps, 0.3 mAh/cm²: roughness ${low.roughness_um.toFixed(3)} µm at 1 mA/cm², ${high.roughness_um.toFixed(3)} µm at 4 mA/cm²`);
@@ -83,30 +103,49 @@ describe('3D hosts (CPU, fixed seed)', () => {
     expect(sim.events.filter((e) => e.kind === 'host_overflow')).toEqual([]);
   }, 300_000);
 
-  it('the more lithiophilic surface a host has, the later Li overflows it and the fuller its pores are then: uncoated fibres, ZnO on the fibres, ZnO on the fibres and the collector; plated slowly, the coated host fills before Li overflows it', async () => {
-    // a thin host at the nucleation resolution: 3 µm of 1 µm fibres, porosity 0.6, 128×64 cells of 0.1 µm, 4 mA/cm²
-    const thin: Overrides = { grid: { nx: 128, ny: 64, dx_um: 0.1 }, phase: { interface_width_um: 0.1 }, host: { height_um: 3, fibre_diameter_um: 1, porosity: 0.6 }, drive: { current_density_mA_cm2: 4 } };
-    const overflow = async (name: string, seeding: Overrides['seeding'] = {}, drive: Overrides['drive'] = thin.drive, charge_mAh_cm2 = 0.25) => {
-      const sim = await createSimulation(preset(name, { ...thin, seeding, drive }), { backend: 'cpu' });
-      await sim.run({ charge_mAh_cm2 });
-      const e = sim.events.find((ev) => ev.kind === 'host_overflow');
-      // the event is raised on the metrics row at which Li first stands above the host
-      const row = sim.rows.find((r) => r.step === e?.step);
-      return { time_s: e?.time_s ?? Infinity, fill: row?.pore_filling ?? NaN };
-    };
-    const runs = [await overflow('carbon-fibre-host'), await overflow('zno-carbon-fibre-host', { placement: 'host' }), await overflow('zno-carbon-fibre-host', { placement: 'all' })];
-    const labels = ['uncoated (θ = 130°)', 'ZnO on the fibres', 'ZnO on the fibres and the collector'];
-    console.log(`[strategies] thin host, 4 mA/cm², Li first above the host: ${runs.map((r, k) => `${labels[k]} at ${r.time_s.toFixed(1)} s with ${(100 * r.fill).toFixed(1)} % of the pores filled`).join('; ')}`);
+  // a thin host at the nucleation resolution: 3 µm of 1 µm fibres, porosity 0.6, 128×64 cells of 0.1 µm, 4 mA/cm²
+  const thin: Overrides = { grid: { nx: 128, ny: 64, dx_um: 0.1 }, phase: { interface_width_um: 0.1 }, host: { height_um: 3, fibre_diameter_um: 1, porosity: 0.6 }, drive: { current_density_mA_cm2: 4 } };
+  const overflow = async (name: string, seeding: Overrides['seeding'] = {}, drive: Overrides['drive'] = thin.drive, charge_mAh_cm2 = 0.25) => {
+    const sim = await createSimulation(preset(name, { ...thin, seeding, drive }), { backend: 'cpu' });
+    await sim.run({ charge_mAh_cm2 });
+    const e = sim.events.find((ev) => ev.kind === 'host_overflow');
+    // the event is raised on the metrics row at which Li first stands above the host
+    const row = sim.rows.find((r) => r.step === e?.step);
+    return { time_s: e?.time_s ?? Infinity, fill: row?.pore_filling ?? NaN };
+  };
+  let hosts: Promise<{ time_s: number; fill: number }[]> | undefined;
+  const hostRuns = () =>
+    (hosts ??= (async () => {
+      const runs = [await overflow('carbon-fibre-host'), await overflow('zno-carbon-fibre-host', { placement: 'host' }), await overflow('zno-carbon-fibre-host', { placement: 'all' })];
+      const labels = ['uncoated (θ = 130°)', 'ZnO on the fibres', 'ZnO on the fibres and the collector'];
+      console.log(`[strategies] thin host, 4 mA/cm², Li first above the host: ${runs.map((r, k) => `${labels[k]} at ${r.time_s.toFixed(1)} s with ${(100 * r.fill).toFixed(1)} % of the pores filled`).join('; ')}`);
+      return runs;
+    })());
+
+  // Flipped on the thin interface: ZnO on the fibres alone overflows at 68.8 s (20.1 % filled), with the
+  // collector coated too at 58.2 s (16.8 %); the literature front had the fully coated host last and fullest
+  it.fails('flipped on the thin interface: coating the collector too makes the host overflow later and fuller than ZnO on the fibres alone', async () => {
+    const runs = await hostRuns();
+    expect(runs[2].time_s).toBeGreaterThan(runs[1].time_s);
+    expect(runs[2].fill).toBeGreaterThan(runs[1].fill);
+  }, 600_000);
+
+  it('a lithiophilic coating makes a host overflow later and fuller: uncoated fibres against ZnO on the fibres, and on the fibres and the collector', async () => {
+    const runs = await hostRuns();
     for (const r of runs) expect(Number.isFinite(r.time_s)).toBe(true);
+    // a coated host, either way, overflows later and fuller than the uncoated one
     for (let k = 1; k < runs.length; k++) {
-      expect(runs[k].time_s).toBeGreaterThan(runs[k - 1].time_s);
-      expect(runs[k].fill).toBeGreaterThan(runs[k - 1].fill);
+      expect(runs[k].time_s).toBeGreaterThan(runs[0].time_s);
+      expect(runs[k].fill).toBeGreaterThan(runs[0].fill);
     }
-    // Pores fill before Li overflows when it plates slowly: the fully coated host at 0.25 mA/cm² (the
-    // pores hold 1.8 µm of Li, 0.37 mAh/cm²). At 4 mA/cm² Li also plates on the fibre tops, nearest the
-    // Li⁺ supply; at 1/16 of the current the charge-transfer resistance, large against the pores' ionic
-    // resistance (a larger Wagner number), spreads the current over the coated surface. Measured:
-    // 81.8 % filled when Li first stands above the host (60.5 % at 1 mA/cm², a scratch run).
+  }, 600_000);
+
+  // Flipped on the thin interface: plated slowly (0.25 mA/cm²), the fully coated host overflows at 544 s with
+  // 10.1 % of its pores filled, less than at 4 mA/cm² (16.8 %); the literature front filled 81.8 % first, as
+  // the charge-transfer resistance spread the current over the coated surface (a larger Wagner number)
+  it.fails('flipped on the thin interface: plated slowly, the coated host fills (> 75 %) before Li overflows it', async () => {
+    // the pores hold 1.8 µm of Li, 0.37 mAh/cm²
+    const runs = await hostRuns();
     const slow = await overflow('zno-carbon-fibre-host', { placement: 'all' }, { current_density_mA_cm2: 0.25 }, 0.45);
     console.log(`[strategies] thin host, ZnO on the fibres and the collector, 0.25 mA/cm²: Li first above the host at ${slow.time_s.toFixed(0)} s with ${(100 * slow.fill).toFixed(1)} % of the pores filled (4 mA/cm²: ${(100 * runs[2].fill).toFixed(1)} %)`);
     expect(Number.isFinite(slow.time_s)).toBe(true);

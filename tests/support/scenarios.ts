@@ -46,3 +46,11 @@ export async function runScenario(s: Scenario, backend: BackendName, until_s?: n
 
 /** Backends to exercise: both by default; DENDRITE_TEST_BACKENDS=cpu skips the GPU. */
 export const BACKENDS: BackendName[] = (process.env.DENDRITE_TEST_BACKENDS ?? 'cpu,gpu').split(',') as BackendName[];
+
+/**
+ * The literature-mode Allen–Cahn front (Lσ = 1e-8 m³/(J s)) that the strategy, SEI and mechanics presets
+ * used before they moved to thin_interface. Tests of a mechanism first measured on it (a film that cracks
+ * within a few dozen steps, a trend whose figures are in the README) pin it; on the thin presets those
+ * figures changed, and the README's "Trends on the thin-interface presets" gives them.
+ */
+export const LITERATURE_FRONT = { model: 'literature', interface_mobility_m3_J_s: 1e-8 } as const;
