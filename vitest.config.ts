@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // multi-minute runs of the literature-mode presets (issue 4/5 trends, the contact-angle relaxation on the
 // software GPU); their kernels are covered by tests/gpu-vs-cpu.test.ts and the physics checks of the
 // fast tier. Their timings are in the README.
-export const SLOW_TESTS = ['tests/strategies.test.ts', 'tests/wetting.test.ts', 'tests/mechanics.test.ts', 'tests/sei.test.ts'];
+export const SLOW_TESTS = ['tests/strategies.test.ts', 'tests/wetting.test.ts', 'tests/mechanics.test.ts', 'tests/sei.test.ts', 'tests/diffusion-limited.test.ts'];
 
 // GPU tests share one Dawn instance per worker and software adapters are slow on 2 cores:
 // run files one at a time with generous timeouts (no test asserts on time).

@@ -15,7 +15,7 @@ import { Plots } from './plots.ts';
 import { COLORMAP_NAMES, cssGradient, layerById, layersFor, LAYERS, niceRange, scaleBarLength, ticks } from './layers.ts';
 import { download, exportCsv, exportVti, formatTick, Recorder, snapshotPng } from './exporters.ts';
 
-export const DEFAULT_PRESET = 'hong2018';
+export const DEFAULT_PRESET = 'diffusion-limited-dendrites';
 /** how often the host copy of the state (for device-loss recovery) is refreshed [ms] */
 const KEEP_EVERY_MS = 3000;
 const RANGE_EVERY_MS = 400;

@@ -21,7 +21,7 @@ function noWebGpu(detail: string): void {
       <li><b>Safari 26+</b> on macOS, iOS and iPadOS.</li>
     </ul>
     <p>The page must be served over <code>https://</code> or from <code>localhost</code>. Without a GPU, the
-      command-line tool runs the same model (<code>npx dendrite run hong2018 --backend cpu --out runs/x</code>).</p>
+      command-line tool runs the same model (<code>npx dendrite run diffusion-limited-dendrites --backend cpu --out runs/x</code>).</p>
   </div>`;
   document.body.dataset.state = 'no-webgpu';
 }

@@ -193,7 +193,7 @@ export function toDimless(s: Scenario): Dimless {
   // thin_interface relaxation rate Γ = λ·v_ref/w (schema: numerics.interface_relaxation): v_ref is the
   // planar front speed the drive asks for, floored at 1 % of V0 = i0/(F C_s) per unit fη
   const V0 = (i0Ref(s) / (FARADAY * num(s, 'metal.site_density_mol_m3'))) / LENGTH_SCALE_M;
-  const relax = (num(s, 'numerics.interface_relaxation') * Math.max(driveSpeed_um_s(s, V0), 0.01 * V0)) / w_um;
+  const relax = (num(s, 'numerics.interface_relaxation') * Math.max(driveSpeed_um_s(s), 0.01 * V0)) / w_um;
   const tplus = num(s, 'electrolyte.transference_number');
   return {
     nx: num(s, 'grid.nx'),
@@ -250,16 +250,32 @@ function i0Ref(s: Scenario): number {
 }
 
 /**
- * The planar front speed the drive asks for [µm/s]: the current density over F C_s (galvanostatic), or
- * the Butler–Volmer speed V0·|e^{(1−α)fη} − e^{−αfη}| at the applied potential and c̃ = 1 (potentiostatic).
+ * The planar front speed the drive asks for [µm/s]: the current density over F C_s (galvanostatic), or,
+ * potentiostatic, the planar current at c̃ = 1 where the applied potential splits into Butler–Volmer
+ * |η| and the ohmic drop J·H/σ over the gap H from the film to the reservoir: the largest current a flat
+ * front draws (depletion only lowers it). Butler–Volmer alone at −0.8 V asks 7e3× the ohmic bound, and
+ * Γ·dt ≤ RELAX_STEP then held dt at 2 µs.
  */
-function driveSpeed_um_s(s: Scenario, V0: number): number {
-  if (text(s, 'drive.mode') === 'galvanostatic') {
-    return (num(s, 'drive.current_density_mA_cm2') * A_M2_PER_MA_CM2) / (FARADAY * num(s, 'metal.site_density_mol_m3')) / LENGTH_SCALE_M;
-  }
+function driveSpeed_um_s(s: Scenario): number {
+  const toSpeed = (J_A_m2: number) => J_A_m2 / (FARADAY * num(s, 'metal.site_density_mol_m3')) / LENGTH_SCALE_M;
+  if (text(s, 'drive.mode') === 'galvanostatic') return toSpeed(num(s, 'drive.current_density_mA_cm2') * A_M2_PER_MA_CM2);
   const a = num(s, 'kinetics.transfer_coefficient');
-  const fe = num(s, 'drive.overpotential_V') * inverseThermalVoltage(num(s, 'electrolyte.temperature_K'));
-  return V0 * Math.abs(Math.exp((1 - a) * fe) - Math.exp(-a * fe));
+  const f = inverseThermalVoltage(num(s, 'electrolyte.temperature_K'));
+  const V = Math.abs(num(s, 'drive.overpotential_V'));
+  const i0 = i0Ref(s);
+  const bv = (eta: number) => i0 * Math.abs(Math.exp((1 - a) * f * eta) - Math.exp(-a * f * eta));
+  const sigma = num(s, 'electrolyte.conductivity_S_m') * arrhenius(num(s, 'electrolyte.activation_energy_kJ_mol'), num(s, 'electrolyte.temperature_K'), num(s, 'electrolyte.reference_temperature_K'));
+  const h_m = num(s, 'grid.dx_um') * LENGTH_SCALE_M;
+  const gap_m = Math.max(num(s, 'grid.ny') * h_m - num(s, 'initial.li_thickness_um') * LENGTH_SCALE_M, h_m);
+  // bisect on the Butler–Volmer share of V: bv(η) rises, the ohmic share V − η falls
+  let lo = 0;
+  let hi = V;
+  for (let it = 0; it < 60; it++) {
+    const eta = 0.5 * (lo + hi);
+    if (bv(eta) * gap_m > sigma * (V - eta)) hi = eta;
+    else lo = eta;
+  }
+  return toSpeed(bv(lo));
 }
 
 /** Plating rate j̃ [µm/s] → current density [mA/cm²]. */

@@ -14,6 +14,7 @@ import nativeSei from '../../public/scenarios/native-sei.json';
 import li2sSei from '../../public/scenarios/li2s-sei.json';
 import garnet from '../../public/scenarios/garnet.json';
 import sandDendrites from '../../public/scenarios/sand-dendrites.json';
+import diffusionLimitedDendrites from '../../public/scenarios/diffusion-limited-dendrites.json';
 
 export interface Preset {
   scenario: { about: { name: string; description: string; sources: string } } & Record<string, Record<string, unknown>>;
@@ -35,4 +36,5 @@ export const PRESETS: Record<string, Preset> = {
   'li2s-sei': { scenario: li2sSei },
   garnet: { scenario: garnet },
   'sand-dendrites': { scenario: sandDendrites },
+  'diffusion-limited-dendrites': { scenario: diffusionLimitedDendrites },
 };
