@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { column, runScenario, BACKENDS } from './support/scenarios.ts';
 import { FARADAY, inverseThermalVoltage } from '../src/model/constants.ts';
 import { num, presetScenario } from '../src/model/scenario.ts';
+import { createSimulation } from '../src/sim/simulation.ts';
 
 const f = inverseThermalVoltage(300);
 const butlerVolmer_mA_cm2 = (i0: number, eta_V: number, alpha = 0.5) => i0 * (Math.exp((1 - alpha) * f * eta_V) - Math.exp(-alpha * f * eta_V));
@@ -142,5 +143,28 @@ describe("Sand's time (binary closure, sand-column preset, 000:L91)", () => {
     console.log(`[${backend}] Sand: t_Sand ${event!.time_s.toFixed(2)} s vs ${tSand.toFixed(2)} s (${(err * 100).toFixed(2)} %); max |c̃ − c̃_analytic| up to 0.8 t_Sand = ${curve.toFixed(4)} c0`);
     expect(curve).toBeLessThan(0.02);
     expect(Math.abs(err)).toBeLessThan(0.03);
+  });
+});
+
+describe('the first step (literature mode, CPU)', () => {
+  it('a first step far above the explicit bound (numerics.dt_initial_s = 1000 s) is held to it: the run stays finite with c̃ ≥ 0', async () => {
+    // Before, the first step took dt_initial as given: c̃ fell to −2.7e7 and the run ended "potential_limit"
+    // with those fields written as its result, exit 0
+    const s = column({ phase: { model: 'literature' }, grid: { nx: 8, ny: 32 }, numerics: { dt_initial_s: 1000 }, run: { metrics_every_steps: 1 } });
+    const sim = await createSimulation(s, { backend: 'cpu' });
+    await sim.run({ until_s: 2000, maxSteps: 3 });
+    const rows = sim.rows;
+    const last = rows.at(-1)!;
+    console.log(`[cpu] literature, dt_initial 1000 s: first steps ${rows.map((r) => r.dt_s.toExponential(2)).join(', ')} s, c̃ min ${sim.metrics.cMin.toExponential(3)}, surface c̃ min ${Math.min(...rows.map((r) => r.surface_min_conc)).toFixed(4)}, voltage ${last.applied_potential_V.toFixed(4)} V`);
+    expect(sim.metrics.nonFinite).toBe(0);
+    expect(sim.metrics.cMin).toBeGreaterThanOrEqual(-1e-6);
+    expect(last.step).toBe(3);
+    // 1 mA/cm² on a Li film for a few explicit steps: the salt barely moves, and the electrode sits near the
+    // planar Butler–Volmer overpotential (−25 mV at i0 = 1 mA/cm²), cathodic; the unbounded 1000 s step
+    // left c̃ 0.52 and +1.16 V (stripping)
+    expect(sim.metrics.cMin).toBeGreaterThan(0.9);
+    expect(last.applied_potential_V).toBeLessThan(0);
+    expect(last.applied_potential_V).toBeGreaterThan(-0.1);
+    expect(sim.events.filter((e) => e.kind === 'potential_limit')).toEqual([]);
   });
 });

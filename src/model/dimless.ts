@@ -227,7 +227,11 @@ export function toDimless(s: Scenario): Dimless {
     phiMax: num(s, 'drive.potential_limit_V') * fInv,
     noiseA: num(s, 'phase.noise_amplitude_per_sqrt_s'),
     dtMax: num(s, 'numerics.dt_max_s'),
-    dtInitial: num(s, 'numerics.dt_initial_s'),
+    // literature: the first step has no previous step's stiffness to bound it, so it takes the explicit
+    // Allen–Cahn bound 2·safety/(8LsK(1 + δ)²/h² + 2LsW) known before it (dt_initial_s = 1000 s drove c̃ to −3e7)
+    dtInitial: thin
+      ? num(s, 'numerics.dt_initial_s')
+      : Math.min(num(s, 'numerics.dt_initial_s'), (2 * num(s, 'numerics.stability_safety')) / ((8 * ((Lsigma * kappa) / L2) * (1 + num(s, 'phase.anisotropy_strength')) ** 2) / num(s, 'grid.dx_um') ** 2 + 2 * Lsigma * W)),
     dxiMax: num(s, 'numerics.max_dxi_per_step'),
     safety: num(s, 'numerics.stability_safety'),
     w: num(s, 'phase.interface_width_um'),

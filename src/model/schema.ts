@@ -144,7 +144,7 @@ export const SCENARIO_KEYS: readonly KeySpec[] = [
   int('run.max_steps', 100_000_000, 'hard stop on the number of steps', 1, 2 ** 31 - 1),
 
   n('numerics.dt_max_s', 1e6, 'upper bound on the time step [s]; by default none beyond the accuracy controls: interface displacement (numerics.max_dxi_per_step), the explicit Gibbs–Thomson and kinetic-growth rates, the explicit phase step of phase.model = literature, 20 % growth per step', { ...POS, max: 1e6 }, 'MODEL.md §7'),
-  n('numerics.dt_initial_s', 1e-4, 'first time step [s]; grows ≤ 20 % per step', { ...POS, max: 1e6 }),
+  n('numerics.dt_initial_s', 1e-4, 'first time step [s]; grows ≤ 20 % per step (phase.model = literature: at most the explicit Allen–Cahn bound)', { ...POS, max: 1e6 }),
   n('numerics.max_dxi_per_step', 0.02, 'largest change of ξ per step (interface-motion dt control)', { ...POS, max: 0.5 }, 'MODEL.md §7'),
   n('numerics.interface_relaxation', 10, 'thin_interface: rate Γ at which the profile relaxes, in units of the drive\'s front speed over the interface width (Γ = λ·v/w; v from the current density, or from Butler–Volmer at the applied potential, at least 1 % of i0/(F C_s) per unit fη). A numerical mobility, not a physical input: the profile must relax faster than the front crosses it, and the curvature-free relaxation leaves an O(h²) residual curvature flow ∝ Γ; between 5 and 40 it does not change the answer beyond the tested tolerances (tests/thin-interface.test.ts)', { ...POS, max: 1e4 }, 'MODEL.md §4, §7'),
   n('numerics.stability_safety', 0.45, 'fraction of the explicit phase-field stability limit used', { ...POS, max: 1 }),
