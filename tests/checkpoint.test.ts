@@ -1,9 +1,9 @@
 // Checkpoint / restore: a run continued from a checkpoint ends where the uninterrupted run ends.
 import { describe, expect, it } from 'vitest';
-import { BACKENDS, LITERATURE_FRONT, scenario } from './support/scenarios.ts';
+import { BACKENDS, LITERATURE_FRONT, column, scenario } from './support/scenarios.ts';
 import { createSimulation, type Simulation } from '../src/sim/simulation.ts';
 import { resolveScenario, ScenarioError, type Scenario } from '../src/model/scenario.ts';
-import type { BackendName, Checkpoint, MetricsRow } from '../src/sim/types.ts';
+import { NonFiniteError, type BackendName, type Checkpoint, type MetricsRow } from '../src/sim/types.ts';
 import { stateSlot } from '../src/model/layout.ts';
 
 const N = 20; // steps before the checkpoint, and after it
@@ -324,5 +324,30 @@ describe('restore refuses what it cannot continue', () => {
     await expect(createSimulation(sei, { backend, restore: short })).rejects.toThrow(new RegExp(`solver\\.film\\.${name} \\(.*\\) must be a Float(32|64)Array of ${size} values \\(got Float(32|64)Array of 25[56]\\)`));
     const ok = await createSimulation(sei, { backend, restore: cp2 });
     ok.destroy();
+  });
+});
+
+describe.each(BACKENDS)('fields that go non-finite (%s)', (backend) => {
+  it('stop the run with NonFiniteError and a non_finite event, and no non-finite metrics row reaches the writers', async () => {
+    // a restored state with one NaN in the electrolyte: the next batch's fields are non-finite
+    const s = column({ phase: { model: 'thin_interface' }, drive: { mode: 'galvanostatic', current_density_mA_cm2: 1 }, run: { metrics_every_steps: 1 } });
+    const a = await createSimulation(s, { backend });
+    await a.run({ maxSteps: 3 });
+    const cp = await a.checkpoint();
+    a.destroy();
+    cp.c[cp.nx * (cp.ny - 4) + 2] = NaN;
+    const b = await createSimulation(s, { backend, restore: cp });
+    const written: MetricsRow[] = [];
+    b.addWriter({ onMetrics: (row) => void written.push(row) });
+    const err = await b.run({ maxSteps: 10 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    b.destroy();
+    console.log(`[${backend}] NaN restored: ${err instanceof Error ? err.message : 'no error'}; events ${b.events.map((e) => e.kind).join(', ')}; ${written.length} rows written`);
+    expect(err).toBeInstanceOf(NonFiniteError);
+    expect(b.events.some((e) => e.kind === 'non_finite')).toBe(true);
+    for (const row of written) for (const [key, v] of Object.entries(row)) if (typeof v === 'number' && !Number.isNaN(v)) expect(Number.isFinite(v), key).toBe(true);
+    for (const row of written) expect(Number.isNaN(row.surface_min_conc) || Number.isNaN(row.applied_potential_V) || Number.isNaN(row.current_density_mA_cm2)).toBe(false);
   });
 });

@@ -534,7 +534,10 @@ export class Simulation {
         await new Promise<void>((resolve) => setTimeout(resolve, 0));
         pending = next;
         const row = this.absorb(out);
-        if (row) await this.emit(row);
+        // a batch that ends non-finite writes no row (nor the events its figures raised): metrics.csv and
+        // the writers end at the last finite state
+        if (out.metrics.nonFinite > 0) this.pendingEvents = [];
+        else if (row) await this.emit(row);
         if (out.metrics.nonFinite > 0) {
           const hint = `Try a smaller numerics.dt_max_s (now ${this.d.dtMax}) or numerics.max_dxi_per_step (now ${this.d.dxiMax}).`;
           const err = new NonFiniteError(this.steps, this.time_s, hint);
