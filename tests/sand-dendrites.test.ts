@@ -16,7 +16,8 @@ import { describe, expect, it } from 'vitest';
 import { resolveScenario } from '../src/model/scenario.ts';
 import { FARADAY } from '../src/model/constants.ts';
 import { createSimulation } from '../src/sim/simulation.ts';
-import type { MetricsRow } from '../src/sim/types.ts';
+import type { BackendName, MetricsRow } from '../src/sim/types.ts';
+import { BACKENDS } from './support/scenarios.ts';
 
 /** The preset's physical numbers: gap H from the film to the reservoir, 1 M, D, t₊. */
 const H_M = (96 * 0.5 - 4) * 1e-6;
@@ -43,8 +44,8 @@ interface Outcome {
   ahead_um: number;
 }
 
-async function run(over: Record<string, Record<string, number>>, until_s: number): Promise<Outcome> {
-  const sim = await createSimulation(resolveScenario({ preset: 'sand-dendrites', ...over, run: { until_s, metrics_every_steps: 5 } }), { backend: 'cpu' });
+async function run(over: Record<string, Record<string, number>>, until_s: number, backend: BackendName = 'cpu'): Promise<Outcome> {
+  const sim = await createSimulation(resolveScenario({ preset: 'sand-dendrites', ...over, run: { until_s, metrics_every_steps: 5 } }), { backend });
   try {
     const { reason } = await sim.run();
     const last = sim.rows.at(-1)!;
@@ -68,10 +69,14 @@ async function run(over: Record<string, Record<string, number>>, until_s: number
   }
 }
 
+const scenario = resolveScenario({ preset: 'sand-dendrites' });
+const J = scenario.drive.current_density_mA_cm2 as number;
+const tS = sandTime(J);
+let hiCpuRun: Promise<Outcome> | undefined;
+/** the 2J* run to 3 t_S on the CPU, shared by the CPU and GPU tests */
+const hiCpu = () => (hiCpuRun ??= run({}, 3 * tS));
+
 describe('sand-dendrites preset (thin_interface, binary closure), CPU', () => {
-  const scenario = resolveScenario({ preset: 'sand-dendrites' });
-  const J = scenario.drive.current_density_mA_cm2 as number;
-  const tS = sandTime(J);
 
   it('is the case it describes: J = 2J* for the 44 µm gap, t_S ≈ 0.51 s, thin interface, binary closure', () => {
     console.log(`sand-dendrites: J* = ${J_STAR.toFixed(1)} mA/cm², J = ${J} mA/cm² = ${(J / J_STAR).toFixed(4)} J*, t_S = ${tS.toFixed(4)} s`);
@@ -83,7 +88,7 @@ describe('sand-dendrites preset (thin_interface, binary closure), CPU', () => {
   });
 
   it('at 2J*: the surface depletes at Sand\'s time, the voltage diverges and the run stops at the potential limit with finite, non-negative fields and no Li ahead of the front; prints the tip ratio (below 0.3 J* at the same charge: compact, ratio ≤ 1.5)', async () => {
-    const hi = await run({}, 3 * tS);
+    const hi = await hiCpu();
     const surfMin = Math.min(...hi.rows.map((r) => r.surface_min_conc));
     const depleted = hi.rows.find((r) => r.surface_min_conc < 0.02);
     const last = hi.rows.at(-1)!;
@@ -129,4 +134,24 @@ describe('sand-dendrites preset (thin_interface, binary closure), CPU', () => {
     expect(Math.abs(loLast.charge_mAh_cm2 / charge - 1)).toBeLessThan(0.01);
     expect(lo.tipRatio).toBeLessThanOrEqual(1.5);
   }, 400_000);
+});
+
+describe.runIf(BACKENDS.includes('gpu'))('sand-dendrites at 2J* on the GPU', () => {
+  it('the same run on the GPU: finite, c̃ ≥ −1e-6, stops at the potential limit within 2 % of the CPU run\'s time and charge', async () => {
+    const [cpu, gpu] = [await hiCpu(), await run({}, 3 * tS, 'gpu')];
+    const [c, g] = [cpu.rows.at(-1)!, gpu.rows.at(-1)!];
+    console.log(
+      `2J* on the GPU: ${gpu.reason} at ${(g.time_s / tS).toFixed(3)} t_S after ${g.step} steps (CPU ${(c.time_s / tS).toFixed(3)} t_S, ${c.step} steps); ` +
+        `c̃ min ${gpu.cMin.toExponential(2)} (CPU ${cpu.cMin.toExponential(2)}); charge ${g.charge_mAh_cm2.toFixed(5)} (CPU ${c.charge_mAh_cm2.toFixed(5)}) mAh/cm²; ` +
+        `max gain ${gpu.maxGain.toFixed(3)} µm (CPU ${cpu.maxGain.toFixed(3)}), ξ in [${gpu.xiMin.toExponential(2)}, ${gpu.xiMax.toFixed(4)}]`,
+    );
+    expect(gpu.nonFinite).toBe(0);
+    expect(gpu.cMin).toBeGreaterThanOrEqual(-1e-6);
+    for (const r of gpu.rows) expect(r.surface_min_conc).toBeGreaterThanOrEqual(-1e-6);
+    expect(gpu.reason).toBe('potential_limit');
+    expect(Math.abs(g.time_s / c.time_s - 1)).toBeLessThan(0.02);
+    expect(Math.abs(g.charge_mAh_cm2 / c.charge_mAh_cm2 - 1)).toBeLessThan(0.02);
+    expect(gpu.xiMax).toBeLessThanOrEqual(1 + 1e-3);
+    expect(gpu.ahead_um).toBeLessThan(1e-3);
+  }, 900_000);
 });
