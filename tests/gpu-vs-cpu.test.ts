@@ -23,7 +23,8 @@ function dendriticScenario(transport: 'binary' | 'chen2015', mode: 'galvanostati
     grid: { nx: 64, ny: 64, dx_um: 0.5 },
     drive: { mode, current_density_mA_cm2: 20, overpotential_V: -0.15 },
     electrolyte: { transport },
-    phase: { anisotropy_strength: 0.05, noise_amplitude_per_sqrt_s: 0.05 },
+    // the literature kernels (the thin_interface family below overrides the model)
+    phase: { model: 'literature', anisotropy_strength: 0.05, noise_amplitude_per_sqrt_s: 0.05 },
     initial: { li_thickness_um: 4, nuclei_count: 3, nucleus_radius_um: 2.5 },
     numerics: { dt_initial_s: 2e-3 },
     run: { metrics_every_steps: 10 },
