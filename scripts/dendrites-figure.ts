@@ -10,9 +10,9 @@
 //   c-<t>s.png    Li⁺ concentration c̃ = c/c0 (0 → 1), 3 px per cell
 //   table.md      the metrics at each snapshot, also printed to stdout
 
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../src/io/atomic.ts';
+import { fmtFigure, outDirArg } from './figure-support.ts';
 import { phaseFieldImage } from '../src/io/fieldImage.ts';
 import { encodePng } from '../src/io/png.ts';
 import { FARADAY } from '../src/model/constants.ts';
@@ -35,20 +35,8 @@ const COLUMNS: readonly [keyof MetricsRow, string][] = [
   ['charge_mAh_cm2', 'charge [mAh/cm²]'],
 ];
 
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return '–';
-  if (Number.isInteger(v)) return String(v);
-  const a = Math.abs(v);
-  if (a === 0) return '0';
-  if (a < 1e-3) return v.toExponential(2);
-  return a >= 100 ? v.toFixed(0) : v.toPrecision(3);
-}
-
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const i = argv.indexOf('--out');
-  const outDir = resolve(i >= 0 && argv[i + 1] ? argv[i + 1] : `docs/${PRESET}`);
-  mkdirSync(outDir, { recursive: true });
+  const outDir = outDirArg(`docs/${PRESET}`);
   const s = resolveScenario({ preset: PRESET });
   const num = (k: string) => getValue(s, k) as number;
   const D = num('electrolyte.diffusivity_m2_s');
@@ -78,8 +66,8 @@ async function main(): Promise<void> {
       const last = sim.rows.at(-1);
       const init = sim.initialMetrics;
       const gain = last ? (last.deposit_max_height_um - init.maxHeight_um) / (last.deposit_mean_height_um - init.meanHeight_um) : NaN;
-      const values = COLUMNS.map(([key]) => (last ? fmt(last[key] as number) : '–'));
-      rows.push(`| ${t.toFixed(2)} | ${values.join(' | ')} | ${last ? fmt(jStar(last.deposit_mean_height_um)) : '–'} | ${fmt(gain)} |`);
+      const values = COLUMNS.map(([key]) => (last ? fmtFigure(last[key] as number) : '–'));
+      rows.push(`| ${t.toFixed(2)} | ${values.join(' | ')} | ${last ? fmtFigure(jStar(last.deposit_mean_height_um)) : '–'} | ${fmtFigure(gain)} |`);
       process.stdout.write(`${tag}: ${sim.steps} steps, ${((performance.now() - t0) / 1000).toFixed(1)} s wall\n`);
     }
   } finally {

@@ -12,9 +12,9 @@
 //   c-<k>tS-<t>s.png    Li⁺ concentration c̃ = c/c0 of the whole domain (0 → 1, cividis), 3 px per cell
 //   table.md            the metrics at each snapshot, also printed to stdout
 
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../src/io/atomic.ts';
+import { fmtFigure, outDirArg } from './figure-support.ts';
 import { phaseFieldImage } from '../src/io/fieldImage.ts';
 import { encodePng } from '../src/io/png.ts';
 import { FARADAY } from '../src/model/constants.ts';
@@ -37,20 +37,8 @@ const COLUMNS: readonly [keyof MetricsRow, string][] = [
   ['charge_mAh_cm2', 'charge [mAh/cm²]'],
 ];
 
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return '–';
-  if (Number.isInteger(v)) return String(v);
-  const a = Math.abs(v);
-  if (a === 0) return '0';
-  if (a < 1e-3) return v.toExponential(2);
-  return a >= 100 ? v.toFixed(0) : v.toPrecision(3);
-}
-
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const i = argv.indexOf('--out');
-  const outDir = resolve(i >= 0 && argv[i + 1] ? argv[i + 1] : 'docs/sand-dendrites');
-  mkdirSync(outDir, { recursive: true });
+  const outDir = outDirArg('docs/sand-dendrites');
   const s = resolveScenario({ preset: 'sand-dendrites' });
   const num = (k: string) => getValue(s, k) as number;
   const J = num('drive.current_density_mA_cm2') * 10; // A/m²
@@ -95,8 +83,8 @@ async function main(): Promise<void> {
       const m = sim.metrics;
       const init = sim.initialMetrics;
       const gain = last ? (last.deposit_max_height_um - init.maxHeight_um) / (last.deposit_mean_height_um - init.meanHeight_um) : NaN;
-      const values = COLUMNS.map(([key]) => (last ? fmt(last[key] as number) : key === 'deposit_mean_height_um' ? fmt(m.meanHeight_um) : key === 'deposit_max_height_um' ? fmt(m.maxHeight_um) : '–'));
-      rows.push(`| ${k} t_S | ${t.toFixed(3)} | ${values.join(' | ')} | ${fmt(gain)} |`);
+      const values = COLUMNS.map(([key]) => (last ? fmtFigure(last[key] as number) : key === 'deposit_mean_height_um' ? fmtFigure(m.meanHeight_um) : key === 'deposit_max_height_um' ? fmtFigure(m.maxHeight_um) : '–'));
+      rows.push(`| ${k} t_S | ${t.toFixed(3)} | ${values.join(' | ')} | ${fmtFigure(gain)} |`);
       process.stdout.write(`${tag}: ${sim.steps} steps, ${((performance.now() - t0) / 1000).toFixed(1)} s wall\n`);
       if (stopped) {
         rows[rows.length - 1] = rows[rows.length - 1].replace(`| ${k} t_S |`, `| ${k} t_S (stopped: ${stopped}) |`);

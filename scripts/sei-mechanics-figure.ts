@@ -10,9 +10,9 @@
 //   <tough|brittle>-<E>GPa.png  the final ξ field of the lowest 8 µm (src/io/fieldImage.ts), 3 px per cell
 //   table.md                    the final metrics of each run, also printed to stdout
 
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../src/io/atomic.ts';
+import { fmtFigure, outDirArg } from './figure-support.ts';
 import { phaseFieldImage } from '../src/io/fieldImage.ts';
 import { encodePng } from '../src/io/png.ts';
 import { resolveScenario } from '../src/model/scenario.ts';
@@ -46,20 +46,8 @@ function scenarioFor(modulus_GPa: number, fracture_energy_J_m2: number) {
   });
 }
 
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return '–';
-  if (Number.isInteger(v)) return String(v);
-  const a = Math.abs(v);
-  if (a === 0) return '0';
-  if (a < 1e-3) return v.toExponential(2);
-  return a >= 100 ? v.toFixed(0) : v.toPrecision(3);
-}
-
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const i = argv.indexOf('--out');
-  const outDir = resolve(i >= 0 && argv[i + 1] ? argv[i + 1] : 'docs/sei-mechanics');
-  mkdirSync(outDir, { recursive: true });
+  const outDir = outDirArg('docs/sei-mechanics');
   const rows: string[] = [`| film | E [GPa] | ${COLUMNS.map(([, label]) => label).join(' | ')} |`, `| --- | ---: | ${COLUMNS.map(() => '---:').join(' | ')} |`];
   for (const film of FILMS) {
     for (const E of MODULI_GPA) {
@@ -77,7 +65,7 @@ async function main(): Promise<void> {
         await writeFileAtomic(join(outDir, `${film.name}-${E}GPa.png`), encodePng(img.width, img.height, img.rgba));
         const last = sim.rows[sim.rows.length - 1];
         const maxStress = Math.max(...sim.rows.map((r) => r.interface_stress_max_MPa));
-        const values = COLUMNS.map(([key]) => fmt(key === 'interface_stress_max_MPa' ? maxStress : (last[key] as number)));
+        const values = COLUMNS.map(([key]) => fmtFigure(key === 'interface_stress_max_MPa' ? maxStress : (last[key] as number)));
         rows.push(`| ${film.name} (${film.fracture_energy_J_m2} J/m²) | ${E} | ${values.join(' | ')} |`);
         process.stdout.write(`${film.name} ${E} GPa: ${sim.steps} steps, ${((performance.now() - t0) / 1000).toFixed(1)} s wall\n`);
       } finally {
