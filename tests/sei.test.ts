@@ -72,8 +72,6 @@ describe('SEI film resistance (CPU)', () => {
     const hi = figures['li2s-sei'];
     expect(lo.roughness).toBeGreaterThan(10 * hi.roughness);
     expect(lo.hmax).toBeGreaterThan(hi.hmax);
-    // rounder, more compact deposits under the conductive film: less interface per deposited area
-    expect(lo.lengthPerArea).toBeGreaterThan(hi.lengthPerArea);
     // the film's series resistance shows in the cell voltage: 20 nm at 1e-8 S/cm is 0.2 V per mA/cm²
     expect(lo.potential).toBeLessThan(hi.potential - 0.1);
   }, 180_000);
@@ -83,5 +81,12 @@ describe('SEI film resistance (CPU)', () => {
   it.fails('lost on the thin interface: the mounds under the low-conductivity film stand > 1 µm above the flat Li₂S-type deposit', async () => {
     const figures = await mosaic();
     expect(figures['native-sei'].hmax).toBeGreaterThan(figures['li2s-sei'].hmax + 1);
+  }, 180_000);
+
+  // Lost on the thin interface: 0.2049 against 0.2048 1/µm of interface per deposited area (0.05 %); the
+  // literature front gave 0.223 against 0.205 (9 %): rounder, more compact deposits under the conductive film
+  it.fails('lost on the thin interface: the deposit under the low-conductivity film has > 2 % more interface per deposited area', async () => {
+    const figures = await mosaic();
+    expect(figures['native-sei'].lengthPerArea).toBeGreaterThan(1.02 * figures['li2s-sei'].lengthPerArea);
   }, 180_000);
 });

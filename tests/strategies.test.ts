@@ -140,15 +140,28 @@ describe('3D hosts (CPU, fixed seed)', () => {
     }
   }, 600_000);
 
+  // the fully coated host plated slowly (0.25 mA/cm², 0.45 mAh/cm²; the pores hold 1.8 µm of Li, 0.37 mAh/cm²)
+  let slowRun: Promise<{ time_s: number; fill: number }> | undefined;
+  const slowHost = () =>
+    (slowRun ??= (async () => {
+      const slow = await overflow('zno-carbon-fibre-host', { placement: 'all' }, { current_density_mA_cm2: 0.25 }, 0.45);
+      const runs = await hostRuns();
+      console.log(`[strategies] thin host, ZnO on the fibres and the collector, 0.25 mA/cm²: Li first above the host at ${slow.time_s.toFixed(0)} s with ${(100 * slow.fill).toFixed(1)} % of the pores filled (4 mA/cm²: ${(100 * runs[2].fill).toFixed(1)} %)`);
+      return slow;
+    })());
+
+  it('plated slowly, the coated host still overflows within 0.45 mAh/cm² (the run the flipped test below reads)', async () => {
+    const slow = await slowHost();
+    expect(Number.isFinite(slow.time_s)).toBe(true);
+    expect(slow.fill).toBeGreaterThan(0);
+  }, 600_000);
+
   // Flipped on the thin interface: plated slowly (0.25 mA/cm²), the fully coated host overflows at 544 s with
   // 10.1 % of its pores filled, less than at 4 mA/cm² (16.8 %); the literature front filled 81.8 % first, as
   // the charge-transfer resistance spread the current over the coated surface (a larger Wagner number)
   it.fails('flipped on the thin interface: plated slowly, the coated host fills (> 75 %) before Li overflows it', async () => {
-    // the pores hold 1.8 µm of Li, 0.37 mAh/cm²
     const runs = await hostRuns();
-    const slow = await overflow('zno-carbon-fibre-host', { placement: 'all' }, { current_density_mA_cm2: 0.25 }, 0.45);
-    console.log(`[strategies] thin host, ZnO on the fibres and the collector, 0.25 mA/cm²: Li first above the host at ${slow.time_s.toFixed(0)} s with ${(100 * slow.fill).toFixed(1)} % of the pores filled (4 mA/cm²: ${(100 * runs[2].fill).toFixed(1)} %)`);
-    expect(Number.isFinite(slow.time_s)).toBe(true);
+    const slow = await slowHost();
     expect(slow.fill).toBeGreaterThan(0.75);
     expect(slow.fill).toBeGreaterThan(runs[2].fill + 0.15);
   }, 600_000);

@@ -28,7 +28,7 @@
 import { CpuMultigrid } from './multigrid.ts';
 import { CpuMechanics } from './mechanics.ts';
 import type { CpuFilmCheckpoint } from '../sim/types.ts';
-import { kineticGrowth, thinWeight, thinWeightSlope } from './terms.ts';
+import { allenCahnStiffness, kineticGrowth, thinWeight, thinWeightSlope } from './terms.ts';
 import { EXP_CLAMP, sinkSpread, bernoulli, clampedExp, hInterp, hPrime, hSecond, interfaceWeight, rand01, solveElectrodePotential, wellPrime, withSeiFilm } from './terms.ts';
 import { DRIVE_GALVANOSTATIC, TRANSPORT_CHEN2015, type Dimless } from '../model/dimless.ts';
 import { barrierFactor } from '../model/materials.ts';
@@ -804,7 +804,7 @@ export class CpuSolver {
       this.psiOld[k] = Math.max(1 - hInterp(x), d.sigFloor);
       this.hpOld[k] = hw;
       maxRate = Math.max(maxRate, Math.abs(r + this.noise[k]));
-      stiff = Math.max(stiff, (8 * d.LsK * this.e2[k]) / (h * h) + 2 * d.LsW + Lk * Math.abs(hSecond(x) * bracket), sinkStiffness(d, r, c[k]));
+      stiff = Math.max(stiff, allenCahnStiffness(d.LsK, d.LsW, this.e2[k], h) + Lk * Math.abs(hSecond(x) * bracket), sinkStiffness(d, r, c[k]));
     }
     st.j = (sum * h) / nx;
     this.sums = [sum, sumH, sumAbsH];

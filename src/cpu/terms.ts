@@ -35,6 +35,14 @@ export function wellPrime(xi: number): number {
  */
 export const THIN_TAIL_XI = 1e-2;
 /**
+ * Stiffness of the explicit literature Allen–Cahn step (shaders/phase.wgsl writes the same sum): the
+ * Laplacian's 8LsK·ε²/h² and the double well's 2LsW. dt ≤ 2·safety/stiffness.
+ */
+export function allenCahnStiffness(LsK: number, LsW: number, e2: number, h: number): number {
+  return (8 * LsK * e2) / (h * h) + 2 * LsW;
+}
+
+/**
  * Below ξ = THIN_CUT_XI (and above 1 − THIN_CUT_XI) the weight is 0: far from any interface ξ is
  * round-off of the implicit solve (~1e-6), and at the overpotential past Sand's time (1 V: e^{αfη} ≈ 2e8)
  * even a quadratic tail grew it into a Li cloud in the electrolyte, which then carried the current; deep in

@@ -4,7 +4,7 @@
 
 import { A_M2_PER_MA_CM2, FARADAY, GAS_CONSTANT, LENGTH_SCALE_M, LI_MOLAR_VOLUME, inverseThermalVoltage, mechanicalShift } from './constants.ts';
 import { num, text, type Scenario } from './scenario.ts';
-import { thinWeight } from '../cpu/terms.ts';
+import { allenCahnStiffness, thinWeight } from '../cpu/terms.ts';
 
 export const TRANSPORT_BINARY = 0;
 export const TRANSPORT_CHEN2015 = 1;
@@ -194,21 +194,26 @@ export function toDimless(s: Scenario): Dimless {
   // planar front speed the drive asks for, floored at 1 % of V0 = i0/(F C_s) per unit fη
   const V0 = (i0Ref(s) / (FARADAY * num(s, 'metal.site_density_mol_m3'))) / LENGTH_SCALE_M;
   const relax = (num(s, 'numerics.interface_relaxation') * Math.max(driveSpeed_um_s(s), 0.01 * V0)) / w_um;
+  // thin_interface: the relaxed profile ξ = 1/(1 + e^{n/w}) needs LsK/LsW = κ/W = 2w²; the rate itself is numerical
+  const LsK = thin ? 2 * w_um * w_um * relax : (Lsigma * kappa) / L2;
+  const LsW = thin ? relax : Lsigma * W;
+  const h = num(s, 'grid.dx_um');
+  const safety = num(s, 'numerics.stability_safety');
+  const delta = num(s, 'phase.anisotropy_strength');
   const tplus = num(s, 'electrolyte.transference_number');
   return {
     nx: num(s, 'grid.nx'),
     ny: num(s, 'grid.ny'),
-    h: num(s, 'grid.dx_um'),
+    h,
     transport: chen ? TRANSPORT_CHEN2015 : TRANSPORT_BINARY,
     drive: text(s, 'drive.mode') === 'galvanostatic' ? DRIVE_GALVANOSTATIC : DRIVE_POTENTIOSTATIC,
     seed: num(s, 'run.seed') >>> 0,
     fInv,
-    // thin_interface: the relaxed profile ξ = 1/(1 + e^{n/w}) needs LsK/LsW = κ/W = 2w²; the rate itself is numerical
-    LsK: thin ? 2 * w_um * w_um * relax : (Lsigma * kappa) / L2,
-    LsW: thin ? relax : Lsigma * W,
+    LsK,
+    LsW,
     thin: thin ? 1 : 0,
     gtCap: (gamma * LI_MOLAR_VOLUME) / (GAS_CONSTANT * T) / LENGTH_SCALE_M,
-    delta: num(s, 'phase.anisotropy_strength'),
+    delta,
     omega: num(s, 'phase.anisotropy_mode'),
     psi0: (num(s, 'phase.anisotropy_angle_deg') * Math.PI) / 180,
     Leta: i0 / (FARADAY * Cs * KINETIC_INTEGRAL_PER_WIDTH * w_m * discreteKineticFactor(num(s, 'grid.dx_um') / w_um, thin)),
@@ -228,12 +233,10 @@ export function toDimless(s: Scenario): Dimless {
     noiseA: num(s, 'phase.noise_amplitude_per_sqrt_s'),
     dtMax: num(s, 'numerics.dt_max_s'),
     // literature: the first step has no previous step's stiffness to bound it, so it takes the explicit
-    // Allen–Cahn bound 2·safety/(8LsK(1 + δ)²/h² + 2LsW) known before it (dt_initial_s = 1000 s drove c̃ to −3e7)
-    dtInitial: thin
-      ? num(s, 'numerics.dt_initial_s')
-      : Math.min(num(s, 'numerics.dt_initial_s'), (2 * num(s, 'numerics.stability_safety')) / ((8 * ((Lsigma * kappa) / L2) * (1 + num(s, 'phase.anisotropy_strength')) ** 2) / num(s, 'grid.dx_um') ** 2 + 2 * Lsigma * W)),
+    // Allen–Cahn bound known before it (ε² ≤ (1 + δ)²); an unbounded first step drove c̃ negative
+    dtInitial: thin ? num(s, 'numerics.dt_initial_s') : Math.min(num(s, 'numerics.dt_initial_s'), (2 * safety) / allenCahnStiffness(LsK, LsW, (1 + delta) ** 2, h)),
     dxiMax: num(s, 'numerics.max_dxi_per_step'),
-    safety: num(s, 'numerics.stability_safety'),
+    safety,
     w: num(s, 'phase.interface_width_um'),
     nucA: num(s, 'nucleation.rate_prefactor_per_um_s') * nucleationT,
     nucB: (etaHom * fInv) ** 2 * (Tref / T),
@@ -257,8 +260,8 @@ function i0Ref(s: Scenario): number {
  * The planar front speed the drive asks for [µm/s]: the current density over F C_s (galvanostatic), or,
  * potentiostatic, the planar current at c̃ = 1 where the applied potential splits into Butler–Volmer
  * |η| and the ohmic drop J·H/σ over the gap H from the film to the reservoir: the largest current a flat
- * front draws (depletion only lowers it). Butler–Volmer alone at −0.8 V asks 7e3× the ohmic bound, and
- * Γ·dt ≤ RELAX_STEP then held dt at 2 µs.
+ * front draws (depletion only lowers it). Far above the limiting current Butler–Volmer alone asks thousands
+ * of times the ohmic bound, and Γ·dt ≤ RELAX_STEP then held dt at microseconds.
  */
 function driveSpeed_um_s(s: Scenario): number {
   const toSpeed = (J_A_m2: number) => J_A_m2 / (FARADAY * num(s, 'metal.site_density_mol_m3')) / LENGTH_SCALE_M;

@@ -534,17 +534,17 @@ export class Simulation {
         await new Promise<void>((resolve) => setTimeout(resolve, 0));
         pending = next;
         const row = this.absorb(out);
-        // a batch that ends non-finite writes no row (nor the events its figures raised): metrics.csv and
-        // the writers end at the last finite state
-        if (out.metrics.nonFinite > 0) this.pendingEvents = [];
-        else if (row) await this.emit(row);
         if (out.metrics.nonFinite > 0) {
+          // no row (nor the events its figures raised) from a batch that ends non-finite: metrics.csv and the
+          // writers end at the last finite state
+          this.pendingEvents = [];
           const hint = `Try a smaller numerics.dt_max_s (now ${this.d.dtMax}) or numerics.max_dxi_per_step (now ${this.d.dxiMax}).`;
           const err = new NonFiniteError(this.steps, this.time_s, hint);
           await this.event({ kind: 'non_finite', step: this.steps, time_s: this.time_s, message: err.message });
           if (next) await next.catch(() => undefined);
           throw err;
         }
+        if (row) await this.emit(row);
         if (this.version !== version) {
           version = this.version;
           const before = L.until;
