@@ -1,11 +1,15 @@
-// Prints the README's reference tables as markdown, from the code, so they stay true:
-//   npx tsx scripts/scenario-keys-table.ts            every scenario key (src/model/schema.ts)
-//   npx tsx scripts/scenario-keys-table.ts --presets  the presets (public/scenarios/*.json)
+// Prints the generated reference tables of docs/reference as markdown, from the code, so they stay true
+// (tests/docs.test.ts checks that each page holds what this prints):
+//   npx tsx scripts/scenario-keys-table.ts            every scenario key (src/model/schema.ts) → docs/reference/scenario-keys.md
+//   npx tsx scripts/scenario-keys-table.ts --presets  the presets (public/scenarios/*.json)  → docs/reference/presets.md
+//   npx tsx scripts/scenario-keys-table.ts --metrics  the metrics.csv columns (src/sim/metricDocs.ts) → docs/reference/metrics.md
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCENARIO_KEYS, type KeySpec } from '../src/model/schema.ts';
+import { METRIC_DOCS } from '../src/sim/metricDocs.ts';
+import { METRIC_COLUMNS, METRIC_UNDEFINED_WHEN } from '../src/sim/types.ts';
 
 /** Unit suffixes of key names (HOUSE.md: units in names at the edges), longest first. */
 const UNIT_SUFFIXES: readonly [string, string][] = [
@@ -86,4 +90,15 @@ export function presetsTable(): string {
   return out.join('\n');
 }
 
-process.stdout.write((process.argv.includes('--presets') ? presetsTable() : keysTable()) + '\n');
+/** metrics.csv columns in file order (METRIC_COLUMNS), with unit, meaning and when the column is NaN. */
+export function metricsTable(): string {
+  const out = ['| column | unit | meaning | NaN when |', '| --- | --- | --- | --- |'];
+  for (const k of METRIC_COLUMNS) {
+    const doc = METRIC_DOCS[k];
+    out.push(`| \`${k}\` | ${cell(doc.unit)} | ${cell(doc.meaning)} | ${cell(METRIC_UNDEFINED_WHEN[k] ?? '')} |`);
+  }
+  return out.join('\n');
+}
+
+const mode = process.argv.includes('--presets') ? presetsTable : process.argv.includes('--metrics') ? metricsTable : keysTable;
+process.stdout.write(mode() + '\n');

@@ -1,4 +1,4 @@
-// Figure for the README section "The SEI": deposit morphology against the SEI modulus and fracture
+// Figure for docs/explanation/sei.md ("The SEI"): deposit morphology against the SEI modulus and fracture
 // energy at the same charge. Six runs on the f64 CPU backend of one scenario (the `li2s-sei` preset
 // with a uniform 1 µm coating that does not re-form, heal time 1e4 s, four seed bumps, 3 mA/cm² to
 // 0.3 mAh/cm²; the modulus test of tests/mechanics.test.ts), at E = 0.1, 1, 10 GPa and

@@ -1,10 +1,10 @@
-// Figures for the README section "Substrates, hosts and seeding": the presets bare-cu, au-seeded-cu
+// Figures for docs/explanation/substrates-and-hosts.md ("Substrates, hosts and seeding"): the presets bare-cu, au-seeded-cu
 // and zno-carbon-fibre-host (public/scenarios/*.json, all 1 mA/cm² to 0.1 mAh/cm²; 0.1 µm cells on
 // Cu, 0.25 µm in the host) on the f64 CPU backend, each as run by `dendrite run`.
 //
 //   node --import tsx --loader ./bin/raw-loader.mjs scripts/strategy-figures.ts [--set strategies|sei] [--out docs/<set>]
 //
-// --set sei: the presets native-sei and li2s-sei instead (README section "The SEI").
+// --set sei: the presets native-sei and li2s-sei instead (docs/explanation/sei.md).
 //
 // Writes (atomically) into the output folder:
 //   <preset>.png   the final ξ field, host solids and seeds drawn (src/io/fieldImage.ts)
@@ -39,7 +39,7 @@ const COLOURS: readonly Rgb[] = [
   [0, 158, 115],
 ];
 const LABELS = SET.labels;
-/** integer upscaling of the 128 × 64 ξ images: 2 px per cell, so three fit side by side in the README */
+/** integer upscaling of the 128 × 64 ξ images: 2 px per cell, so three fit side by side in docs/explanation/substrates-and-hosts.md */
 const FIELD_SCALE = 2;
 
 const TABLE_COLUMNS: readonly (keyof MetricsRow)[] = [

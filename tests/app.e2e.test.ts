@@ -335,8 +335,8 @@ describe('browser app (headless chromium, SwiftShader WebGPU)', () => {
     }
   });
 
-  // The README's screenshot: `DENDRITE_UPDATE_DOCS=1 npx vitest run tests/app.e2e.test.ts`.
-  it.runIf(process.env.DENDRITE_UPDATE_DOCS === '1')('writes the README screenshot (docs/app.png)', async () => {
+  // The screenshot in docs/app.md: `DENDRITE_UPDATE_DOCS=1 npx vitest run tests/app.e2e.test.ts`.
+  it.runIf(process.env.DENDRITE_UPDATE_DOCS === '1')('writes the app screenshot (docs/app.png)', async () => {
     const page = await open(
       'preset=planar-li-foil&grid.nx=96&grid.ny=96&initial.li_thickness_um=3&initial.nuclei_count=4&initial.nucleus_radius_um=2' +
         '&drive.current_density_mA_cm2=200&phase.interface_mobility_m3_J_s=6.25e-8&phase.noise_amplitude_per_sqrt_s=0.04' +

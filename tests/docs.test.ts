@@ -1,19 +1,85 @@
-// The README's generated reference tables (scripts/scenario-keys-table.ts) must be what the code prints:
-// a key, default, limit or preset changed in the code and not regenerated in the README fails here.
+// The documentation stays true to the code and to itself:
+// - the generated reference tables (scripts/scenario-keys-table.ts) in docs/reference are what the code prints:
+//   a key, default, limit, preset or metrics column changed in the code and not regenerated fails here;
+// - every relative link and image in README.md, CHANGELOG.md and docs/**/*.md points at a file that exists;
+// - the README stays short (issue 21: what it is, the picture, two commands, machines without a GPU, links).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { METRIC_DOCS } from '../src/sim/metricDocs.ts';
+import { METRIC_COLUMNS } from '../src/sim/types.ts';
 
-const readme = readFileSync('README.md', 'utf8');
 const table = (args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'scripts/scenario-keys-table.ts', ...args], { encoding: 'utf8' }).trim();
+const read = (path: string) => readFileSync(path, 'utf8');
 
-describe('README tables generated from the code', () => {
+describe('reference tables generated from the code', () => {
   it.each([
-    ['scenario keys', []],
-    ['presets', ['--presets']],
-  ] as const)('%s: the README holds the table scripts/scenario-keys-table.ts prints', (_what, args) => {
+    ['scenario keys', 'docs/reference/scenario-keys.md', []],
+    ['presets', 'docs/reference/presets.md', ['--presets']],
+    ['metrics.csv columns', 'docs/reference/metrics.md', ['--metrics']],
+  ] as const)('%s: %s holds the table scripts/scenario-keys-table.ts prints', (_what, page, args) => {
     const printed = table([...args]);
     expect(printed.split('\n').length).toBeGreaterThan(10);
-    expect(readme.includes(printed), `regenerate with: npx tsx scripts/scenario-keys-table.ts ${args.join(' ')}`).toBe(true);
+    expect(read(page).includes(printed), `regenerate with: npx tsx scripts/scenario-keys-table.ts ${args.join(' ')}`).toBe(true);
+  });
+
+  it('every metrics.csv column is documented, with a unit and a meaning', () => {
+    const page = read('docs/reference/metrics.md');
+    expect(Object.keys(METRIC_DOCS).sort()).toEqual([...METRIC_COLUMNS].sort());
+    for (const column of METRIC_COLUMNS) {
+      expect(page, column).toContain(`| \`${column}\` |`);
+      expect(METRIC_DOCS[column].unit, column).not.toBe('');
+      expect(METRIC_DOCS[column].meaning.length, column).toBeGreaterThan(5);
+    }
+  });
+});
+
+/** README.md, CHANGELOG.md and every .md under docs/. */
+function markdownFiles(): string[] {
+  const out = ['README.md', 'CHANGELOG.md'];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.md')) out.push(p);
+    }
+  };
+  walk('docs');
+  return out;
+}
+
+/** Targets of inline links and images, `[text](target)` and `![alt](target)`, outside code blocks and spans. */
+function linkTargets(markdown: string): string[] {
+  const prose = markdown.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
+  const out: string[] = [];
+  // the text may span lines and hold one level of brackets; the target ends at whitespace or ')'
+  for (const m of prose.matchAll(/!?\[(?:[^[\]]|\[[^\]]*\])*\]\(\s*([^)\s]+)(?:\s+"[^"]*")?\s*\)/g)) out.push(m[1]);
+  return out;
+}
+
+describe('links in the documentation', () => {
+  it('finds links, images and multi-line link texts, and skips code', () => {
+    const md = 'a [b](x.md) ![c](d/e.png) [two\nlines](y.md#z) `[no](code.md)`\n```\n[no](block.md)\n```\n[t](s.md "title") [a [nested] text](n.md)';
+    expect(linkTargets(md)).toEqual(['x.md', 'd/e.png', 'y.md#z', 's.md', 'n.md']);
+  });
+
+  it.each(markdownFiles())('%s: every relative link and image resolves to a file', (file) => {
+    const missing: string[] = [];
+    const targets = linkTargets(read(file));
+    for (const target of targets) {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue; // http(s), mailto, anchors
+      const path = decodeURI(target.split('#')[0]);
+      if (!existsSync(join(dirname(file), path))) missing.push(`${target} (→ ${relative('.', join(dirname(file), path))})`);
+    }
+    expect(missing, `${file} links to files that do not exist`).toEqual([]);
+  });
+});
+
+describe('README', () => {
+  it('has at most 250 lines; the rest belongs in docs/', () => {
+    const lines = read('README.md').split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    expect(lines.length).toBeLessThanOrEqual(250);
   });
 });

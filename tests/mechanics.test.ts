@@ -302,7 +302,7 @@ describe('SEI fracture and repair (CPU)', () => {
  * native-carbonate-like film of 10 GPa on Li foil with four seed bumps, 3 mA/cm² to 0.3 mAh/cm², heal time 5 s.
  * On the literature front (LITERATURE_FRONT): on the thin-interface preset the brittle film cracks as often
  * but the tips do not outgrow the tough case's, and the inventory error is 3.3e-5 (CPU) and 1.0e-4 (GPU);
- * README "Trends on the thin-interface presets".
+ * docs/explanation/trends.md.
  */
 function brittleOrTough(fractureEnergy_J_m2: number) {
   return resolveScenario({ preset: 'native-sei', phase: LITERATURE_FRONT, initial: { nuclei_count: 4, nucleus_radius_um: 1.5 }, run: { charge_mAh_cm2: 0.3 }, sei: { kind: 'custom', heterogeneity: 0, modulus_GPa: 10, fracture_energy_J_m2: fractureEnergy_J_m2, heal_time_s: 5 } });
@@ -317,7 +317,7 @@ describe('SEI modulus through stress (CPU)', () => {
     // A 1 µm artificial coating (Li₂S-type conductivity, 1e-5 S/cm) that does not re-form (heal time
     // 1e4 s) and does not crack (10 kJ/m²), on Li foil with four seed bumps, 3 mA/cm² to 0.3 mAh/cm².
     // Its tension T = E'·t·ε_f presses on the bumps' tips (σ_h ≈ −Tκ): the film's mechanical shift.
-    // A native 20 nm film has 50× less T and moves these figures by < 0.1 % (README "The SEI").
+    // A native 20 nm film has 50× less T and moves these figures by < 0.1 % (docs/explanation/sei.md).
     const out: { E: number; hmax: number; rough: number; cracks: number; stress: number; charge: number }[] = [];
     for (const E of [0.1, 1, 10]) {
       // literature front: on the thin preset the 10 kJ/m² coating cracks (21 and 97 events at 1 and 10 GPa)

@@ -77,7 +77,7 @@ describe('SEI film resistance (CPU)', () => {
   }, 180_000);
 
   // Lost on the thin interface: the mounds under the native film stand 8.25 µm high against 7.92 µm under the
-  // Li₂S-type film (0.33 µm more, not the > 1 µm the literature front gave); README "Trends on the thin-interface presets"
+  // Li₂S-type film (0.33 µm more, not the > 1 µm the literature front gave); docs/explanation/trends.md
   it.fails('lost on the thin interface: the mounds under the low-conductivity film stand > 1 µm above the flat Li₂S-type deposit', async () => {
     const figures = await mosaic();
     expect(figures['native-sei'].hmax).toBeGreaterThan(figures['li2s-sei'].hmax + 1);

@@ -29,7 +29,7 @@ const CHARGE = { charge_mAh_cm2: 0.05 };
 // The presets run the thin interface (Gibbs–Thomson capillarity). Where a trend measured on the literature
 // front (the Allen–Cahn capillarity 10³–10⁶× too strong) does not hold there, the expectation stays written
 // as an it.fails test with the figures both fronts gave: it fails, and says so, the day the trend returns.
-// README "Trends on the thin-interface presets".
+// docs/explanation/trends.md.
 describe('seeding and nucleation (CPU, fixed seed)', () => {
   let pair: Promise<[MetricsRow, MetricsRow]> | undefined;
   const cuAu = () =>
@@ -71,7 +71,7 @@ describe('seeding and nucleation (CPU, fixed seed)', () => {
     // capillarity flattens the bumps at a rate set by Lσ, deposition carries them along at the rate
     // set by the current, so per unit charge a higher current leaves them higher. A mechanism of that
     // front's capillarity: on the thin preset (Gibbs–Thomson) 2 µm bumps do not relax on this time
-    // scale, and the roughness is 0.574 µm at both currents (README "Trends on the thin-interface presets")
+    // scale, and the roughness is 0.574 µm at both currents (docs/explanation/trends.md)
     const bumpy = (i: number) => preset('li-foil', { phase: LITERATURE_FRONT, initial: { li_thickness_um: 5, nuclei_count: 4, nucleus_radius_um: 2 }, drive: { current_density_mA_cm2: i } });
     const low = await last(bumpy(1), { charge_mAh_cm2: 0.3 });
     const high = await last(bumpy(4), { charge_mAh_cm2: 0.3 });

@@ -15,6 +15,7 @@ import li2sSei from '../../public/scenarios/li2s-sei.json';
 import garnet from '../../public/scenarios/garnet.json';
 import sandDendrites from '../../public/scenarios/sand-dendrites.json';
 import diffusionLimitedDendrites from '../../public/scenarios/diffusion-limited-dendrites.json';
+import firstDendrites from '../../public/scenarios/first-dendrites.json';
 
 export interface Preset {
   scenario: { about: { name: string; description: string; sources: string } } & Record<string, Record<string, unknown>>;
@@ -37,4 +38,5 @@ export const PRESETS: Record<string, Preset> = {
   garnet: { scenario: garnet },
   'sand-dendrites': { scenario: sandDendrites },
   'diffusion-limited-dendrites': { scenario: diffusionLimitedDendrites },
+  'first-dendrites': { scenario: firstDendrites },
 };

@@ -50,7 +50,7 @@ export const BACKENDS: BackendName[] = (process.env.DENDRITE_TEST_BACKENDS ?? 'c
 /**
  * The literature-mode Allen–Cahn front (Lσ = 1e-8 m³/(J s)) that the strategy, SEI and mechanics presets
  * used before they moved to thin_interface. Tests of a mechanism first measured on it (a film that cracks
- * within a few dozen steps, a trend whose figures are in the README) pin it; on the thin presets those
- * figures changed, and the README's "Trends on the thin-interface presets" gives them.
+ * within a few dozen steps, a trend whose figures are in docs/explanation) pin it; on the thin presets those
+ * figures changed, and docs/explanation/trends.md gives them.
  */
 export const LITERATURE_FRONT = { model: 'literature', interface_mobility_m3_J_s: 1e-8 } as const;
