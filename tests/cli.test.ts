@@ -34,7 +34,7 @@ interface Result {
 
 function dendrite(
   args: string[],
-  opts: { env?: Record<string, string>; onStdout?: (all: string, child: ReturnType<typeof spawn>) => void; timeoutMs?: number } = {},
+  opts: { env?: Record<string, string>; onStderr?: (all: string, child: ReturnType<typeof spawn>) => void; timeoutMs?: number } = {},
 ): Promise<Result> {
   return new Promise((resolvePromise, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
@@ -42,11 +42,11 @@ function dendrite(
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      opts.onStdout?.(stdout, child);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      opts.onStderr?.(stderr, child);
     });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`dendrite ${args.join(' ')} timed out\nstdout:\n${stdout}\nstderr:\n${stderr}`));
@@ -83,11 +83,46 @@ function readJson(path: string) {
 }
 
 describe('dendrite: usage', () => {
-  it('--help, no command, unknown command: usage on stderr, exit 2', async () => {
-    for (const args of [['--help'], [], ['frobnicate']]) {
+  it('--help, help and help run: usage on stdout, exit 0', async () => {
+    for (const args of [['--help'], ['help'], ['-h']]) {
+      const r = await dendrite(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(/Usage:\n {2}dendrite run/);
+      expect(r.stderr).toBe('');
+    }
+    for (const args of [['help', 'run'], ['run', '--help']]) {
+      const r = await dendrite(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/--fields-every-s/);
+      expect(r.stdout).toMatch(/Exit codes: 0 done/);
+    }
+  });
+
+  it('no command, unknown command: usage on stderr, exit 2', async () => {
+    for (const args of [[], ['frobnicate']]) {
       const r = await dendrite(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/Usage:\n {2}dendrite run/);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('--version: the package version and the git commit, on stdout', async () => {
+    const r = await dendrite(['--version']);
+    expect(r.code).toBe(0);
+    const pkg = readJson(join(ROOT, 'package.json'));
+    expect(r.stdout).toMatch(new RegExp(`^dendrite-lab ${pkg.version.replace(/\./g, '\\.')}( \\(git [0-9a-f]{12}[^)]*\\))?\n$`));
+    if (existsSync(join(ROOT, '.git'))) expect(r.stdout).toMatch(/git [0-9a-f]{12}/);
+  });
+
+  it('presets --json: name, description and sources of every preset', async () => {
+    const r = await dendrite(['presets', '--json']);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout) as { name: string; description: string; sources: string }[];
+    expect(list.map((p) => p.name)).toContain('first-dendrites');
+    for (const p of list) {
+      expect(p.description.length, p.name).toBeGreaterThan(20);
+      expect(p.sources.length, p.name).toBeGreaterThan(10);
     }
   });
 
@@ -110,7 +145,7 @@ describe('dendrite run: bad input exits 2 before touching DIR', () => {
     { name: 'zero', args: ['--set', 'grid.dx_um=0'], message: /grid\.dx_um = 0 .*> 0/ },
     { name: 'negative', args: ['--set', 'electrolyte.concentration_mol_L=-1'], message: /electrolyte\.concentration_mol_L = -1 .*> 0/ },
     { name: 'bad --until-s', args: ['--until-s', '-3'], message: /--until-s.*-3/ },
-    { name: 'bad --backend', args: ['--backend', 'cuda'], message: /--backend.*cuda.*gpu, cpu/ },
+    { name: 'bad --backend', args: ['--backend', 'cuda'], message: /--backend.*cuda.*auto, gpu, cpu/ },
     {
       name: 'grid beyond the adapter limits',
       args: ['--set', 'grid.nx=65536', '--set', 'grid.ny=65536'],
@@ -169,9 +204,10 @@ describe.each(BACKENDS)('dendrite run --backend %s', (backend) => {
   it('writes scenario.json, metrics.csv, final.png and summary.json', async () => {
     const r = await dendrite(['run', 'planar-li-foil', '--out', out, '--backend', backend, ...SMALL]);
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['final.png', 'metrics.csv', 'scenario.json', 'summary.json']);
-    // progress: plain lines (stdout is a pipe), the last one at 100 %
-    expect(r.stdout).toMatch(/t=\S+ s \((99|100)%\) step \d+ {2}\S+ steps\/s {2}ETA/);
+    expect(readdirSync(out).sort()).toEqual(['final.png', 'metrics.csv', 'run.json', 'scenario.json', 'summary.json']);
+    // progress: plain lines on stderr (a pipe), the last one at 100 %; stdout has the result line only
+    expect(r.stderr).toMatch(/t=\S+ s \((99|100)%\) step \d+ {2}\S+ steps\/s {2}ETA/);
+    expect(r.stdout).toMatch(/^dendrite: time after \d+ steps, t=\S+ s, \S+ steps\/s; wrote .*\n$/);
 
     const scenario = readJson(join(out, 'scenario.json'));
     expect(scenario.grid.nx).toBe(32);
@@ -192,6 +228,11 @@ describe.each(BACKENDS)('dendrite run --backend %s', (backend) => {
     const summary = readJson(join(out, 'summary.json'));
     expect(summary.scenario).toBe('planar-li-foil');
     expect(summary.backend).toBe(backend);
+    expect(summary.backend_choice).toEqual({ requested: backend, reason: `the ${backend.toUpperCase()} backend was requested` });
+    expect(summary.version.package).toBe(readJson(join(ROOT, 'package.json')).version);
+    if (existsSync(join(ROOT, '.git'))) expect(summary.version.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(summary.resumed_from).toBeNull();
+    expect(summary.fields).toBeNull();
     expect(summary.reason).toBe('time');
     // the GPU clock is f32 (compensated): its last step, clamped to the remaining time, lands within
     // an ulp of f32(t_end) (seen: 0.0499999972 after the sink change moved the step sequence)
@@ -241,7 +282,7 @@ describe('dendrite run: Ctrl-C', () => {
     const r = await dendrite(
       ['run', 'planar-li-foil', '--out', out, '--backend', 'cpu', '--set', 'grid.nx=32', '--set', 'grid.ny=32', '--until-s', '1e6'],
       {
-        onStdout: (all, child) => {
+        onStderr: (all, child) => {
           // the start line is printed once DIR is set up and the run begins
           if (!sent && /^dendrite: .* -> /m.test(all)) {
             sent = true;
@@ -257,5 +298,229 @@ describe('dendrite run: Ctrl-C', () => {
     expect(summary.reason).toBe('aborted');
     expect(summary.simulated_time_s).toBeLessThan(1e6);
     expect(readFileSync(join(out, 'metrics.csv'), 'utf8').split('\n')[0]).toBe(METRIC_COLUMNS.join(','));
+  });
+});
+
+describe('dendrite run: SIGTERM (a scheduler at its time limit)', () => {
+  it('stops after the batch, keeps a checkpoint, exits 143; --resume finishes the run', async () => {
+    const out = outPath('sigterm');
+    let sent = false;
+    const r = await dendrite(['run', 'first-dendrites', '--out', out, '--backend', 'cpu', '--checkpoint-every-s', '3600', '--until-s', '2'], {
+      onStderr: (all, child) => {
+        if (!sent && /^dendrite: .* -> /m.test(all)) {
+          sent = true;
+          setTimeout(() => child.kill('SIGTERM'), 1500);
+        }
+      },
+      timeoutMs: 120_000,
+    });
+    expect(sent).toBe(true);
+    expect(r.code, r.stderr).toBe(143);
+    expect(r.stderr).toMatch(/terminated: stopping after the current step/);
+    const stopped = readJson(join(out, 'summary.json'));
+    expect(stopped.reason).toBe('aborted');
+    expect(stopped.simulated_time_s).toBeLessThan(2);
+    expect(existsSync(join(out, 'checkpoint.bin'))).toBe(true);
+    const res = await dendrite(['run', '--resume', out, '--json', '--quiet']);
+    expect(res.code, res.stderr).toBe(0);
+    const done = JSON.parse(res.stdout);
+    expect(done.reason).toBe('time');
+    expect(done.simulated_time_s).toBe(2);
+    expect(done.resumed_from).toEqual({ step: stopped.steps, time_s: stopped.simulated_time_s });
+    const { rows } = parseMetricsCsv(readFileSync(join(out, 'metrics.csv'), 'utf8'));
+    expect(rows.map((x) => x.step)).toEqual([...rows.map((x) => x.step)].sort((a, b) => a - b));
+    expect(new Set(rows.map((x) => x.step)).size).toBe(rows.length);
+  });
+});
+
+describe('dendrite run --backend auto (the default)', () => {
+  it('no Vulkan driver: runs on the CPU, exits 0 and says why in one line and in summary.json', async () => {
+    const out = outPath('auto-none');
+    const r = await dendrite(['run', 'planar-li-foil', '--out', out, '--until-s', '1'], { env: { VK_ICD_FILENAMES: '/nonexistent.json' } });
+    expect(r.code, r.stderr).toBe(0);
+    const why = r.stderr.split('\n').filter((l) => l.startsWith('dendrite: backend'));
+    expect(why).toHaveLength(1);
+    expect(why[0]).toMatch(/^dendrite: backend cpu: no usable WebGPU adapter.*--backend gpu forces the GPU/);
+    const summary = readJson(join(out, 'summary.json'));
+    expect(summary.backend).toBe('cpu');
+    expect(summary.backend_choice.requested).toBe('auto');
+    expect(summary.backend_choice.reason).toMatch(/no usable WebGPU adapter/);
+    expect(summary.simulated_time_s).toBe(1);
+  });
+
+  it.skipIf(!existsSync(LVP))('a software adapter (lavapipe) is passed over for the CPU backend', async () => {
+    const out = outPath('auto-soft');
+    const r = await dendrite(['run', 'planar-li-foil', '--out', out, '--until-s', '0.05'], { env: { VK_ICD_FILENAMES: LVP } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^dendrite: backend cpu: the WebGPU adapter is a software one \(.*\).*--backend gpu forces the GPU/m);
+    const summary = readJson(join(out, 'summary.json'));
+    expect(summary.backend).toBe('cpu');
+    expect(summary.backend_choice.reason).toMatch(/software/);
+  });
+});
+
+describe('dendrite check', () => {
+  it('prints the resolved scenario (defaults filled in) and writes nothing', async () => {
+    const r = await dendrite(['check', 'planar-li-foil', '--set', 'grid.nx=32', '--until-s', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.grid.nx).toBe(32);
+    expect(s.run.until_s).toBe(2);
+    // a default the preset does not set
+    expect(typeof s.kinetics.exchange_current_mA_cm2).toBe('number');
+    // what check prints, run accepts and writes as scenario.json
+    const file = join(outPath('check'), 's.json');
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, r.stdout);
+    const again = await dendrite(['check', file]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual(s);
+  });
+
+  it('names the key, the value and what is allowed; exit 2', async () => {
+    const r = await dendrite(['check', 'planar-li-foil', '--set', 'grid.dx_um=-1']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/grid\.dx_um = -1 .*> 0/);
+  });
+});
+
+describe('dendrite run: output conventions', () => {
+  it('--json prints summary.json on stdout; --quiet silences progress and logs', async () => {
+    const out = outPath('json');
+    const r = await dendrite(['run', 'planar-li-foil', '--out', out, '--backend', 'cpu', '--quiet', '--json', ...SMALL]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual(readJson(join(out, 'summary.json')));
+    const q = await dendrite(['run', 'planar-li-foil', '--out', outPath('quiet'), '--backend', 'cpu', '-q', ...SMALL]);
+    expect(q.code).toBe(0);
+    expect(q.stdout).toBe('');
+    expect(q.stderr).toBe('');
+  });
+});
+
+/** Decodes a .vti's inline float32 array (UInt32 byte-count header, then the values). */
+function vtiArray(xml: string, name: string): Float32Array {
+  const m = new RegExp(`<DataArray type="Float32" Name="${name}"[^>]*>([^<]+)<`).exec(xml);
+  expect(m, name).not.toBeNull();
+  const bytes = Buffer.from(m![1], 'base64');
+  expect(bytes.readUInt32LE(0)).toBe(bytes.length - 4);
+  const out = new Float32Array((bytes.length - 4) / 4);
+  for (let k = 0; k < out.length; k++) out[k] = bytes.readFloatLE(4 + 4 * k);
+  return out;
+}
+
+describe('dendrite run: VTK series, checkpoints and --resume', () => {
+  const COMMON = ['--backend', 'cpu', '--quiet', '--fields-every-s', '0.25', '--checkpoint-every-s', '0.2'];
+
+  it('--fields-every-s: a .pvd collection of .vti snapshots at k·T holding the run’s fields', async () => {
+    const out = outPath('fields');
+    const r = await dendrite(['run', 'planar-li-foil', '--out', out, ...COMMON, '--set', 'grid.nx=32', '--set', 'grid.ny=32', '--until-s', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    const pvd = readFileSync(join(out, 'fields.pvd'), 'utf8');
+    const sets = [...pvd.matchAll(/<DataSet timestep="([^"]+)" group="" part="0" file="([^"]+)"\/>/g)].map((m) => ({ t: Number(m[1]), file: m[2] }));
+    expect(sets.map((e) => e.t)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(readJson(join(out, 'summary.json')).fields).toEqual({ every_s: 0.25, snapshots: 5, pvd: 'fields.pvd' });
+
+    // the same run in this process, stopped at the same times: each snapshot is its fields
+    const { createSimulation } = await import('../src/sim/simulation.ts');
+    const sim = await createSimulation(readJson(join(out, 'scenario.json')), { backend: 'cpu' });
+    try {
+      for (const [k, e] of sets.entries()) {
+        if (k > 0) await sim.run({ until_s: e.t });
+        const xml = readFileSync(join(out, e.file), 'utf8');
+        expect(Number(/Name="TimeValue"[^>]*>([^<]+)</.exec(xml)![1])).toBe(e.t);
+        expect(xml).toMatch(/WholeExtent="0 31 0 31 0 0"/);
+        const f = await sim.readFields();
+        expect(vtiArray(xml, 'xi')).toEqual(Float32Array.from(f.xi));
+        expect(vtiArray(xml, 'phi_V')).toEqual(Float32Array.from(f.phi_V));
+      }
+      // the Li grew between the first and the last snapshot
+      const xi0 = vtiArray(readFileSync(join(out, sets[0].file), 'utf8'), 'xi').reduce((a, b) => a + b, 0);
+      const xi1 = vtiArray(readFileSync(join(out, sets.at(-1)!.file), 'utf8'), 'xi').reduce((a, b) => a + b, 0);
+      expect(xi1).toBeGreaterThan(xi0);
+    } finally {
+      sim.destroy();
+    }
+  });
+
+  it('SIGKILL, then --resume DIR: bit-identical metrics.csv, final.png and VTK series', async () => {
+    const args = ['run', 'first-dendrites', ...COMMON, '--until-s', '3'];
+    const ref = outPath('ref');
+    const a = await dendrite([...args, '--out', ref]);
+    expect(a.code, a.stderr).toBe(0);
+
+    const out = outPath('killed');
+    let killedAt = -1;
+    // kill it once a checkpoint is on disk and the run has gone on past it
+    await new Promise<void>((resolveKill, reject) => {
+      const child = spawn(process.execPath, [BIN, ...args, '--out', out], { cwd: ROOT, stdio: 'ignore' });
+      const poll = setInterval(() => {
+        const cp = join(out, 'checkpoint.bin');
+        const rows = existsSync(join(out, 'metrics.csv')) ? readFileSync(join(out, 'metrics.csv'), 'utf8').split('\n').length : 0;
+        if (existsSync(cp) && rows > 12) {
+          killedAt = rows;
+          child.kill('SIGKILL');
+        }
+      }, 50);
+      child.on('error', reject);
+      child.on('close', (_code, signal) => {
+        clearInterval(poll);
+        if (signal === 'SIGKILL') resolveKill();
+        else reject(new Error(`the run ended (${String(signal)}) before it could be killed`));
+      });
+    });
+    expect(killedAt).toBeGreaterThan(0);
+    expect(existsSync(join(out, 'summary.json'))).toBe(false);
+
+    const r = await dendrite(['run', '--resume', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.resumed_from.step).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'metrics.csv'), 'utf8')).toBe(readFileSync(join(ref, 'metrics.csv'), 'utf8'));
+    expect(readFileSync(join(out, 'final.png')).equals(readFileSync(join(ref, 'final.png')))).toBe(true);
+    expect(readFileSync(join(out, 'fields.pvd'), 'utf8')).toBe(readFileSync(join(ref, 'fields.pvd'), 'utf8'));
+    expect(readdirSync(join(out, 'fields'))).toEqual(readdirSync(join(ref, 'fields')));
+    for (const f of readdirSync(join(ref, 'fields'))) {
+      expect(readFileSync(join(out, 'fields', f)).equals(readFileSync(join(ref, 'fields', f))), f).toBe(true);
+    }
+    expect(summary.final_metrics).toEqual(readJson(join(ref, 'summary.json')).final_metrics);
+
+    // a finished run is not run again
+    const again = await dendrite(['run', '--resume', out]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/is finished \(time after \d+ steps\); nothing to resume/);
+  });
+
+  it('--resume refuses other options and a directory that is not a run', async () => {
+    const r = await dendrite(['run', '--resume', tmpRoot, '--until-s', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--resume takes the run's DIR and nothing else.*--until-s/);
+    const d = outPath('empty');
+    mkdirSync(d);
+    const e = await dendrite(['run', '--resume', d]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/has no run\.json/);
+  });
+
+  it('a checkpoint whose fields are not finite: exit 3, no NaN row, no final.png', async () => {
+    const out = outPath('nan');
+    const r = await dendrite(['run', 'planar-li-foil', '--out', out, '--backend', 'cpu', '--quiet', '--checkpoint-every-s', '1e-3', '--set', 'grid.nx=32', '--set', 'grid.ny=32', '--set', 'run.metrics_every_steps=2', '--until-s', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    const { deserialize, serialize } = await import('node:v8');
+    const file = deserialize(readFileSync(join(out, 'checkpoint.bin')));
+    file.checkpoint.c[32 * 20 + 5] = Number.NaN;
+    writeFileSync(join(out, 'checkpoint.bin'), serialize(file));
+    rmSync(join(out, 'summary.json')); // as if killed before the end
+    const rows = file.checkpoint.host.rows.length;
+    const res = await dendrite(['run', '--resume', out]);
+    expect(res.code, res.stderr).toBe(3);
+    expect(res.stderr).toMatch(/non-finite/);
+    const summary = readJson(join(out, 'summary.json'));
+    expect(summary.reason).toBe('non_finite');
+    expect(existsSync(join(out, 'final.png'))).toBe(false);
+    const { rows: written } = parseMetricsCsv(readFileSync(join(out, 'metrics.csv'), 'utf8'));
+    expect(written.length).toBe(rows);
+    for (const row of written) for (const k of METRIC_COLUMNS) if (!(k in METRIC_UNDEFINED_WHEN)) expect(Number.isFinite(row[k]), k).toBe(true);
   });
 });

@@ -342,19 +342,30 @@ describe('parseArgs', () => {
       untilS: '2.5',
       chargeMAhCm2: undefined,
       sets: ['grid.nx=32', 'grid.ny=64'],
+      fieldsEveryS: undefined,
+      checkpointEveryS: undefined,
+      quiet: false,
+      json: false,
     });
     expect(runOverrides(a)).toEqual(['grid.nx=32', 'grid.ny=64', 'run.until_s=2.5', 'run.charge_mAh_cm2=0']);
     const b = parseArgs(['run', 'x.json', '--charge-mAh-cm2', '0.5', '--out', 'o']) as RunArgs;
-    expect(b.backend).toBe('gpu');
+    expect(b.backend).toBe('auto');
     expect(runOverrides(b)).toEqual(['run.charge_mAh_cm2=0.5']);
     expect(runOverrides({ ...b, chargeMAhCm2: undefined })).toEqual([]);
   });
 
   it('other commands', () => {
-    expect(parseArgs(['--help'])).toEqual({ command: 'help', topic: undefined });
+    expect(parseArgs(['--help'])).toEqual({ command: 'help' });
+    expect(parseArgs(['help', 'check'])).toEqual({ command: 'help', topic: 'check' });
     expect(parseArgs(['run', '--help'])).toEqual({ command: 'help', topic: 'run' });
-    expect(parseArgs(['presets'])).toEqual({ command: 'presets' });
-    expect(parseArgs(['bench', '--quick'])).toEqual({ command: 'bench', rest: ['--quick'] });
+    expect(parseArgs(['--version'])).toEqual({ command: 'version' });
+    expect(parseArgs(['presets'])).toEqual({ command: 'presets', json: false });
+    expect(parseArgs(['presets', '--json'])).toEqual({ command: 'presets', json: true });
+    expect(parseArgs(['bench', '--sizes', '32,64', '--json'])).toEqual({ command: 'bench', backend: 'gpu', sizes: [32, 64], steps: 200, json: true });
+    expect(parseArgs(['check', 'x.json', '--set', 'grid.nx=8', '--until-s', '2'])).toEqual({ command: 'check', scenario: 'x.json', sets: ['grid.nx=8'], untilS: '2', chargeMAhCm2: undefined });
+    expect(parseArgs(['run', '--resume', 'runs/a', '-q'])).toEqual({ command: 'resume', dir: 'runs/a', quiet: true, json: false });
+    const r = parseArgs(['run', 'p', '--out', 'o', '--fields-every-s', '0.5', '--checkpoint-every-s=60', '--json']) as RunArgs;
+    expect([r.fieldsEveryS, r.checkpointEveryS, r.json, r.quiet]).toEqual([0.5, 60, true, false]);
   });
 
   it('rejects bad command lines with a message naming the problem', () => {
@@ -366,7 +377,15 @@ describe('parseArgs', () => {
     bad(['run', 'planar-li-foil'], /missing --out/);
     bad(['run', 'a', 'b', '--out', 'o'], /expected one scenario/);
     bad(['run', 'a', '--out'], /--out needs a value/);
-    bad(['run', 'a', '--out', 'o', '--backend', 'cuda'], /--backend: 'cuda' is not allowed; allowed: gpu, cpu/);
+    bad(['run', 'a', '--out', 'o', '--backend', 'cuda'], /--backend: 'cuda' is not allowed; allowed: auto, gpu, cpu/);
+    bad(['run', 'a', '--out', 'o', '--fields-every-s', '0'], /--fields-every-s: '0' is not allowed/);
+    bad(['run', 'a', '--out', 'o', '--json=1'], /--json takes no value/);
+    bad(['run', '--resume', 'd', 'extra'], /--resume takes the run's DIR and nothing else.*extra/);
+    bad(['run', '--resume', 'd', '--set', 'grid.nx=4'], /nothing else.*--set/);
+    bad(['help', 'frob'], /help: unknown command 'frob'/);
+    bad(['bench', '--sizes', '30'], /--sizes: '30' is not allowed/);
+    bad(['bench', '--steps', '0'], /--steps: '0' is not allowed/);
+    bad(['check'], /missing the scenario/);
     bad(['run', 'a', '--out', 'o', '--until-s', 'abc'], /--until-s: 'abc' is not allowed/);
     bad(['run', 'a', '--out', 'o', '--until-s', '0'], /--until-s: '0'/);
     bad(['run', 'a', '--out', 'o', '--until-s', '-1'], /--until-s: '-1'/);
@@ -375,7 +394,7 @@ describe('parseArgs', () => {
     bad(['run', 'a', '--out', 'o', '--until-s', '1', '--charge-mAh-cm2', '1'], /exclusive/);
     bad(['run', 'a', '--out', 'o', '--set', 'grid.nx'], /--set: 'grid.nx' is not allowed; expected key=value/);
     bad(['run', 'a', '--out', 'o', '--set', '=3'], /expected key=value/);
-    bad(['run', 'a', '--out', 'o', '--until', '3'], /unknown option '--until'/);
+    bad(['run', 'a', '--out', 'o', '--until', '3'], /unknown option '--until' \(allowed: .*--until-s/);
     bad(['run', 'a', '--out', 'o', '-o', 'x'], /unknown option '-o'/);
   });
 });

@@ -2,7 +2,7 @@
 // metrics CSV (the CLI's columns), the fields as VTK ImageData, the scenario JSON, a WebM video.
 
 import { metricsCsv } from '../io/csvFormat.ts';
-import { vtiDocument } from '../io/vti.ts';
+import { fieldsVti } from '../io/vti.ts';
 import type { Fields, MetricsRow } from '../sim/types.ts';
 import { ticks } from './layers.ts';
 import { colormap } from '../io/colormap.ts';
@@ -24,20 +24,7 @@ export function exportCsv(name: string, rows: readonly MetricsRow[]): void {
 }
 
 export function exportVti(name: string, f: Fields, c0_mol_L: number, time_s: number): void {
-  const c = new Float32Array(f.c.length);
-  for (let k = 0; k < c.length; k++) c[k] = f.c[k] * c0_mol_L;
-  const doc = vtiDocument({
-    nx: f.nx,
-    ny: f.ny,
-    dx_um: f.dx_um,
-    time_s,
-    fields: [
-      { name: 'xi', data: f.xi },
-      { name: 'c_mol_L', data: c },
-      { name: 'phi_V', data: f.phi_V },
-    ],
-  });
-  download(`${name}.vti`, doc, 'application/xml');
+  download(`${name}.vti`, fieldsVti(f, c0_mol_L, time_s), 'application/xml');
 }
 
 export interface SnapshotOverlay {

@@ -1,9 +1,14 @@
-// Command-line parsing for `dendrite`. Pure: no file system, no imports of the model, so it can be
-// tested alone. Errors are ArgsError; main prints the message and the usage and exits with 2.
+// Command-line parsing for `dendrite`: one parser (node:util parseArgs) for every command. Pure: no
+// file system and no imports of the model, so it can be tested alone. Errors are ArgsError; main
+// prints the message and the command's usage on stderr and exits with 2.
 
-export type BackendArg = 'gpu' | 'cpu';
+import { parseArgs as nodeParseArgs, type ParseArgsConfig } from 'node:util';
 
-export const BACKENDS: readonly BackendArg[] = ['gpu', 'cpu'];
+export type BackendArg = 'auto' | 'gpu' | 'cpu';
+
+export const BACKENDS: readonly BackendArg[] = ['auto', 'gpu', 'cpu'];
+
+export type CommandName = 'run' | 'check' | 'presets' | 'bench';
 
 export interface RunArgs {
   command: 'run';
@@ -16,131 +21,305 @@ export interface RunArgs {
   chargeMAhCm2?: string;
   /** each 'dotted.key=value', in the order given */
   sets: string[];
+  /** simulated seconds between VTK field snapshots (none when absent) */
+  fieldsEveryS?: number;
+  /** wall-clock seconds between checkpoints in DIR (none when absent) */
+  checkpointEveryS?: number;
+  quiet: boolean;
+  json: boolean;
+}
+
+/** `dendrite run --resume DIR`: everything else comes from DIR. */
+export interface ResumeArgs {
+  command: 'resume';
+  dir: string;
+  quiet: boolean;
+  json: boolean;
+}
+
+export interface CheckArgs {
+  command: 'check';
+  scenario: string;
+  untilS?: string;
+  chargeMAhCm2?: string;
+  sets: string[];
+}
+
+export interface BenchArgs {
+  command: 'bench';
+  backend: BackendArg;
+  sizes: number[];
+  steps: number;
+  json: boolean;
 }
 
 export type ParsedArgs =
   | RunArgs
-  | { command: 'help'; topic?: 'run' }
-  | { command: 'presets' }
-  | { command: 'bench'; rest: string[] };
+  | ResumeArgs
+  | CheckArgs
+  | BenchArgs
+  | { command: 'help'; topic?: CommandName }
+  | { command: 'version' }
+  | { command: 'presets'; json: boolean };
 
 export class ArgsError extends Error {
   constructor(
     message: string,
-    readonly topic?: 'run',
+    readonly topic?: CommandName,
   ) {
     super(message);
     this.name = 'ArgsError';
   }
 }
 
+export const EXIT_CODES = `Exit codes: 0 done (also a run stopped by its potential limit, a short circuit or Sand's time:
+summary.json says which), 1 internal error, 2 bad input or no usable adapter (nothing written),
+3 the fields became non-finite (outputs end at the last finite state), 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM). After 130 or 143, with --checkpoint-every-s, --resume DIR goes on.`;
+
+const RUN_USAGE = `Usage:
+  dendrite run <scenario.json | preset> --out DIR [options]
+  dendrite run --resume DIR [--quiet] [--json]
+
+Options:
+  --out DIR                 output directory (created; must not be a file)
+  --backend auto|gpu|cpu    auto (default): a hardware GPU runs WebGPU; a software adapter or none
+                            runs the f64 CPU backend, and one line says why
+  --until-s T               simulate until t = T s (sets run.until_s, run.charge_mAh_cm2=0)
+  --charge-mAh-cm2 Q        simulate until Q mAh/cm² have passed (sets run.charge_mAh_cm2)
+  --set key=value           override a scenario key, e.g. --set grid.nx=256 (repeatable)
+  --fields-every-s T        write ξ, c and φ every T simulated seconds as VTK ImageData:
+                            DIR/fields/fields_NNNNN.vti and DIR/fields.pvd (ParaView opens the series)
+  --checkpoint-every-s T    keep DIR/checkpoint.bin, renewed every T wall-clock seconds;
+                            \`dendrite run --resume DIR\` continues a killed run from it, bit-identically
+  --resume DIR              continue the run in DIR from its checkpoint (no other options but
+                            --quiet and --json)
+  -q, --quiet               no progress and no log lines (errors still go to stderr)
+  --json                    print summary.json on stdout when the run ends
+
+Writes DIR/scenario.json (resolved; re-runs identically), DIR/metrics.csv (streamed),
+DIR/final.png (phase field, collector at the bottom) and DIR/summary.json (with the backend, why
+it was chosen, the package version and the git commit). Progress and logs go to stderr; stdout
+has one result line, or the summary with --json.
+${EXIT_CODES}`;
+
+const CHECK_USAGE = `Usage: dendrite check <scenario.json | preset> [--set key=value]... [--until-s T | --charge-mAh-cm2 Q]
+
+Validates the scenario with the overrides a run would apply and prints the resolved scenario
+(every key, defaults filled in) as JSON on stdout. Runs nothing and writes no file.
+Exit codes: 0 valid, 2 invalid (the message names the key, the value and what is allowed).`;
+
+const PRESETS_USAGE = `Usage: dendrite presets [--json]
+
+Lists the built-in scenarios: name and description (--json: name, description and sources).`;
+
+export const BENCH_USAGE = `Usage: dendrite bench [--backend auto|gpu|cpu] [--sizes 64,128,256] [--steps N] [--json]
+
+Runs the planar-li-foil preset at n × n cells for each size, N steps (default 200) after an
+untimed 20-step warm-up, and prints wall time, steps/s, cell-updates/s and simulated s per
+wall s with the adapter it ran on. --json writes the same as JSON to stdout (the table then
+goes to stderr). The default backend is gpu: a benchmark measures what it is asked to.
+Measures only; exits 0 whatever the figures.`;
+
 export const USAGE = `Dendrite Lab — phase-field simulation of Li dendrite growth
 
 Usage:
-  dendrite run <scenario.json | preset-name> --out DIR [options]
-  dendrite presets            list the built-in scenarios
-  dendrite bench              benchmark the backends
-  dendrite --help
+  dendrite run <scenario.json | preset> --out DIR [options]   run one simulation
+  dendrite run --resume DIR                                    continue a killed run
+  dendrite check <scenario.json | preset> [--set key=value]    validate, print the resolved scenario
+  dendrite presets [--json]                                    list the built-in scenarios
+  dendrite bench [options]                                     benchmark the backends
+  dendrite help [command] | --help | --version
 
-Run options:
-  --out DIR                   output directory (created; must not be a file)
-  --backend gpu|cpu           WebGPU (default) or the f64 CPU reference
-  --until-s T                 simulate until t = T seconds (sets run.until_s, run.charge_mAh_cm2=0)
-  --charge-mAh-cm2 Q          simulate until Q mAh/cm² have passed (sets run.charge_mAh_cm2)
-  --set key=value             override a scenario value, e.g. --set grid.nx=256 (repeatable)
+Quick start: dendrite run first-dendrites --out runs/first
+Run \`dendrite help run\` for the run options.`;
 
-Writes DIR/scenario.json (resolved; re-runs identically), DIR/metrics.csv (streamed),
-DIR/final.png (phase field, collector at the bottom) and DIR/summary.json.
-Exit codes: 0 done, 1 internal error, 2 bad input or no usable adapter, 3 non-finite fields,
-130 interrupted (Ctrl-C).`;
+export const COMMAND_USAGE: Record<CommandName, string> = {
+  run: RUN_USAGE,
+  check: CHECK_USAGE,
+  presets: PRESETS_USAGE,
+  bench: BENCH_USAGE,
+};
 
-const RUN_VALUE_OPTIONS = new Set(['--out', '--backend', '--until-s', '--charge-mAh-cm2', '--set']);
+export function usageOf(topic?: CommandName): string {
+  return topic ? COMMAND_USAGE[topic] : USAGE;
+}
 
-function positiveNumber(flag: string, value: string): string {
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const HELP: Options = { help: { type: 'boolean', short: 'h' } };
+const STOP: Options = { 'until-s': { type: 'string' }, 'charge-mAh-cm2': { type: 'string' }, set: { type: 'string', multiple: true } };
+const OPTIONS: Record<CommandName, Options> = {
+  run: {
+    ...HELP,
+    ...STOP,
+    out: { type: 'string' },
+    backend: { type: 'string' },
+    'fields-every-s': { type: 'string' },
+    'checkpoint-every-s': { type: 'string' },
+    resume: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+    json: { type: 'boolean' },
+  },
+  check: { ...HELP, ...STOP },
+  presets: { ...HELP, json: { type: 'boolean' } },
+  bench: { ...HELP, backend: { type: 'string' }, sizes: { type: 'string' }, steps: { type: 'string' }, json: { type: 'boolean' } },
+};
+
+function optionList(cmd: CommandName): string {
+  return Object.entries(OPTIONS[cmd])
+    .map(([name, o]) => `--${name}${o.short ? ` (-${o.short})` : ''}`)
+    .join(', ');
+}
+
+/**
+ * node:util parseArgs, with its errors turned into ArgsError messages that name the option. A
+ * negative number after a value option (`--until-s -3`) is taken as that option's value, so the
+ * range check can name it, rather than as an unknown option.
+ */
+function parseCommand(cmd: CommandName, argv: string[]) {
+  const options = OPTIONS[cmd];
+  const args: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    const name = argv[k].startsWith('--') ? argv[k].slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && k + 1 < argv.length && /^-[\d.]/.test(argv[k + 1])) {
+      args.push(`${argv[k]}=${argv[++k]}`);
+    } else args.push(argv[k]);
+  }
+  try {
+    return nodeParseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const msg = e instanceof Error ? e.message : String(e);
+    const flag = /'(-[^' ]+)/.exec(msg)?.[1] ?? /'-\w, (--[^' ]+)/.exec(msg)?.[1] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      throw new ArgsError(`unknown option '${flag}' (allowed: ${optionList(cmd)})`, cmd);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const long = /--[\w-]+/.exec(msg)?.[0] ?? flag;
+      const takesValue = options[long.slice(2)]?.type === 'string';
+      throw new ArgsError(takesValue ? `${long} needs a value` : `${long} takes no value`, cmd);
+    }
+    throw new ArgsError(msg, cmd);
+  }
+}
+
+function positiveNumber(cmd: CommandName, flag: string, value: string): string {
   const v = Number(value);
   if (value.trim() === '' || !Number.isFinite(v) || v <= 0) {
-    throw new ArgsError(`${flag}: '${value}' is not allowed; expected a finite number > 0`, 'run');
+    throw new ArgsError(`${flag}: '${value}' is not allowed; expected a finite number > 0`, cmd);
   }
   return value;
 }
 
-function parseRun(argv: string[]): ParsedArgs {
-  const positionals: string[] = [];
-  const sets: string[] = [];
-  let out: string | undefined;
-  let backend: BackendArg = 'gpu';
-  let untilS: string | undefined;
-  let charge: string | undefined;
-
-  for (let k = 0; k < argv.length; k++) {
-    const arg = argv[k];
-    if (arg === '--help' || arg === '-h') return { command: 'help', topic: 'run' };
-    if (arg === '--') {
-      positionals.push(...argv.slice(k + 1));
-      break;
-    }
-    if (!arg.startsWith('--') || arg === '-') {
-      if (arg.startsWith('-') && arg !== '-') throw new ArgsError(`unknown option '${arg}'`, 'run');
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    if (!RUN_VALUE_OPTIONS.has(flag)) {
-      throw new ArgsError(`unknown option '${flag}' (allowed: ${[...RUN_VALUE_OPTIONS].join(', ')})`, 'run');
-    }
-    let value: string;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      if (k + 1 >= argv.length) throw new ArgsError(`${flag} needs a value`, 'run');
-      value = argv[++k];
-    }
-    switch (flag) {
-      case '--out':
-        if (value === '') throw new ArgsError('--out needs a directory', 'run');
-        out = value;
-        break;
-      case '--backend':
-        if (!(BACKENDS as readonly string[]).includes(value)) {
-          throw new ArgsError(`--backend: '${value}' is not allowed; allowed: ${BACKENDS.join(', ')}`, 'run');
-        }
-        backend = value as BackendArg;
-        break;
-      case '--until-s':
-        untilS = positiveNumber('--until-s', value);
-        break;
-      case '--charge-mAh-cm2':
-        charge = positiveNumber('--charge-mAh-cm2', value);
-        break;
-      case '--set': {
-        const e = value.indexOf('=');
-        if (e <= 0) throw new ArgsError(`--set: '${value}' is not allowed; expected key=value, e.g. grid.nx=256`, 'run');
-        sets.push(value);
-        break;
-      }
-    }
+function backendOf(cmd: CommandName, value: string | undefined, fallback: BackendArg): BackendArg {
+  if (value === undefined) return fallback;
+  if (!(BACKENDS as readonly string[]).includes(value)) {
+    throw new ArgsError(`--backend: '${value}' is not allowed; allowed: ${BACKENDS.join(', ')}`, cmd);
   }
+  return value as BackendArg;
+}
 
+function setsOf(cmd: CommandName, values: string[] | undefined): string[] {
+  for (const value of values ?? []) {
+    if (value.indexOf('=') <= 0) throw new ArgsError(`--set: '${value}' is not allowed; expected key=value, e.g. grid.nx=256`, cmd);
+  }
+  return [...(values ?? [])];
+}
+
+function oneScenario(cmd: CommandName, positionals: string[]): string {
   if (positionals.length === 0) {
-    throw new ArgsError('missing the scenario: a preset name (see `dendrite presets`) or a .json file', 'run');
+    throw new ArgsError('missing the scenario: a preset name (see `dendrite presets`) or a .json file', cmd);
   }
   if (positionals.length > 1) {
-    throw new ArgsError(`expected one scenario, got ${positionals.length}: ${positionals.join(' ')}`, 'run');
+    throw new ArgsError(`expected one scenario, got ${positionals.length}: ${positionals.join(' ')}`, cmd);
   }
-  if (out === undefined) throw new ArgsError('missing --out DIR', 'run');
-  if (untilS !== undefined && charge !== undefined) {
-    throw new ArgsError('--until-s and --charge-mAh-cm2 are exclusive: give one of them', 'run');
+  return positionals[0];
+}
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+function stopOf(cmd: CommandName, v: Values): { untilS?: string; chargeMAhCm2?: string } {
+  const until = v['until-s'] as string | undefined;
+  const charge = v['charge-mAh-cm2'] as string | undefined;
+  if (until !== undefined && charge !== undefined) {
+    throw new ArgsError('--until-s and --charge-mAh-cm2 are exclusive: give one of them', cmd);
   }
   return {
-    command: 'run',
-    scenario: positionals[0],
-    out,
-    backend,
-    untilS,
-    chargeMAhCm2: charge,
-    sets,
+    untilS: until === undefined ? undefined : positiveNumber(cmd, '--until-s', until),
+    chargeMAhCm2: charge === undefined ? undefined : positiveNumber(cmd, '--charge-mAh-cm2', charge),
   };
 }
+
+function parseRun(argv: string[]): ParsedArgs {
+  const { values: v, positionals } = parseCommand('run', argv);
+  if (v.help) return { command: 'help', topic: 'run' };
+  const quiet = Boolean(v.quiet);
+  const json = Boolean(v.json);
+  if (v.resume !== undefined) {
+    const others = Object.keys(v).filter((k) => !['resume', 'quiet', 'json'].includes(k));
+    if (others.length > 0 || positionals.length > 0) {
+      const what = [...others.map((k) => `--${k}`), ...positionals].join(' ');
+      throw new ArgsError(`--resume takes the run's DIR and nothing else (the scenario, stop and options are DIR's); got also: ${what}`, 'run');
+    }
+    if (v.resume === '') throw new ArgsError('--resume needs a directory', 'run');
+    return { command: 'resume', dir: v.resume as string, quiet, json };
+  }
+  const scenario = oneScenario('run', positionals);
+  const out = v.out as string | undefined;
+  if (out === undefined) throw new ArgsError('missing --out DIR', 'run');
+  if (out === '') throw new ArgsError('--out needs a directory', 'run');
+  const every = (flag: string) => {
+    const value = v[flag.slice(2)] as string | undefined;
+    return value === undefined ? undefined : Number(positiveNumber('run', flag, value));
+  };
+  return {
+    command: 'run',
+    scenario,
+    out,
+    backend: backendOf('run', v.backend as string | undefined, 'auto'),
+    ...stopOf('run', v),
+    sets: setsOf('run', v.set as string[] | undefined),
+    fieldsEveryS: every('--fields-every-s'),
+    checkpointEveryS: every('--checkpoint-every-s'),
+    quiet,
+    json,
+  };
+}
+
+function parseCheck(argv: string[]): ParsedArgs {
+  const { values: v, positionals } = parseCommand('check', argv);
+  if (v.help) return { command: 'help', topic: 'check' };
+  return { command: 'check', scenario: oneScenario('check', positionals), ...stopOf('check', v), sets: setsOf('check', v.set as string[] | undefined) };
+}
+
+function parseBench(argv: string[]): ParsedArgs {
+  const { values: v, positionals } = parseCommand('bench', argv);
+  if (v.help) return { command: 'help', topic: 'bench' };
+  if (positionals.length > 0) throw new ArgsError(`bench takes no positional arguments (got ${positionals.join(' ')})`, 'bench');
+  let sizes = [64, 128, 256];
+  if (v.sizes !== undefined) {
+    const list = (v.sizes as string).split(',').map((s) => s.trim());
+    for (const s of list) {
+      const n = Number(s);
+      if (s === '' || !Number.isInteger(n) || n < 16 || n % 4 !== 0) {
+        throw new ArgsError(`--sizes: '${s}' is not allowed; expected integers ≥ 16 and multiples of 4, e.g. 64,128,256`, 'bench');
+      }
+    }
+    sizes = list.map(Number);
+  }
+  let steps = 200;
+  if (v.steps !== undefined) {
+    const n = Number(v.steps);
+    if ((v.steps as string).trim() === '' || !Number.isInteger(n) || n < 1) {
+      throw new ArgsError(`--steps: '${v.steps as string}' is not allowed; expected an integer ≥ 1`, 'bench');
+    }
+    steps = n;
+  }
+  return { command: 'bench', backend: backendOf('bench', v.backend as string | undefined, 'gpu'), sizes, steps, json: Boolean(v.json) };
+}
+
+const COMMANDS: readonly CommandName[] = ['run', 'check', 'presets', 'bench'];
 
 export function parseArgs(argv: string[]): ParsedArgs {
   if (argv.length === 0) throw new ArgsError('missing command');
@@ -148,18 +327,29 @@ export function parseArgs(argv: string[]): ParsedArgs {
   switch (cmd) {
     case '--help':
     case '-h':
-    case 'help':
-      return { command: 'help', topic: rest[0] === 'run' ? 'run' : undefined };
+    case 'help': {
+      const topic = rest[0];
+      if (topic === undefined) return { command: 'help' };
+      if (!(COMMANDS as readonly string[]).includes(topic)) throw new ArgsError(`help: unknown command '${topic}' (allowed: ${COMMANDS.join(', ')})`);
+      return { command: 'help', topic: topic as CommandName };
+    }
+    case '--version':
+    case '-V':
+      return { command: 'version' };
     case 'run':
       return parseRun(rest);
-    case 'presets':
-      if (rest.includes('--help') || rest.includes('-h')) return { command: 'help' };
-      if (rest.length > 0) throw new ArgsError(`presets takes no arguments (got ${rest.join(' ')})`);
-      return { command: 'presets' };
+    case 'check':
+      return parseCheck(rest);
+    case 'presets': {
+      const { values: v, positionals } = parseCommand('presets', rest);
+      if (v.help) return { command: 'help', topic: 'presets' };
+      if (positionals.length > 0) throw new ArgsError(`presets takes no arguments (got ${positionals.join(' ')})`, 'presets');
+      return { command: 'presets', json: Boolean(v.json) };
+    }
     case 'bench':
-      return { command: 'bench', rest };
+      return parseBench(rest);
     default:
-      throw new ArgsError(`unknown command '${cmd}' (allowed: run, presets, bench, --help)`);
+      throw new ArgsError(`unknown command '${cmd}' (allowed: ${COMMANDS.join(', ')}, help, --help, --version)`);
   }
 }
 
@@ -167,7 +357,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
  * The scenario overrides a run command stands for: its --set entries in order, then the stop
  * condition, so the flags win and the written scenario.json holds the stop condition used.
  */
-export function runOverrides(args: RunArgs): string[] {
+export function runOverrides(args: { sets: string[]; untilS?: string; chargeMAhCm2?: string }): string[] {
   const sets = [...args.sets];
   if (args.untilS !== undefined) sets.push(`run.until_s=${args.untilS}`, 'run.charge_mAh_cm2=0');
   if (args.chargeMAhCm2 !== undefined) sets.push(`run.charge_mAh_cm2=${args.chargeMAhCm2}`);

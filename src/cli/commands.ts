@@ -1,11 +1,11 @@
 // The `dendrite` sub-commands. Each returns the process exit code.
 //
 // `run` validates everything it can before touching the file system: parse args -> load the
-// scenario -> apply overrides -> createSimulation (checks the grid against the adapter and finds
+// scenario -> apply overrides -> choose the backend -> createSimulation (checks the grid against
 // the adapter) -> only then create DIR and write. Any failure before that exits with 2 and leaves
-// DIR as it was (absent, or untouched).
+// DIR as it was (absent, or untouched). Progress and logs go to stderr; stdout carries the result.
 
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { NoAdapterError } from '../gpu/device.ts';
@@ -13,9 +13,13 @@ import { MetricsCsvWriter } from '../io/csv.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { phaseFieldImage } from '../io/fieldImage.ts';
 import { encodePng } from '../io/png.ts';
+import { toDimless } from '../model/dimless.ts';
+import { PRESETS } from '../model/presets.ts';
 import { applyOverrides, listPresets, loadScenarioArg, ScenarioError, type Scenario } from '../model/scenario.ts';
+import { adapterText as adapterLabelText, chooseBackend, type BackendChoice } from '../sim/backendChoice.ts';
 import {
   NonFiniteError,
+  type Checkpoint,
   type MetricsRow,
   type NucleationSummary,
   type RunLimits,
@@ -24,30 +28,41 @@ import {
   type Writer,
 } from '../sim/types.ts';
 import type { Simulation } from '../sim/simulation.ts';
-import { runOverrides, type RunArgs } from './args.ts';
+import { runOverrides, type BenchArgs, type CheckArgs, type ResumeArgs, type RunArgs } from './args.ts';
 import { formatSig, Progress } from './progress.ts';
+import { CHECKPOINT_FILE, FieldSeries, PVD_FILE, readCheckpointFile, readRunState, writeCheckpointFile, writeRunState } from './runDir.ts';
+import { codeVersion, type CodeVersion } from './version.ts';
 
 export interface CliIO {
-  stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
-  stderr: { write(s: string): unknown };
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number };
 }
 
 export const defaultIO = (): CliIO => ({ stdout: process.stdout, stderr: process.stderr });
 
-export const EXIT = { ok: 0, internal: 1, badInput: 2, nonFinite: 3, aborted: 130 } as const;
+export const EXIT = { ok: 0, internal: 1, badInput: 2, nonFinite: 3, aborted: 130, terminated: 143 } as const;
 
 export type StopReason = RunResult['reason'] | 'error';
 
 export interface RunSummary {
   scenario: string;
   backend: 'gpu' | 'cpu';
+  /** what was asked for (auto, gpu, cpu) and why this backend ran */
+  backend_choice: { requested: BackendChoice['requested']; reason: string };
   adapter: { vendor: string; architecture: string; device: string; description: string; isFallback: boolean } | null;
+  /** the package version and the git commit the code ran from */
+  version: CodeVersion;
   host: { cpu: string; cores: number; platform: string; node: string };
   limits: RunLimits;
   steps: number;
   wall_time_s: number;
   simulated_time_s: number;
+  /** steps of this process (after the checkpoint when resumed) per wall second */
   steps_per_s: number;
+  /** the checkpoint this process continued from (null: a fresh run) */
+  resumed_from: { step: number; time_s: number } | null;
+  /** the VTK series (null: not asked for) */
+  fields: { every_s: number; snapshots: number; pvd: string } | null;
   reason: StopReason;
   error: string | null;
   events: { kind: string; step: number; time_s: number; message: string }[];
@@ -92,87 +107,55 @@ function firstEventTime(events: readonly SimEvent[], kind: SimEvent['kind']): nu
   return e ? e.time_s : null;
 }
 
-export async function presetsCommand(io: CliIO = defaultIO()): Promise<number> {
+export async function presetsCommand(json: boolean, io: CliIO = defaultIO()): Promise<number> {
+  if (json) {
+    const list = Object.entries(PRESETS).map(([name, p]) => ({ name, description: p.scenario.about.description, sources: p.scenario.about.sources }));
+    io.stdout.write(JSON.stringify(list, null, 2) + '\n');
+    return EXIT.ok;
+  }
   const presets = listPresets();
   const width = Math.max(0, ...presets.map((p) => p.name.length)) + 2;
   for (const p of presets) io.stdout.write(`${p.name.padEnd(width)}${p.description}\n`);
   return EXIT.ok;
 }
 
-export const BENCH_USAGE = `Usage: dendrite bench [--backend gpu|cpu] [--sizes 64,128,256] [--steps N] [--json]
-
-Runs the planar-li-foil preset at n × n cells for each size, N steps (default 200) after an
-untimed 20-step warm-up, and prints wall time, steps/s, cell-updates/s and simulated s per
-wall s. --json writes the same as JSON to stdout (the table then goes to stderr).
-Measures only; exits 0 whatever the figures.`;
-
-interface BenchArgs {
-  backend: 'gpu' | 'cpu';
-  sizes: number[];
-  steps: number;
-  json: boolean;
-}
-
-function parseBenchArgs(rest: string[]): BenchArgs | 'help' {
-  const args: BenchArgs = { backend: 'gpu', sizes: [64, 128, 256], steps: 200, json: false };
-  for (let k = 0; k < rest.length; k++) {
-    const arg = rest[k];
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--json') {
-      args.json = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    if (!['--backend', '--sizes', '--steps'].includes(flag)) {
-      throw new Error(`unknown argument '${arg}' (allowed: --backend, --sizes, --steps, --json)`);
-    }
-    let value: string;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      if (k + 1 >= rest.length) throw new Error(`${flag} needs a value`);
-      value = rest[++k];
-    }
-    if (flag === '--backend') {
-      if (value !== 'gpu' && value !== 'cpu') throw new Error(`--backend: '${value}' is not allowed; allowed: gpu, cpu`);
-      args.backend = value;
-    } else if (flag === '--sizes') {
-      const sizes = value.split(',').map((v) => v.trim());
-      for (const v of sizes) {
-        const n = Number(v);
-        if (v === '' || !Number.isInteger(n) || n < 16 || n % 4 !== 0) {
-          throw new Error(`--sizes: '${v}' is not allowed; expected integers ≥ 16 and multiples of 4, e.g. 64,128,256`);
-        }
-      }
-      args.sizes = sizes.map(Number);
-    } else {
-      const n = Number(value);
-      if (value.trim() === '' || !Number.isInteger(n) || n < 1) {
-        throw new Error(`--steps: '${value}' is not allowed; expected an integer ≥ 1`);
-      }
-      args.steps = n;
-    }
-  }
-  return args;
-}
-
-export async function benchCommand(rest: string[], io: CliIO = defaultIO()): Promise<number> {
-  let args: BenchArgs | 'help';
+/** `dendrite check`: the scenario a run would use, validated and resolved, on stdout; nothing runs. */
+export async function checkCommand(args: CheckArgs, io: CliIO = defaultIO()): Promise<number> {
+  let scenario: Scenario;
   try {
-    args = parseBenchArgs(rest);
+    scenario = applyOverrides(await loadScenarioArg(args.scenario), runOverrides(args));
+    stopOf(scenario);
+    toDimless(scenario); // derived quantities: what createSimulation checks before it allocates
   } catch (e) {
-    io.stderr.write(`dendrite bench: ${errorMessage(e)}\n\n${BENCH_USAGE}\n`);
+    io.stderr.write(`dendrite check: ${errorMessage(e)}\n`);
     return EXIT.badInput;
   }
-  if (args === 'help') {
-    io.stderr.write(`${BENCH_USAGE}\n`);
-    return EXIT.ok;
+  io.stdout.write(JSON.stringify(scenario, null, 2) + '\n');
+  return EXIT.ok;
+}
+
+/** The stop condition, or a ScenarioError when the scenario has none. */
+function stopOf(scenario: Scenario): RunLimits {
+  const limits = limitsOf(scenario);
+  if (!(limits.charge_mAh_cm2 !== undefined || (limits.until_s !== undefined && limits.until_s > 0))) {
+    throw new ScenarioError('run.until_s', scenario.run?.until_s, 'a time > 0 (--until-s) or a charge (--charge-mAh-cm2)');
   }
+  return limits;
+}
+
+const probeAdapter = async () => {
+  const { getGpu } = await import('../gpu/device.ts');
+  return (await getGpu()).label;
+};
+
+export async function benchCommand(args: BenchArgs, io: CliIO = defaultIO()): Promise<number> {
+  const choice = await chooseBackend(args.backend, probeAdapter, '--backend gpu');
+  if (args.backend === 'auto') io.stderr.write(`dendrite bench: ${choice.backend}: ${choice.reason}\n`);
   const { benchSolver, formatBenchTable } = await import('../../bench/solver.ts');
   let report;
   try {
     report = await benchSolver({
-      backend: args.backend,
+      backend: choice.backend,
       sizes: args.sizes,
       steps: args.steps,
       onProgress: (m) => io.stderr.write(`dendrite bench: ${m}\n`),
@@ -195,67 +178,144 @@ export async function benchCommand(rest: string[], io: CliIO = defaultIO()): Pro
   return EXIT.ok;
 }
 
-export async function runCommand(args: RunArgs, io: CliIO = defaultIO()): Promise<number> {
+interface RunPlan {
+  scenario: Scenario;
+  scenarioArg: string;
+  name: string;
+  outDir: string;
+  choice: BackendChoice;
+  fieldsEveryS: number | null;
+  checkpointEveryS: number | null;
+  /** resuming: the checkpoint and the field segment it was taken in */
+  restore?: { checkpoint: Checkpoint; segment: number };
+  resumed: boolean;
+}
+
+/** Reads DIR for `--resume`: its scenario, how it was started and its last checkpoint. */
+async function resumePlan(args: ResumeArgs): Promise<RunPlan | { finished: RunSummary }> {
+  const outDir = resolve(args.dir);
+  const state = readRunState(outDir);
+  const summaryPath = join(outDir, 'summary.json');
+  if (existsSync(summaryPath)) {
+    const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary;
+    if (summary.reason !== 'aborted') return { finished: summary };
+  }
+  const scenario = await loadScenarioArg(join(outDir, 'scenario.json'));
+  return {
+    scenario,
+    scenarioArg: state.scenario_arg,
+    name: state.name,
+    outDir,
+    choice: state.backend,
+    fieldsEveryS: state.fields_every_s,
+    checkpointEveryS: state.checkpoint_every_s,
+    restore: readCheckpointFile(outDir),
+    resumed: true,
+  };
+}
+
+export async function runCommand(args: RunArgs | ResumeArgs, io: CliIO = defaultIO()): Promise<number> {
+  const tag = 'dendrite run';
   const fail = (msg: string, code: number = EXIT.badInput) => {
-    io.stderr.write(`dendrite run: ${msg}\n`);
+    io.stderr.write(`${tag}: ${msg}\n`);
     return code;
+  };
+  const log = (msg: string) => {
+    if (!args.quiet) io.stderr.write(`${msg}\n`);
   };
 
   // ---- validate; nothing is written before createSimulation succeeds
-  let scenario: Scenario;
+  let plan: RunPlan;
   try {
-    scenario = applyOverrides(await loadScenarioArg(args.scenario), runOverrides(args));
+    if (args.command === 'resume') {
+      const p = await resumePlan(args);
+      if ('finished' in p) {
+        log(`dendrite: the run in ${resolve(args.dir)} is finished (${p.finished.reason} after ${p.finished.steps} steps); nothing to resume`);
+        if (args.json) io.stdout.write(JSON.stringify(p.finished, null, 2) + '\n');
+        return EXIT.ok;
+      }
+      plan = p;
+    } else {
+      const scenario = applyOverrides(await loadScenarioArg(args.scenario), runOverrides(args));
+      const outDir = resolve(args.out);
+      try {
+        if (!statSync(outDir).isDirectory()) return fail(`--out: '${args.out}' exists and is not a directory`);
+      } catch {
+        // absent: created below
+      }
+      stopOf(scenario);
+      plan = {
+        scenario,
+        scenarioArg: args.scenario,
+        name: scenarioName(scenario, args.scenario),
+        outDir,
+        choice: await chooseBackend(args.backend, probeAdapter, '--backend gpu'),
+        fieldsEveryS: args.fieldsEveryS ?? null,
+        checkpointEveryS: args.checkpointEveryS ?? null,
+        resumed: false,
+      };
+    }
   } catch (e) {
     return fail(errorMessage(e));
   }
-  const outDir = resolve(args.out);
-  try {
-    if (!statSync(outDir).isDirectory()) return fail(`--out: '${args.out}' exists and is not a directory`);
-  } catch {
-    // absent: created below
-  }
-  const limits = limitsOf(scenario);
-  if (!(limits.charge_mAh_cm2 !== undefined || (limits.until_s !== undefined && limits.until_s > 0))) {
-    return fail(
-      `run.until_s: '${String(scenario.run?.until_s)}' is not allowed; give a time > 0 (--until-s) or a charge (--charge-mAh-cm2)`,
-    );
-  }
+  const { scenario, outDir, choice } = plan;
+  const limits = stopOf(scenario);
 
   let sim: Simulation;
   try {
     const { createSimulation } = await import('../sim/simulation.ts');
-    sim = await createSimulation(scenario, { backend: args.backend });
+    sim = await createSimulation(scenario, { backend: choice.backend, restore: plan.restore?.checkpoint });
   } catch (e) {
     if (e instanceof ScenarioError || e instanceof NoAdapterError) return fail(e.message);
     return fail(`could not create the simulation: ${errorMessage(e)}`);
   }
+  const label = sim.info.adapter ?? null;
+  const backendChoice: BackendChoice = { ...choice, adapter: label ?? choice.adapter };
 
   // ---- from here on DIR is ours
-  // scenario.json is the scenario handed to createSimulation: loading it gives the same run.
-  const name = scenarioName(scenario, args.scenario);
-  const label = sim.info.adapter;
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      io.stderr.write('\ninterrupted: stopping after the current step and writing the summary (Ctrl-C again to quit now)\n');
+  // Ctrl-C (SIGINT) or a scheduler's SIGTERM (SLURM at the time limit): stop after the batch, write the
+  // outputs and, with --checkpoint-every-s, a checkpoint to resume from; the same signal again quits at once
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    const exitCode = sig === 'SIGTERM' ? EXIT.terminated : EXIT.aborted;
+    if (signalled === undefined) {
+      signalled = sig;
+      io.stderr.write(`\n${sig === 'SIGTERM' ? 'terminated' : 'interrupted'}: stopping after the current step and writing the summary (${sig === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C'} again to quit now)\n`);
       controller.abort();
     } else {
-      process.exit(EXIT.aborted);
+      process.exit(exitCode);
     }
   };
+  const signalCode = () => (signalled === 'SIGTERM' ? EXIT.terminated : EXIT.aborted);
 
+  const c0 = num(scenario, 'electrolyte', 'concentration_mol_L') ?? 1;
+  const fields = new FieldSeries(outDir, c0);
+  const restoredRows = plan.restore?.checkpoint.host.rows ?? [];
   let csv: MetricsCsvWriter | undefined;
   try {
     mkdirSync(outDir, { recursive: true });
-    // Stale results of an earlier run in the same DIR must not pass for this run's.
+    // Stale results (of an earlier run in the same DIR, or past the checkpoint) must not pass for this run's.
     for (const f of ['final.png', 'summary.json']) rmSync(join(outDir, f), { force: true });
-    await writeFileAtomic(join(outDir, 'scenario.json'), JSON.stringify(scenario, null, 2) + '\n');
-    csv = new MetricsCsvWriter(join(outDir, 'metrics.csv'));
+    if (!plan.resumed) {
+      rmSync(join(outDir, CHECKPOINT_FILE), { force: true });
+      rmSync(join(outDir, PVD_FILE), { force: true });
+      // scenario.json is the scenario handed to createSimulation: loading it gives the same run.
+      await writeFileAtomic(join(outDir, 'scenario.json'), JSON.stringify(scenario, null, 2) + '\n');
+      await writeRunState(outDir, {
+        version: 1,
+        scenario_arg: plan.scenarioArg,
+        name: plan.name,
+        backend: backendChoice,
+        fields_every_s: plan.fieldsEveryS,
+        checkpoint_every_s: plan.checkpointEveryS,
+      });
+    }
+    if (plan.fieldsEveryS !== null) fields.resetTo(plan.restore?.segment ?? 0);
+    csv = new MetricsCsvWriter(join(outDir, 'metrics.csv'), restoredRows);
   } catch (e) {
     sim.destroy();
-    return fail(`cannot write to '${args.out}': ${errorMessage(e)}`, EXIT.internal);
+    return fail(`cannot write to '${outDir}': ${errorMessage(e)}`, EXIT.internal);
   }
 
   const target =
@@ -263,35 +323,80 @@ export async function runCommand(args: RunArgs, io: CliIO = defaultIO()): Promis
       ? ({ kind: 'charge', charge_mAh_cm2: limits.charge_mAh_cm2 } as const)
       : ({ kind: 'time', until_s: limits.until_s ?? 0 } as const);
   const progress = new Progress({
-    stream: io.stdout,
-    isTTY: Boolean(io.stdout.isTTY),
-    columns: io.stdout.columns,
+    stream: args.quiet ? { write: () => undefined } : io.stderr,
+    isTTY: Boolean(io.stderr.isTTY),
+    columns: io.stderr.columns,
     target,
   });
-  const adapterText = label
-    ? `${label.vendor} ${label.architecture} ${label.description || label.device}`.replace(/\s+/g, ' ').trim() +
-      (label.isFallback ? ' (software/fallback adapter)' : '')
-    : 'f64 CPU reference';
-  io.stdout.write(`dendrite: ${name} on ${args.backend} [${adapterText}] -> ${outDir}\n`);
+  const adapterText = label ? adapterLabelText(label) + (label.isFallback ? ' (software/fallback adapter)' : '') : 'f64 CPU reference';
+  if (choice.requested === 'auto' && !plan.resumed) log(`dendrite: backend ${choice.backend}: ${choice.reason}`);
+  const from = plan.restore ? ` (resumed at step ${sim.steps}, t=${formatSig(sim.time_s)} s)` : plan.resumed ? ' (no checkpoint yet: starting over)' : '';
+  log(`dendrite: ${plan.name} on ${choice.backend} [${adapterText}] -> ${outDir}${from}`);
 
+  // The field series runs in segments that end on its snapshot times, so a snapshot is the state at
+  // k·T exactly and a resumed run retraces the same steps. Checkpoints are taken between batches.
+  const T = plan.fieldsEveryS;
+  let segment = plan.restore?.segment ?? 0;
+  const writes: Promise<unknown>[] = [];
+  let checkpointBusy = false;
+  let lastCheckpoint = performance.now();
+  const takeCheckpoint = (seg: number) => {
+    checkpointBusy = true;
+    const w = sim
+      .checkpoint()
+      .then((cp) => writeCheckpointFile(outDir, cp, seg))
+      .catch((e) => io.stderr.write(`${tag}: could not write ${CHECKPOINT_FILE}: ${errorMessage(e)}\n`))
+      .finally(() => {
+        checkpointBusy = false;
+        lastCheckpoint = performance.now();
+      });
+    writes.push(w);
+    return w;
+  };
   const watcher: Writer = {
-    onMetrics: (row) => progress.update({ time_s: row.time_s, steps: row.step, charge_mAh_cm2: row.charge_mAh_cm2 }),
+    onMetrics: (row) => {
+      progress.update({ time_s: row.time_s, steps: row.step, charge_mAh_cm2: row.charge_mAh_cm2 });
+      if (plan.checkpointEveryS !== null && !checkpointBusy && performance.now() - lastCheckpoint >= plan.checkpointEveryS * 1000) {
+        void takeCheckpoint(segment);
+      }
+    },
     onEvent: (ev) => progress.log(`event ${ev.kind} at step ${ev.step}, t=${formatSig(ev.time_s)} s: ${ev.message}`),
   };
   sim.addWriter(csv);
   sim.addWriter(watcher);
 
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const t0 = performance.now();
   let result: RunResult | undefined;
   let reason: StopReason;
   let error: string | null = null;
   let code: number;
+  /** reached within the f32 clock's rounding (the GPU clock lands within an ulp of its stop time) */
+  const reached = (t: number) => sim.time_s >= t * (1 - 2 ** -22);
   try {
-    const r: RunResult = await sim.run(limits, controller.signal);
-    result = r;
-    reason = r.reason;
-    code = reason === 'aborted' ? EXIT.aborted : reason === 'non_finite' ? EXIT.nonFinite : EXIT.ok;
+    if (T !== null && segment === 0) {
+      await fields.write(0, await sim.readFields(), sim.time_s);
+      segment = 1;
+    }
+    for (;;) {
+      const at = T !== null ? segment * T : Infinity;
+      const inSegment = at < (limits.until_s ?? Infinity);
+      const segLimits: RunLimits = inSegment ? { ...limits, until_s: at } : limits;
+      const done = segLimits.until_s !== undefined && reached(segLimits.until_s);
+      const r: RunResult = done
+        ? { reason: 'time', steps: sim.steps, time_s: sim.time_s, wall_s: 0, events: sim.events }
+        : await sim.run(segLimits, controller.signal);
+      result = r;
+      if (inSegment && r.reason === 'time') {
+        await fields.write(segment, await sim.readFields(), sim.time_s);
+        segment++;
+        continue;
+      }
+      break;
+    }
+    reason = result.reason;
+    code = reason === 'aborted' ? signalCode() : reason === 'non_finite' ? EXIT.nonFinite : EXIT.ok;
   } catch (e) {
     if (e instanceof NonFiniteError) {
       reason = 'non_finite';
@@ -299,35 +404,39 @@ export async function runCommand(args: RunArgs, io: CliIO = defaultIO()): Promis
       code = EXIT.nonFinite;
     } else if (controller.signal.aborted) {
       reason = 'aborted';
-      code = EXIT.aborted;
+      code = signalCode();
     } else {
       reason = 'error';
       error = errorMessage(e);
       code = EXIT.internal;
     }
   }
-  const wall = result?.wall_s ?? (performance.now() - t0) / 1000;
-  progress.finish(
-    result ? { time_s: result.time_s, steps: result.steps, charge_mAh_cm2: csv.lastRow?.charge_mAh_cm2 } : undefined,
-  );
-  if (error) io.stderr.write(`dendrite run: ${error}\n`);
+  await Promise.all(writes);
+  // stopped by a signal with checkpoints on: keep the state it stopped at, so --resume goes on from there
+  if (reason === 'aborted' && plan.checkpointEveryS !== null) await takeCheckpoint(segment);
+  const wall = (performance.now() - t0) / 1000;
+  progress.finish(result ? { time_s: sim.time_s, steps: sim.steps, charge_mAh_cm2: csv.lastRow?.charge_mAh_cm2 } : undefined);
+  if (error) io.stderr.write(`${tag}: ${error}\n`);
 
   try {
     if (reason !== 'non_finite' && reason !== 'error') {
       try {
-        const fields = await sim.readFields();
-        const img = phaseFieldImage(fields, {}, sim.geometry);
+        const f = await sim.readFields();
+        // the end state, unless it is the last snapshot already
+        if (T !== null && reason !== 'aborted' && sim.time_s > fields.lastTime * (1 + 2 ** -22)) await fields.write(segment, f, sim.time_s);
+        const img = phaseFieldImage(f, {}, sim.geometry);
         await writeFileAtomic(join(outDir, 'final.png'), encodePng(img.width, img.height, img.rgba));
       } catch (e) {
-        io.stderr.write(`dendrite run: could not write final.png: ${errorMessage(e)}\n`);
+        io.stderr.write(`${tag}: could not write the final outputs: ${errorMessage(e)}\n`);
         if (code === EXIT.ok) code = EXIT.internal;
       }
     }
-    const steps = result?.steps ?? sim.steps;
-    const events = [...(result?.events ?? sim.events)];
+    const steps = sim.steps;
+    const events = [...sim.events];
     const summary: RunSummary = {
-      scenario: name,
-      backend: args.backend,
+      scenario: plan.name,
+      backend: choice.backend,
+      backend_choice: { requested: choice.requested, reason: choice.reason },
       adapter: label
         ? {
             vendor: label.vendor,
@@ -337,6 +446,7 @@ export async function runCommand(args: RunArgs, io: CliIO = defaultIO()): Promis
             isFallback: label.isFallback,
           }
         : null,
+      version: codeVersion(),
       host: {
         cpu: cpus()[0]?.model ?? 'unknown',
         cores: cpus().length,
@@ -346,8 +456,10 @@ export async function runCommand(args: RunArgs, io: CliIO = defaultIO()): Promis
       limits,
       steps,
       wall_time_s: wall,
-      simulated_time_s: result?.time_s ?? sim.time_s,
-      steps_per_s: wall > 0 ? steps / wall : 0,
+      simulated_time_s: sim.time_s,
+      steps_per_s: wall > 0 ? (steps - (plan.restore?.checkpoint.host.steps ?? 0)) / wall : 0,
+      resumed_from: plan.restore ? { step: plan.restore.checkpoint.host.steps, time_s: plan.restore.checkpoint.host.time_s } : null,
+      fields: T !== null ? { every_s: T, snapshots: fields.count, pvd: PVD_FILE } : null,
       reason,
       error,
       events: events.map((e) => ({ kind: e.kind, step: e.step, time_s: e.time_s, message: e.message })),
@@ -358,12 +470,16 @@ export async function runCommand(args: RunArgs, io: CliIO = defaultIO()): Promis
       final_metrics: csv.lastRow ?? null,
     };
     await writeFileAtomic(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    io.stdout.write(
-      `dendrite: ${reason} after ${steps} steps, t=${summary.simulated_time_s} s, ` +
-        `${summary.steps_per_s.toFixed(1)} steps/s; wrote ${outDir}\n`,
-    );
+    if (args.json) io.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    else if (!args.quiet) {
+      io.stdout.write(
+        `dendrite: ${reason} after ${steps} steps, t=${summary.simulated_time_s} s, ` +
+          `${summary.steps_per_s.toFixed(1)} steps/s; wrote ${outDir}\n`,
+      );
+    }
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     csv.close();
     sim.destroy();
   }

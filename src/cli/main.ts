@@ -1,8 +1,8 @@
 // `dendrite` entry: parse the command line and dispatch. Returns the process exit code.
-// Sub-commands are imported lazily so `--help` and argument errors need neither the model nor
-// WebGPU.
+// Sub-commands are imported lazily so `--help`, `--version` and argument errors need neither the
+// model nor WebGPU. Help and the version go to stdout (exit 0); usage after an error to stderr (2).
 
-import { ArgsError, parseArgs, USAGE } from './args.ts';
+import { ArgsError, parseArgs, usageOf } from './args.ts';
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -10,7 +10,7 @@ export async function main(argv: string[]): Promise<number> {
     parsed = parseArgs(argv);
   } catch (e) {
     if (e instanceof ArgsError) {
-      process.stderr.write(`dendrite: ${e.message}\n\n${USAGE}\n`);
+      process.stderr.write(`dendrite: ${e.message}\n\n${usageOf(e.topic)}\n`);
       return 2;
     }
     throw e;
@@ -18,17 +18,27 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (parsed.command) {
       case 'help':
-        process.stderr.write(`${USAGE}\n`);
-        return 2;
+        process.stdout.write(`${usageOf(parsed.topic)}\n`);
+        return 0;
+      case 'version': {
+        const { versionLine } = await import('./version.ts');
+        process.stdout.write(`${versionLine()}\n`);
+        return 0;
+      }
       case 'presets': {
         const { presetsCommand } = await import('./commands.ts');
-        return await presetsCommand();
+        return await presetsCommand(parsed.json);
+      }
+      case 'check': {
+        const { checkCommand } = await import('./commands.ts');
+        return await checkCommand(parsed);
       }
       case 'bench': {
         const { benchCommand } = await import('./commands.ts');
-        return await benchCommand(parsed.rest);
+        return await benchCommand(parsed);
       }
-      case 'run': {
+      case 'run':
+      case 'resume': {
         const { runCommand } = await import('./commands.ts');
         return await runCommand(parsed);
       }

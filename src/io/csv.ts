@@ -14,10 +14,17 @@ export class MetricsCsvWriter implements Writer {
   private rows = 0;
   private last: MetricsRow | undefined;
 
-  /** Creates (truncates) `path` and writes the header row. */
-  constructor(readonly path: string) {
+  /**
+   * Creates (truncates) `path` and writes the header row, then `rows` (a resumed run's rows up to
+   * its checkpoint, which replace whatever a killed run had streamed past it).
+   */
+  constructor(
+    readonly path: string,
+    rows: readonly MetricsRow[] = [],
+  ) {
     this.fd = openSync(path, 'w', 0o644);
     this.write(METRICS_CSV_HEADER + '\n');
+    for (const row of rows) this.onMetrics(row);
   }
 
   onMetrics(row: MetricsRow): void {

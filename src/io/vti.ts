@@ -73,6 +73,40 @@ export function vtiDocument(opts: VtiOptions): string {
   return lines.join('\n');
 }
 
+/** The simulation's fields as one snapshot: ξ, c [mol/L] and φ [V] (the app's export and the CLI's series). */
+export function fieldsVti(f: { nx: number; ny: number; dx_um: number; xi: ArrayLike<number>; c: ArrayLike<number>; phi_V: ArrayLike<number> }, c0_mol_L: number, time_s: number): string {
+  const c = new Float32Array(f.c.length);
+  for (let k = 0; k < c.length; k++) c[k] = f.c[k] * c0_mol_L;
+  return vtiDocument({
+    nx: f.nx,
+    ny: f.ny,
+    dx_um: f.dx_um,
+    time_s,
+    fields: [
+      { name: 'xi', data: f.xi },
+      { name: 'c_mol_L', data: c },
+      { name: 'phi_V', data: f.phi_V },
+    ],
+  });
+}
+
+/** A ParaView collection (.pvd) of .vti snapshots: ParaView opens it as one time series. */
+export function pvdDocument(entries: readonly { time_s: number; file: string }[]): string {
+  for (const e of entries) {
+    if (!Number.isFinite(e.time_s)) throw new Error(`pvd: time_s = ${e.time_s} must be finite`);
+    if (!/^[^"'<>&]+$/.test(e.file)) throw new Error(`pvd: file ${JSON.stringify(e.file)} must be non-empty, without quotes or < > &`);
+  }
+  return [
+    '<?xml version="1.0"?>',
+    '<VTKFile type="Collection" version="1.0" byte_order="LittleEndian">',
+    '  <Collection>',
+    ...entries.map((e) => `    <DataSet timestep="${String(e.time_s)}" group="" part="0" file="${e.file}"/>`),
+    '  </Collection>',
+    '</VTKFile>',
+    '',
+  ].join('\n');
+}
+
 /** base64 of [UInt32 LE byte count][float32 LE values], one stream. */
 function float32Base64(data: ArrayLike<number>): string {
   const bytes = new Uint8Array(4 + 4 * data.length);
