@@ -348,6 +348,17 @@ describe('dendrite run --backend auto (the default)', () => {
     expect(summary.simulated_time_s).toBe(1);
   });
 
+  it('Dawn cannot load (webgpu not importable): auto runs on the CPU; --backend gpu exits 2 naming the cause', async () => {
+    const env = { NODE_OPTIONS: `--import ${join(ROOT, 'tests', 'support', 'no-dawn.mjs')}` };
+    const out = outPath('no-dawn');
+    const r = await dendrite(['run', 'planar-li-foil', '--out', out, '--until-s', '0.05'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^dendrite: backend cpu: no usable WebGPU adapter \(Cannot find package 'webgpu'.*\): running on the f64 CPU backend/m);
+    const g = await dendrite(['run', 'planar-li-foil', '--out', outPath('no-dawn-gpu'), '--backend', 'gpu', '--until-s', '0.05'], { env });
+    expect(g.code).toBe(2);
+    expect(g.stderr).toMatch(/Cannot find package 'webgpu'/);
+  });
+
   it.skipIf(!existsSync(LVP))('a software adapter (lavapipe) is passed over for the CPU backend', async () => {
     const out = outPath('auto-soft');
     const r = await dendrite(['run', 'planar-li-foil', '--out', out, '--until-s', '0.05'], { env: { VK_ICD_FILENAMES: LVP } });
