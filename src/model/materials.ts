@@ -1,7 +1,7 @@
 // Material and electrolyte tables (MODEL.md §6.2, §6.4): the numbers behind seeding.material and
 // electrolyte.kind, each with where it comes from. Values marked "estimate" are not measured in
 // the cited source; they are chosen inside the range the source and its references support, and
-// the README says so.
+// docs/explanation/substrates-and-hosts.md says so.
 
 /** A lithiophilic seed or coating: contact angle of Li on it and the exchange current on it. */
 export interface SeedMaterial {

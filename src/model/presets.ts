@@ -18,7 +18,8 @@ import diffusionLimitedDendrites from '../../public/scenarios/diffusion-limited-
 import firstDendrites from '../../public/scenarios/first-dendrites.json';
 
 export interface Preset {
-  scenario: { about: { name: string; description: string; sources: string } } & Record<string, Record<string, unknown>>;
+  /** as in the file: `$schema` (the editor's JSON Schema, public/scenario.schema.json), then the sections */
+  scenario: { $schema?: string; about: { name: string; description: string; sources: string } } & Record<string, unknown>;
 }
 
 export const PRESETS: Record<string, Preset> = {

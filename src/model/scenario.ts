@@ -89,9 +89,16 @@ function flatten(input: unknown, where: string): Map<string, unknown> {
   }
   for (const [section, body] of Object.entries(input as Record<string, unknown>)) {
     if (section === 'preset') continue;
+    // an editor's schema reference (public/scenario.schema.json): not part of the scenario
+    if (section === '$schema') {
+      if (typeof body !== 'string') throw new ScenarioError('$schema', body, 'a string: the path or URL of the scenario JSON Schema');
+      continue;
+    }
+    const known = [...new Set(SCENARIO_KEYS.map((k) => k.key.split('.')[0]))];
+    // an unknown section is refused even when empty: a misspelt section must not pass silently
+    if (!known.includes(section)) throw new ScenarioError(section, body, `not a section; sections are ${known.join(', ')}`);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      const known = [...new Set(SCENARIO_KEYS.map((k) => k.key.split('.')[0]))].join(', ');
-      throw new ScenarioError(section, body, `a section object; sections are ${known}`);
+      throw new ScenarioError(section, body, `a section object; sections are ${known.join(', ')}`);
     }
     for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
       const key = `${section}.${k}`;
@@ -105,7 +112,7 @@ function flatten(input: unknown, where: string): Map<string, unknown> {
 function unknownKeyHint(key: string): string {
   const section = key.split('.')[0];
   const same = SCENARIO_KEYS.filter((k) => k.key.startsWith(`${section}.`)).map((k) => k.key);
-  return same.length ? `not a scenario key; keys in ${section}: ${same.join(', ')}` : 'not a scenario key (see README, "Scenario keys")';
+  return same.length ? `not a scenario key; keys in ${section}: ${same.join(', ')}` : 'not a scenario key (see docs/reference/scenario-keys.md)';
 }
 
 /** The Li film on the collector at the start [µm]: none on bare Cu (anode-free), where the key is unused. */

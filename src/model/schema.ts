@@ -1,4 +1,4 @@
-// The scenario keys: one table that the validator, the README and the app panel all read.
+// The scenario keys: one table that the validator, the generated reference (docs/reference/scenario-keys.md), the JSON Schema and the app panel all read.
 // Units are in the key names; sources for every default are in `source`.
 
 import { ELECTROLYTE_KINDS, SEED_MATERIAL_KINDS, SEI_KINDS } from './materials.ts';
@@ -121,7 +121,7 @@ export const SCENARIO_KEYS: readonly KeySpec[] = [
   str('sei.kind', 'none', SEI_KINDS, 'solid-electrolyte interphase on the Li surface (src/model/materials.ts): sets thickness, ionic conductivity, modulus, Poisson ratio, fracture energy and healing time; none = bare Li; custom uses those keys as given (MODEL.md §6.3)'),
   n('sei.thickness_nm', 20, 'SEI thickness [nm]', { ...POS, max: 1e4 }, 'native SEI films are tens of nm (001:L69: > 1 nm blocks electrons); estimate'),
   n('sei.ionic_conductivity_S_cm', 1e-8, 'Li⁺ conductivity of the SEI [S/cm]: a film resistance thickness/σ in series with the kinetics', { ...POS, max: 1 }, 'Li₂CO₃ ≈ 1e-8, LiF 1e-9 … 1e-13, Li₂S 1e-5 S/cm (001:L81; 000:L336)'),
-  n('sei.modulus_GPa', 1, "Young's modulus of the SEI [GPa] (the user's SEI modulus): the film's tension E·t·ε/(1−ν²) when the growing Li stretches it loads the Li through the elastic solve; the Li's hydrostatic stress shifts the kinetics by −Ωσ_h/F (README, The SEI)", { ...POS, max: 1000 }, '> 3 GPa stabilises deposition (001:L87); LiF 64.9 GPa (000:L255)'),
+  n('sei.modulus_GPa', 1, "Young's modulus of the SEI [GPa] (the user's SEI modulus): the film's tension E·t·ε/(1−ν²) when the growing Li stretches it loads the Li through the elastic solve; the Li's hydrostatic stress shifts the kinetics by −Ωσ_h/F (docs/explanation/sei.md)", { ...POS, max: 1000 }, '> 3 GPa stabilises deposition (001:L87); LiF 64.9 GPa (000:L255)'),
   n('sei.poisson_ratio', 0.3, 'Poisson ratio of the SEI', { min: -1, max: 0.5, exclusiveMin: true, exclusiveMax: true }, 'estimate for ionic solids and polymers'),
   n('sei.fracture_energy_J_m2', 1, 'fracture energy of the SEI [J/m²]: the film cracks where its channel-crack energy release rate 1.976·E·t·ε²/(1−ν²) reaches it (crack strain ε_c)', { ...POS, max: 1e6 }, 'estimate; 001:L87–93 (the maximum elastic deformation energy tracks CE)'),
   n('sei.heal_time_s', 5, 'time constant of SEI re-formation [s]: a crack re-closes and the stretch of the film relaxes at 1/τ, and the new film consumes Li (sei.li_content_mol_cm3)', { ...POS, max: 1e9 }, 'estimate'),
