@@ -535,3 +535,26 @@ describe('dendrite run: VTK series, checkpoints and --resume', () => {
     for (const row of written) for (const k of METRIC_COLUMNS) if (!(k in METRIC_UNDEFINED_WHEN)) expect(Number.isFinite(row[k]), k).toBe(true);
   });
 });
+
+describe("the README's first command", () => {
+  it('on a machine without a Vulkan driver: exits 0 on the CPU and the picture shows fingers, not a flat film', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = /```sh\n([\s\S]*?)```/.exec(readme)![1].split('\n')[0];
+    const m = /^npm install && npx dendrite (run \S+) --out (\S+)$/.exec(block);
+    expect(m, block).not.toBeNull();
+    const out = outPath('readme');
+    const r = await dendrite([...m![1].split(' '), '--out', out], { env: { VK_ICD_FILENAMES: '/nonexistent.json' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^dendrite: backend cpu: no usable WebGPU adapter/m);
+    const s = readJson(join(out, 'summary.json'));
+    const scenario = readJson(join(out, 'scenario.json'));
+    const h0 = scenario.initial.li_thickness_um;
+    const f = s.final_metrics;
+    console.log(`README command: ${s.steps} steps, ${s.wall_time_s.toFixed(1)} s wall; max/mean height gain ${((f.deposit_max_height_um - h0) / (f.deposit_mean_height_um - h0)).toFixed(2)}, porosity ${f.deposit_porosity.toFixed(3)}, ${f.tip_count} tips`);
+    // fingers: the tallest column gained well above the mean, and the deposit above the film is porous
+    expect(f.deposit_max_height_um - h0).toBeGreaterThan(1.5 * (f.deposit_mean_height_um - h0));
+    expect(f.deposit_porosity).toBeGreaterThan(0.3);
+    expect(f.tip_count).toBeGreaterThanOrEqual(1);
+    pngSize(join(out, 'final.png'));
+  });
+});
