@@ -4,8 +4,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { colormap, COLORMAP_NAMES } from '../src/io/colormap.ts';
-import { CRACKED_BELOW, cssGradient, fromOrderedBits, layerById, LAYERS, layersFor, lutFloats, niceRange, orderedBits, scaleBarLength, ticks } from '../src/app/layers.ts';
+import { autoRange, CRACKED_BELOW, cssGradient, fromOrderedBits, layerById, LAYERS, layersFor, lutFloats, niceRange, orderedBits, scaleBarLength, ticks } from '../src/app/layers.ts';
 import { View } from '../src/app/view.ts';
+import { applies, RULED_KEYS } from '../src/app/applicable.ts';
+import { etaToStop, formatEta } from '../src/app/readout.ts';
+import { presetScenario } from '../src/model/scenario.ts';
+import { KEY_INDEX } from '../src/model/schema.ts';
 
 describe('renderer colour maps', () => {
   it('the GPU table is the 8-bit table scaled to [0, 1], entry for entry', () => {
@@ -121,5 +125,66 @@ describe('pan and zoom', () => {
     expect(after[1]).toBeCloseTo(before[1], 4);
     v.pan(10, -5);
     expect(v.toWorld(331, 217)[0]).toBeCloseTo(before[0], 4);
+  });
+});
+
+describe('automatic colour range', () => {
+  it('round-off in a stress-free run (±4e-10 MPa) is one colour, not a pattern; a real field keeps its range', () => {
+    const stress = layerById('stress');
+    const [lo, hi] = autoRange(stress, -4e-10, 4e-10);
+    expect(hi - lo).toBeGreaterThanOrEqual(stress.minSpan!);
+    expect(lo).toBeLessThanOrEqual(-4e-10);
+    expect(hi).toBeGreaterThanOrEqual(4e-10);
+    // a mapped value: the noise spans < 1e-7 of the colour map
+    expect((8e-10) / (hi - lo)).toBeLessThan(1e-7);
+    expect(autoRange(stress, -12.3, 40.1)).toEqual(niceRange(-12.3, 40.1));
+    // every automatic layer has a floor; the fixed ones need none
+    for (const l of LAYERS) if (!l.fixed) expect(l.minSpan, l.id).toBeGreaterThan(0);
+  });
+});
+
+describe('panel controls that apply', () => {
+  it('every rule names a scenario key', () => {
+    for (const k of RULED_KEYS) expect(KEY_INDEX.has(k), k).toBe(true);
+  });
+
+  it('hides what a scenario does not read and shows what it does', () => {
+    const pot = presetScenario('first-dendrites'); // potentiostatic, Li film, no host, no SEI
+    expect(applies('drive.overpotential_V', pot)).toBe(true);
+    expect(applies('drive.current_density_mA_cm2', pot)).toBe(false);
+    expect(applies('surface.contact_angle_deg', pot)).toBe(false);
+    expect(applies('host.spacing_um', pot)).toBe(false);
+    expect(applies('sei.thickness_nm', pot)).toBe(false);
+    expect(applies('seeding.size_um', pot)).toBe(false);
+    expect(applies('run.charge_mAh_cm2', pot)).toBe(true);
+
+    const pillars = presetScenario('cu-pillar-host');
+    expect(applies('drive.current_density_mA_cm2', pillars)).toBe(true);
+    expect(applies('host.spacing_um', pillars)).toBe(true);
+    expect(applies('host.fibre_diameter_um', pillars)).toBe(false);
+    expect(applies('surface.contact_angle_deg', pillars)).toBe(true);
+
+    const fibres = presetScenario('zno-carbon-fibre-host');
+    expect(applies('host.fibre_diameter_um', fibres)).toBe(true);
+    expect(applies('host.width_um', fibres)).toBe(false);
+    expect(applies('seeding.pattern', fibres)).toBe(true);
+
+    const sei = presetScenario('native-sei');
+    expect(applies('sei.thickness_nm', sei)).toBe(true);
+  });
+});
+
+describe('run readout', () => {
+  it('ETA to the first stop at the measured rates', () => {
+    const base = { time_s: 10, until_s: 55, charge_mAh_cm2: 0, stopCharge_mAh_cm2: 0, simPerWall: 0.5, chargePerWall: 0 };
+    expect(etaToStop(base)).toBeCloseTo(90, 12);
+    // a charge stop that comes first
+    expect(etaToStop({ ...base, charge_mAh_cm2: 0.1, stopCharge_mAh_cm2: 0.2, chargePerWall: 0.01 })).toBeCloseTo(10, 12);
+    expect(etaToStop({ ...base, simPerWall: 0 })).toBeNaN();
+    expect(formatEta(42.4)).toBe('42 s');
+    expect(formatEta(185)).toBe('3 min 05 s');
+    expect(formatEta(7800)).toBe('2 h 10 min');
+    expect(formatEta(NaN)).toBe('–');
+    expect(formatEta(1e7)).toBe('> 1 week');
   });
 });

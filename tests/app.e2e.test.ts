@@ -13,7 +13,21 @@ import { SEED_GOLD } from '../src/io/fieldImage.ts';
 
 interface Hooks {
   advance(n: number): Promise<void>;
-  state(): { steps: number; time_s: number; query: string; rows: number; lastRow?: Record<string, number>; scenario: Record<string, Record<string, unknown>>; adapter: { isFallback: boolean; vendor: string; architecture: string } };
+  state(): {
+    steps: number;
+    time_s: number;
+    playing: boolean;
+    query: string;
+    rows: number;
+    lastRow?: Record<string, number>;
+    scenario: Record<string, Record<string, unknown>>;
+    adapter: { isFallback: boolean; vendor: string; architecture: string };
+    plotPoints: number[];
+    about: string;
+    visibleKeys: string[];
+    readout: Record<string, string | number>;
+  };
+  setKey(key: string, value: number | string | boolean): string | undefined;
   readXi(): Promise<{ nx: number; ny: number; dx_um: number; xi: number[] }>;
   toScreen(x: number, y: number): [number, number];
   loseDevice(): void;
@@ -37,10 +51,11 @@ let base: string;
 let browser: BrowserContext;
 const errors: string[] = [];
 
-async function open(query: string): Promise<Page> {
+/** The WebGPU app (forced: on SwiftShader, a software adapter, `auto` would choose the CPU worker). */
+async function open(query: string, backend: 'gpu' | 'auto' | 'cpu' = 'gpu'): Promise<Page> {
   const page = await browser.newPage();
   watchErrors(page, errors);
-  await page.goto(`${base}?${query}`);
+  await page.goto(`${base}?${query}${backend === 'auto' ? '' : `&view.backend=${backend}`}`);
   await page.waitForFunction(() => ['ready', 'failed', 'no-webgpu'].includes(document.body.dataset.state ?? ''), undefined, { timeout: 120_000 });
   expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
   return page;
@@ -163,11 +178,13 @@ describe('browser app (headless chromium, SwiftShader WebGPU)', () => {
     };
     const before = gold(await canvasShot(page));
     await page.locator('[data-key="seeding.material"] select').selectOption('au');
-    expect(await page.evaluate(() => dendrite.state().query)).toContain('seeding.material=au');
+    // the link describes the run on screen: the seeds join it once the restart applies them
+    expect(await page.evaluate(() => dendrite.state().query)).not.toContain('seeding.material=au');
     // geometry is built once per run: the panel asks for a restart instead of applying it live
     expect((await page.evaluate(() => dendrite.messages())).some((m) => m.text.includes('seeding.material needs a restart'))).toBe(true);
     await page.getByRole('button', { name: 'apply changes & restart' }).click();
     await page.waitForFunction(() => !dendrite.busy() && dendrite.state().scenario.seeding.material === 'au', undefined, { timeout: 60_000 });
+    expect(await page.evaluate(() => dendrite.state().query)).toContain('seeding.material=au');
     await page.evaluate(() => dendrite.advance(10));
     const after = gold(await canvasShot(page));
     console.log(`gold (seed) pixels before/after choosing Au seeds: ${before} → ${after}`);
@@ -226,6 +243,94 @@ describe('browser app (headless chromium, SwiftShader WebGPU)', () => {
     await page.close();
   });
 
+  it('usability: shortcuts after panel clicks, plots and about box follow the preset, only applicable controls, the link shows what runs, re-fit on resize, rates and ETA', async () => {
+    const page = await open('preset=first-dendrites&grid.nx=32&grid.ny=32&initial.nuclei_count=2&run.metrics_every_steps=10');
+    const st = () => page.evaluate(() => dendrite.state());
+    // the preset's description and sources are shown
+    expect((await st()).about).toMatch(/^Scenario: first-dendrites\s*What it shows: The quick start.*Sources: Bai, Li, Brushett, Bazant/s);
+    // potentiostatic: the electrode potential is on the panel, the current density and the SEI keys are not
+    let keys = (await st()).visibleKeys;
+    expect(keys).toContain('drive.overpotential_V');
+    expect(keys).toContain('run.charge_mAh_cm2');
+    expect(keys).not.toContain('drive.current_density_mA_cm2');
+    expect(keys).not.toContain('sei.thickness_nm');
+    await page.evaluate(() => dendrite.setKey('drive.mode', 'galvanostatic'));
+    keys = (await st()).visibleKeys;
+    expect(keys).toContain('drive.current_density_mA_cm2');
+    expect(keys).not.toContain('drive.overpotential_V');
+    await page.evaluate(() => dendrite.setKey('drive.mode', 'potentiostatic'));
+
+    // a restart key edited but not applied: the link still describes the run on screen
+    await page.evaluate(() => dendrite.setKey('grid.nx', 48));
+    expect((await st()).query).not.toMatch(/grid\.nx=48/);
+    expect((await st()).query).toMatch(/grid\.nx=32/);
+
+    // Space after a click on a panel button: play/pause, and the button is not pressed again
+    const shareNotes = async () => (await page.evaluate(() => dendrite.messages())).filter((m) => /Share link/.test(m.text)).length;
+    await page.getByText('copy share link', { exact: true }).click();
+    await page.waitForFunction(() => dendrite.messages().some((m) => /Share link/.test(m.text)), undefined, { timeout: 30_000 });
+    const notes = await shareNotes();
+    expect(notes).toBe(1);
+    await page.keyboard.press(' ');
+    expect((await st()).playing).toBe(true);
+    // and after a click on a checkbox
+    await page.locator('#panel input[type="checkbox"]').first().click();
+    await page.keyboard.press(' ');
+    expect((await st()).playing).toBe(false);
+    await page.waitForTimeout(500);
+    expect(await shareNotes()).toBe(notes);
+
+    // play for a few seconds: steps/s, simulated s per wall s and the ETA are read out; the plots fill
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => dendrite.state().readout['ETA to stop'] !== '–' && dendrite.state().rows > 2, undefined, { timeout: 120_000 });
+    // read while it plays (paused, the rates restart and the ETA shows –)
+    const r = (await st()).readout;
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => !dendrite.busy(), undefined, { timeout: 60_000 });
+    console.log(`readout: ${r['steps / s']} steps/s, ${r['sim s / wall s']} sim s per wall s, ETA ${r['ETA to stop']}`);
+    expect(Number(r['steps / s'])).toBeGreaterThan(0);
+    expect(Number(r['sim s / wall s'])).toBeGreaterThan(0);
+    expect(String(r['ETA to stop'])).toMatch(/^(\d+ s|\d+ min \d+ s|\d+ h \d+ min|> 1 week)$/);
+    await page.waitForFunction(() => dendrite.state().plotPoints.every((n) => n > 0), undefined, { timeout: 30_000 });
+    // each plot has a legend naming its curves
+    const legends = await page.locator('#plots .u-legend').allTextContents();
+    expect(legends.length).toBe(5);
+    expect(legends.join(' ')).toMatch(/max height \[µm\]/);
+
+    // resize: the whole domain stays in view
+    for (const [w, h] of [[1280, 720], [900, 1100]] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
+      const box = (await page.locator('#field').boundingBox())!;
+      const { Lx, Ly } = await page.evaluate(() => {
+        const s = dendrite.state().scenario;
+        return { Lx: (s.grid.nx as number) * (s.grid.dx_um as number), Ly: (s.grid.ny as number) * (s.grid.dx_um as number) };
+      });
+      for (const [x, y] of [[0, 0], [Lx, Ly]]) {
+        const [sx, sy] = await page.evaluate(([x, y]) => dendrite.toScreen(x, y), [x, y]);
+        expect(sx, `${w}×${h}`).toBeGreaterThanOrEqual(-1);
+        expect(sx).toBeLessThanOrEqual(box.width + 1);
+        expect(sy).toBeGreaterThanOrEqual(-1);
+        expect(sy).toBeLessThanOrEqual(box.height + 1);
+      }
+    }
+
+    // a preset switch: the page says it is loading, then the plots and the about box belong to the new run
+    await page.evaluate(() => {
+      (window as unknown as { sawLoading: boolean }).sawLoading = false;
+      new MutationObserver(() => {
+        if (document.body.dataset.loading) (window as unknown as { sawLoading: boolean }).sawLoading = true;
+      }).observe(document.body, { attributes: true, attributeFilter: ['data-loading'] });
+    });
+    await page.locator('#panel select').first().selectOption('planar-li-foil');
+    await page.waitForFunction(() => dendrite.state().scenario.about.name === 'planar-li-foil' && !dendrite.busy(), undefined, { timeout: 120_000 });
+    expect(await page.evaluate(() => (window as unknown as { sawLoading: boolean }).sawLoading)).toBe(true);
+    expect(await page.evaluate(() => document.body.dataset.loading)).toBeUndefined();
+    expect((await st()).plotPoints).toEqual([0, 0, 0, 0, 0]);
+    expect((await st()).about).toMatch(/^Scenario: planar-li-foil\s*What it shows: Flat Li film/);
+    await page.close();
+  });
+
   it('an SEI scenario offers the SEI layers and draws the film; without a film they are hidden and a linked SEI layer falls back to ξ with a note; garnet without a film offers the stress alone', async () => {
     const layerMenu = (page: Page) => page.locator('[data-key="view.layer"] select option').allTextContents();
     const sei = await open('preset=native-sei&grid.nx=32&grid.ny=32&initial.nuclei_count=2&initial.nucleus_radius_um=1.5&drive.current_density_mA_cm2=20&run.metrics_every_steps=20&view.layer=integrity&view.contour=0');
@@ -275,7 +380,7 @@ describe('browser app (headless chromium, SwiftShader WebGPU)', () => {
     await page.close();
     const fresh = await browser.newPage();
     watchErrors(fresh, errors);
-    await fresh.goto(`${base}?${query}`);
+    await fresh.goto(`${base}?${query}&view.backend=gpu`);
     await fresh.waitForFunction(() => document.body.dataset.state === 'ready', undefined, { timeout: 120_000 });
     await fresh.evaluate(() => dendrite.advance(30));
     const b = await fresh.evaluate(() => dendrite.readXi());
@@ -320,16 +425,50 @@ describe('browser app (headless chromium, SwiftShader WebGPU)', () => {
     await big.close();
   });
 
-  it('a browser without WebGPU gets a page that says which browsers and settings work', async () => {
+  it('a software WebGPU adapter: auto runs the f64 CPU solver in a Web Worker, says why, and the deposit grows on the 2D canvas', async () => {
+    const page = await open('preset=first-dendrites&grid.nx=32&grid.ny=32&initial.nuclei_count=2&run.metrics_every_steps=10', 'auto');
+    expect(await page.evaluate(() => document.body.dataset.backend)).toBe('cpu');
+    const banner = await page.textContent('#cpu-banner');
+    expect(banner).toMatch(/CPU mode\. The WebGPU adapter is a software one \(.*\), slower than the f64 CPU backend\./);
+    expect(banner).toMatch(/view\.backend=gpu/);
+    const area = (f: { xi: number[] }) => f.xi.reduce((a, b) => a + b, 0);
+    const before = await page.evaluate(() => dendrite.readXi());
+    const shot0 = await canvasShot(page);
+    await page.evaluate(() => dendrite.advance(200));
+    const st = await page.evaluate(() => dendrite.state());
+    expect(st.steps).toBe(200);
+    expect(st.rows).toBeGreaterThan(5);
+    const after = await page.evaluate(() => dendrite.readXi());
+    console.log(`CPU worker: 200 steps to t = ${st.time_s.toPrecision(4)} s, Li area ${area(before).toFixed(1)} → ${area(after).toFixed(1)} cells`);
+    expect(area(after)).toBeGreaterThan(area(before) + 5);
+    const shot1 = await canvasShot(page);
+    let changed = 0;
+    for (let k = 0; k < shot0.data.length; k += 4) if (Math.abs(shot0.data[k] - shot1.data[k]) + Math.abs(shot0.data[k + 2] - shot1.data[k + 2]) > 24) changed++;
+    expect(changed).toBeGreaterThan(100);
+    await page.waitForFunction(() => dendrite.state().plotPoints.every((n) => n > 0), undefined, { timeout: 30_000 });
+    await page.close();
+  });
+
+  it('a browser without WebGPU runs the CPU solver in a Web Worker and says which browsers and settings have WebGPU', async () => {
     const plain = await launch({ webgpu: false });
     try {
       const page = await plain.newPage();
-      await page.goto(base);
-      await page.waitForFunction(() => document.body.dataset.state !== undefined, undefined, { timeout: 60_000 });
-      expect(await page.evaluate(() => document.body.dataset.state)).toBe('no-webgpu');
-      const text = await page.textContent('body');
+      watchErrors(page, errors);
+      await page.goto(`${base}?preset=first-dendrites&grid.nx=32&grid.ny=32`);
+      await page.waitForFunction(() => ['ready', 'failed', 'no-webgpu'].includes(document.body.dataset.state ?? ''), undefined, { timeout: 120_000 });
+      expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
+      expect(await page.evaluate(() => document.body.dataset.backend)).toBe('cpu');
+      const text = await page.textContent('#cpu-banner');
+      expect(text).toMatch(/No usable WebGPU adapter \((this browser does not expose navigator\.gpu|this browser has WebGPU, but no GPU adapter)/);
       expect(text).toContain('Chrome');
       expect(text).toContain('--enable-unsafe-webgpu');
+      await page.evaluate(() => dendrite.advance(20));
+      expect(await page.evaluate(() => dendrite.state().steps)).toBe(20);
+      // asking for the GPU where there is none gets the page that says what to do
+      const forced = await plain.newPage();
+      await forced.goto(`${base}?view.backend=gpu`);
+      await forced.waitForFunction(() => document.body.dataset.state !== undefined, undefined, { timeout: 60_000 });
+      expect(await forced.evaluate(() => document.body.dataset.state)).toBe('no-webgpu');
     } finally {
       await plain.close();
     }

@@ -12,8 +12,17 @@ import { Renderer, type RenderOptions } from './renderer.ts';
 import { View } from './view.ts';
 import { Panel } from './panel.ts';
 import { Plots } from './plots.ts';
-import { COLORMAP_NAMES, cssGradient, layerById, layersFor, LAYERS, niceRange, scaleBarLength, ticks } from './layers.ts';
-import { download, exportCsv, exportVti, formatTick, Recorder, snapshotPng } from './exporters.ts';
+import { autoRange, COLORMAP_NAMES, layerById, layersFor, LAYERS, scaleBarLength } from './layers.ts';
+import { copyLink, listMessages, pickJsonFile, renderColorBar, showMessage } from './chrome.ts';
+import { download, exportCsv, exportVti, Recorder, snapshotPng } from './exporters.ts';
+import { etaToStop, formatEta } from './readout.ts';
+
+/** A focused element that takes typed text (where Space and letters are input, not shortcuts). */
+function isTextEntry(t: EventTarget | null): boolean {
+  if (!(t instanceof HTMLElement)) return false;
+  if (t.isContentEditable || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT') return true;
+  return t.tagName === 'INPUT' && !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file'].includes((t as HTMLInputElement).type);
+}
 
 export const DEFAULT_PRESET = 'diffusion-limited-dendrites';
 /** how often the host copy of the state (for device-loss recovery) is refreshed [ms] */
@@ -54,7 +63,9 @@ export class App {
   private range: [number, number] = [0, 1];
   private pointer?: { x: number; y: number };
   private probeAt = 0;
-  private rate = { t: 0, wall: 0 };
+  private rate = { t: 0, wall: 0, steps: 0, charge: 0 };
+  /** the user panned or zoomed: a resize keeps their view instead of fitting the domain */
+  private userView = false;
   private recovering = false;
   readonly consoleErrors: string[] = [];
   private finishedReason?: RunResult['reason'];
@@ -77,6 +88,7 @@ export class App {
       exportCsv: () => exportCsv(this.fileStem(), this.sim?.rows ?? []),
       exportVti: () => this.act(this.exportVti()),
       toggleRecord: () => this.act(this.toggleRecord()),
+      fullscreen: () => this.toggleFullscreen(),
     });
     this.plots = new Plots(el.plots);
   }
@@ -139,6 +151,10 @@ export class App {
   async loadScenario(s: Scenario, preset: string | undefined, showErrors = true): Promise<boolean> {
     return this.exclusive(async () => {
       let sim: Simulation;
+      // a large grid takes seconds to build (pipelines, initial fields, the first potential solve): say so
+      const name = preset ?? (s.about?.name as string | undefined) ?? 'scenario';
+      this.el.status.textContent = `loading ${name} (${String(s.grid?.nx)} × ${String(s.grid?.ny)} cells)…`;
+      document.body.dataset.loading = name;
       try {
         sim = await createSimulation(s, { backend: 'gpu' });
       } catch (e) {
@@ -150,6 +166,7 @@ export class App {
         } else {
           this.error((e as Error).message);
           this.panel.show(this.edited ?? s, this.preset);
+          delete document.body.dataset.loading;
           return false;
         }
       }
@@ -160,7 +177,10 @@ export class App {
       this.preset = preset;
       this.finishedReason = undefined;
       this.attachSim(sim);
+      // the plots show this run only, from now (they are otherwise redrawn only as rows arrive)
       this.plots.setRows([]);
+      this.plots.flush();
+      this.rate = { t: 0, wall: 0, steps: 0, charge: 0 };
       this.panel.show(s, preset);
       this.panel.setPendingRestart([]);
       this.keep = await sim.checkpoint();
@@ -168,6 +188,7 @@ export class App {
       this.updateUrl();
       this.fit();
       this.rangeAt = 0;
+      delete document.body.dataset.loading;
       this.status();
       return true;
     });
@@ -226,6 +247,8 @@ export class App {
     const sim = this.sim;
     if (!sim) return;
     const t0 = sim.time_s;
+    const s0 = sim.steps;
+    const q0 = sim.charge_mAh_cm2;
     const w0 = performance.now();
     try {
       const r = await sim.run({ maxSteps: sim.steps + n });
@@ -247,6 +270,8 @@ export class App {
     }
     const wall = (performance.now() - w0) / 1000;
     this.rate.t += sim.time_s - t0;
+    this.rate.steps += sim.steps - s0;
+    this.rate.charge += sim.charge_mAh_cm2 - q0;
     this.rate.wall += wall;
     if (this.playing && this.panel.run['auto steps/frame'] && wall > 0) {
       // keep each frame's share of GPU work near FRAME_WORK_S so rendering and input stay smooth;
@@ -320,7 +345,7 @@ export class App {
         else {
           this.renderer
             .range.measure(this.renderOptions())
-            .then((r) => r && this.setRange(niceRange(r[0], r[1])))
+            .then((r) => r && this.setRange(autoRange(layer, r[0], r[1])))
             .catch(() => undefined); // the device was lost mid-readback: recover() takes over
         }
       }
@@ -359,31 +384,13 @@ export class App {
     if (!v['auto range']) this.range = [v.min, v.max];
     else if (layer.fixed) this.range = [...layer.fixed];
     this.rangeAt = 0;
-    this.plots.setXAxis(v['x axis']);
+    this.plots.setXAxis(v['x axis'], v['x scale']);
     this.drawColorBar();
     this.updateUrl();
   }
 
   private drawColorBar(): void {
-    const layer = layerById(this.panel.view.layer);
-    const [lo, hi] = this.range;
-    const bar = this.el.colorbar;
-    bar.innerHTML = '';
-    const title = document.createElement('div');
-    title.className = 'cb-title';
-    title.textContent = `${layer.label} [${layer.unit}]`;
-    const grad = document.createElement('div');
-    grad.className = 'cb-gradient';
-    grad.style.background = cssGradient(this.panel.view.colormap);
-    const labels = document.createElement('div');
-    labels.className = 'cb-ticks';
-    for (const t of ticks(lo, hi)) {
-      const s = document.createElement('span');
-      s.style.bottom = `${((t - lo) / (hi - lo)) * 100}%`;
-      s.textContent = formatTick(t);
-      labels.appendChild(s);
-    }
-    bar.append(title, grad, labels);
+    renderColorBar(this.el.colorbar, layerById(this.panel.view.layer), this.range, this.panel.view.colormap);
   }
 
   private drawScaleBar(): void {
@@ -405,9 +412,22 @@ export class App {
     this.panel.run.time = `${sim.time_s.toPrecision(5)} s`;
     this.panel.run.steps = sim.steps;
     if (this.rate.wall > 1) {
-      this.panel.run['sim s / wall s'] = (this.rate.t / this.rate.wall).toPrecision(3);
-      this.rate = { t: this.rate.t * 0.5, wall: this.rate.wall * 0.5 };
-    }
+      const r = this.rate;
+      this.panel.run['steps / s'] = (r.steps / r.wall).toPrecision(3);
+      this.panel.run['sim s / wall s'] = (r.t / r.wall).toPrecision(3);
+      this.panel.run['ETA to stop'] = formatEta(
+        etaToStop({
+          time_s: sim.time_s,
+          until_s: num(sim.scenario, 'run.until_s'),
+          charge_mAh_cm2: sim.charge_mAh_cm2,
+          stopCharge_mAh_cm2: num(sim.scenario, 'run.charge_mAh_cm2'),
+          simPerWall: r.t / r.wall,
+          chargePerWall: r.charge / r.wall,
+        }),
+      );
+      // a running average over the last few seconds
+      this.rate = { t: r.t * 0.5, wall: r.wall * 0.5, steps: r.steps * 0.5, charge: r.charge * 0.5 };
+    } else if (!this.playing) this.panel.run['ETA to stop'] = '–';
     const a = this.gpu.label;
     const row = sim.rows[sim.rows.length - 1];
     const q = row ? `${row.charge_mAh_cm2.toPrecision(3)} mAh/cm² · E = ${(row.applied_potential_V * 1000).toFixed(1)} mV` : 'not started';
@@ -423,10 +443,10 @@ export class App {
       const w = Math.max(1, Math.round(c.clientWidth * dpr));
       const h = Math.max(1, Math.round(c.clientHeight * dpr));
       if (c.width !== w || c.height !== h) {
-        const first = c.width === 300 && c.height === 150;
         c.width = w;
         c.height = h;
-        if (first || !this.sim) this.fit();
+        // keep the whole domain in view as the window changes, unless the user has framed it by hand
+        if (!this.userView || !this.sim) this.fit();
       }
     };
     new ResizeObserver(resize).observe(c);
@@ -453,6 +473,7 @@ export class App {
       const prev = pointers.get(e.pointerId);
       if (prev) {
         if (pointers.size === 1) this.view.pan((e.offsetX - prev.x) * dpr, (e.offsetY - prev.y) * dpr);
+        this.userView = true;
         pointers.set(e.pointerId, { x: e.offsetX, y: e.offsetY });
         if (pointers.size === 2) {
           const d = this.pinchDistance(pointers);
@@ -470,22 +491,44 @@ export class App {
         e.preventDefault();
         const dpr = window.devicePixelRatio || 1;
         this.view.zoomAt(e.offsetX * dpr, e.offsetY * dpr, Math.exp(-e.deltaY * 0.0015));
+        this.userView = true;
       },
       { passive: false },
     );
     c.addEventListener('dblclick', () => this.fit());
-    window.addEventListener('keydown', (e) => {
-      const t = e.target as HTMLElement;
-      if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
-      if (e.key === ' ') {
+    // Shortcuts work wherever the focus is, except in a field that takes text. After a click on a panel
+    // button or checkbox the focus stays there, and the browser would otherwise give Space to it: it
+    // would press the button again (a second download) instead of play/pause.
+    const SHORTCUTS = new Set([' ', '.', 'r', '?', 'Escape', 'f', 'F']);
+    window.addEventListener(
+      'keydown',
+      (e) => {
+        if (isTextEntry(e.target) || e.ctrlKey || e.metaKey || e.altKey || !SHORTCUTS.has(e.key)) return;
         e.preventDefault();
-        this.togglePlay();
-      } else if (e.key === '.') this.act(this.advance(1));
-      else if (e.key === 'r') this.act(this.loadScenario(this.scenario, this.preset));
-      else if (e.key === '?') this.el.help.hidden = !this.el.help.hidden;
-      else if (e.key === 'Escape') this.el.help.hidden = true;
-      else if (e.key === 'f') this.fit();
-    });
+        e.stopPropagation();
+        if (document.activeElement instanceof HTMLElement && document.activeElement !== document.body) document.activeElement.blur();
+        if (e.repeat && e.key !== '.') return;
+        if (e.key === ' ') this.togglePlay();
+        else if (e.key === '.') this.act(this.advance(1));
+        else if (e.key === 'r') this.act(this.loadScenario(this.scenario, this.preset));
+        else if (e.key === '?') this.el.help.hidden = !this.el.help.hidden;
+        else if (e.key === 'Escape') this.el.help.hidden = true;
+        else if (e.key === 'f') this.fit();
+        else if (e.key === 'F') this.toggleFullscreen();
+      },
+      { capture: true },
+    );
+    // a button activates on the keyup of Space: swallow it too
+    window.addEventListener(
+      'keyup',
+      (e) => {
+        if (e.key === ' ' && !isTextEntry(e.target)) {
+          e.preventDefault();
+          e.stopPropagation();
+        }
+      },
+      { capture: true },
+    );
     this.el.help.addEventListener('click', () => (this.el.help.hidden = true));
   }
 
@@ -498,6 +541,7 @@ export class App {
     const sim = this.sim;
     const c = this.el.canvas;
     if (!sim) return;
+    this.userView = false;
     const L = sim.d.nx * sim.d.h;
     const H = sim.d.ny * sim.d.h;
     this.view.fit(c.width, c.height, 0, L, -(this.renderer?.collectorThickness_um() ?? 0), H);
@@ -536,6 +580,13 @@ export class App {
     r.style.top = `${p.y / (window.devicePixelRatio || 1) + 14}px`;
   }
 
+  /** The field view and its plots full screen (Esc or F again leaves). */
+  private toggleFullscreen(): void {
+    const stage = this.el.canvas.closest('#left') ?? this.el.canvas;
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else stage.requestFullscreen().catch((e: Error) => this.note(`Full screen is not available here: ${e.message}`));
+  }
+
   // ------------------------------------------------------------------ panel actions
 
   togglePlay(): void {
@@ -549,7 +600,7 @@ export class App {
     }
     this.playing = on;
     this.panel.setPlaying(on);
-    this.rate = { t: 0, wall: 0 };
+    this.rate = { t: 0, wall: 0, steps: 0, charge: 0 };
   }
 
   /** A panel edit: applied live when the running simulation can take it, else kept for a restart. */
@@ -564,6 +615,7 @@ export class App {
       return (e as Error).message;
     }
     this.edited = next;
+    this.panel.showApplicable(next);
     const restart = restartKeys(this.scenario, next);
     this.panel.setPendingRestart(restart);
     const sim = this.sim;
@@ -575,6 +627,8 @@ export class App {
           sim.updateScenario(live);
           this.scenario = live;
           if (key.startsWith('run.')) this.finishedReason = undefined;
+          // the link follows the run on screen once the run has the change
+          this.updateUrl();
         }),
       );
       this.note(`${key} = ${value} applied live.`);
@@ -590,7 +644,8 @@ export class App {
     const v = this.panel.view;
     const view: Record<string, string> = { layer: v.layer, colormap: v.colormap };
     if (!v.contour) view.contour = '0';
-    return encodeShare(this.edited ?? this.scenario, this.preset, view);
+    // what is on screen: the running scenario (with the edits applied live), not edits waiting for a restart
+    return encodeShare(this.scenario, this.preset, view);
   }
 
   private updateUrl(): void {
@@ -600,31 +655,16 @@ export class App {
 
   private async share(): Promise<void> {
     this.updateUrl();
-    const url = location.href;
-    try {
-      await navigator.clipboard.writeText(url);
-      this.note(`Share link copied: ${url}`);
-    } catch {
-      this.note(`Share link (copy it): ${url}`);
-    }
+    await copyLink(location.href, (m) => this.note(m));
   }
 
   private importJson(): void {
-    const input = document.createElement('input');
-    input.type = 'file';
-    input.accept = '.json,application/json';
-    input.onchange = async () => {
-      const f = input.files?.[0];
-      if (!f) return;
-      try {
-        const s = scenarioFromJson(await f.text(), f.name);
-        await this.loadScenario(s, undefined);
-        this.note(`Loaded ${f.name}.`);
-      } catch (e) {
-        this.error(`${f.name}: ${(e as Error).message}`);
-      }
-    };
-    input.click();
+    pickJsonFile(
+      async (t, name) => {
+        if (await this.loadScenario(scenarioFromJson(t, name), undefined)) this.note(`Loaded ${name}.`);
+      },
+      (m) => this.error(m),
+    );
   }
 
   /** Imports scenario JSON text (the file picker and automation). */
@@ -697,17 +737,7 @@ export class App {
   }
 
   private show(msg: string, kind: 'note' | 'error'): void {
-    const item = document.createElement('div');
-    item.className = `msg ${kind}`;
-    item.textContent = msg;
-    const close = document.createElement('button');
-    close.textContent = '×';
-    close.title = 'dismiss';
-    close.onclick = () => item.remove();
-    item.appendChild(close);
-    this.el.message.prepend(item);
-    while (this.el.message.children.length > 4) this.el.message.lastElementChild?.remove();
-    if (kind === 'note') setTimeout(() => item.remove(), 8000);
+    showMessage(this.el.message, msg, kind);
   }
 
   // ------------------------------------------------------------------ automation (tests, scripting)
@@ -726,6 +756,11 @@ export class App {
         lastRow: this.sim?.rows[this.sim.rows.length - 1],
         adapter: this.gpu.label,
         range: this.range,
+        /** points in each live plot */
+        plotPoints: this.plots.pointCounts(),
+        about: this.el.panel.querySelector('.about')?.textContent ?? '',
+        visibleKeys: [...this.el.panel.querySelectorAll<HTMLElement>('[data-key]')].filter((e) => e.offsetParent !== null).map((e) => e.dataset.key!),
+        readout: { ...this.panel.run },
       }),
       /** ξ on the host (for comparing the picture with the field) */
       readXi: async () => {
@@ -744,7 +779,7 @@ export class App {
       loseDevice: () => this.gpu.device.destroy(),
       importJson: (t: string) => this.importJsonText(t),
       busy: () => this.locked || this.recovering,
-      messages: () => [...this.el.message.querySelectorAll('.msg')].map((m) => ({ kind: m.classList.contains('error') ? 'error' : 'note', text: m.firstChild?.textContent ?? '' })),
+      messages: () => listMessages(this.el.message),
     };
   }
 }

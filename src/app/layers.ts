@@ -32,6 +32,12 @@ export interface LayerSpec {
    * (an SEI film or a growth strain: mechanicsOn in src/model/dimless.ts); 'film', an SEI film (sei.kind ≠ none)
    */
   needs?: 'mechanics' | 'film';
+  /**
+   * The smallest span the automatic range may take [layer unit]: below it the field is uniform to within
+   * what matters (a stress-free run carries ±1e-10 MPa of round-off), and stretching the colour map over
+   * that noise would paint it as a pattern. About a thousandth of a typical value of the layer.
+   */
+  minSpan?: number;
 }
 
 /**
@@ -45,11 +51,13 @@ export const CRACKED_BELOW = 0.5;
 // (lane w: the mechanical shift Ωσ_h/RT), see GpuFieldView.sei in src/sim/types.ts (Simulation.gpuView()).
 export const LAYERS: readonly LayerSpec[] = [
   { index: 0, id: 'xi', label: 'Li metal ξ', unit: '–', colormap: 'cividis', fixed: [0, 1], domain: 'all' },
-  { index: 1, id: 'c', label: 'Li⁺ concentration', unit: 'mol/L', colormap: 'viridis', domain: 'electrolyte' },
-  { index: 2, id: 'phi', label: 'electrolyte potential', unit: 'V', colormap: 'magma', domain: 'electrolyte' },
-  { index: 3, id: 'i', label: 'ionic current density |i|', unit: 'mA/cm²', colormap: 'magma', domain: 'electrolyte' },
-  { index: 4, id: 'stress', label: 'hydrostatic stress σ_h (capped at yield)', unit: 'MPa', colormap: 'viridis', domain: 'all', needs: 'mechanics' },
-  { index: 5, id: 'strain', label: 'SEI film strain ε_f', unit: '%', colormap: 'magma', domain: 'film', needs: 'film' },
+  // c: 1e-3 of a 1 M salt; φ: 0.1 mV (0.4 % of RT/F); |i|: 1e-3 of 1 mA/cm²; σ_h: 10 kPa, a kinetic shift
+  // Ωσ_h/F of 1.3 µV (Ω = 13 cm³/mol); ε_f: 1e-5 strain
+  { index: 1, id: 'c', label: 'Li⁺ concentration', unit: 'mol/L', colormap: 'viridis', domain: 'electrolyte', minSpan: 1e-3 },
+  { index: 2, id: 'phi', label: 'electrolyte potential', unit: 'V', colormap: 'magma', domain: 'electrolyte', minSpan: 1e-4 },
+  { index: 3, id: 'i', label: 'ionic current density |i|', unit: 'mA/cm²', colormap: 'magma', domain: 'electrolyte', minSpan: 1e-3 },
+  { index: 4, id: 'stress', label: 'hydrostatic stress σ_h (capped at yield)', unit: 'MPa', colormap: 'viridis', domain: 'all', needs: 'mechanics', minSpan: 0.01 },
+  { index: 5, id: 'strain', label: 'SEI film strain ε_f', unit: '%', colormap: 'magma', domain: 'film', needs: 'film', minSpan: 1e-3 },
   { index: 6, id: 'integrity', label: 'SEI integrity (0 cracked, 1 intact)', unit: '–', colormap: 'magma', fixed: [0, 1], domain: 'film', needs: 'film' },
   { index: 7, id: 'cracked', label: 'cracked SEI (integrity < ½)', unit: '1 = cracked', colormap: 'viridis', fixed: [0, 1], domain: 'film', needs: 'film' },
 ];
@@ -115,6 +123,18 @@ export function niceRange(lo: number, hi: number): [number, number] {
   }
   const step = niceStep((hi - lo) / 8);
   return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
+}
+
+/**
+ * The automatic colour range of a layer: the data range widened, about its middle, to the layer's
+ * minSpan, then rounded by niceRange. A field uniform to within its noise shows as one colour.
+ */
+export function autoRange(layer: LayerSpec, lo: number, hi: number): [number, number] {
+  if (layer.minSpan !== undefined && Number.isFinite(lo) && Number.isFinite(hi) && hi - lo < layer.minSpan) {
+    const mid = (lo + hi) / 2;
+    return niceRange(mid - layer.minSpan / 2, mid + layer.minSpan / 2);
+  }
+  return niceRange(lo, hi);
 }
 
 function niceStep(raw: number): number {

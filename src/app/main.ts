@@ -2,6 +2,8 @@
 
 import './style.css';
 import { App } from './app.ts';
+import { describeAdapter, type AdapterLabel } from '../gpu/device.ts';
+import { chooseBackend } from '../sim/backendChoice.ts';
 
 const $ = (id: string) => document.getElementById(id)!;
 
@@ -21,22 +23,13 @@ function noWebGpu(detail: string): void {
       <li><b>Safari 26+</b> on macOS, iOS and iPadOS.</li>
     </ul>
     <p>The page must be served over <code>https://</code> or from <code>localhost</code>. Without a GPU, the
-      command-line tool runs the same model (<code>npx dendrite run diffusion-limited-dendrites --backend cpu --out runs/x</code>).</p>
+      command-line tool runs the same model on the CPU (<code>npx dendrite run first-dendrites --out runs/first</code>).</p>
   </div>`;
   document.body.dataset.state = 'no-webgpu';
 }
 
-async function boot(): Promise<void> {
-  if (!('gpu' in navigator) || !navigator.gpu) {
-    noWebGpu('This browser does not expose <code>navigator.gpu</code>.');
-    return;
-  }
-  const adapter = await navigator.gpu.requestAdapter().catch(() => null);
-  if (!adapter) {
-    noWebGpu('This browser has WebGPU, but no GPU adapter is available (blocklisted driver, disabled hardware acceleration, or no Vulkan/Metal/D3D12 driver).');
-    return;
-  }
-  const app = new App({
+function elements() {
+  return {
     canvas: $('field') as HTMLCanvasElement,
     panel: $('panel'),
     plots: $('plots'),
@@ -46,10 +39,47 @@ async function boot(): Promise<void> {
     status: $('status'),
     message: $('messages'),
     help: $('help'),
-  });
+  };
+}
+
+/**
+ * The backend, as the CLI's --backend auto picks it: a hardware WebGPU adapter runs the GPU app; no WebGPU,
+ * no adapter, or a software adapter (SwiftShader, lavapipe: slower than the CPU solver on the same cores)
+ * runs the f64 CPU solver in a Web Worker. `view.backend=gpu|cpu` in the address forces one.
+ */
+async function boot(): Promise<void> {
+  const requested = new URLSearchParams(location.search).get('view.backend') ?? 'auto';
+  if (requested !== 'auto' && requested !== 'gpu' && requested !== 'cpu') {
+    throw new Error(`view.backend = ${JSON.stringify(requested)} is not allowed: one of auto, gpu, cpu`);
+  }
+  const probe = async (): Promise<AdapterLabel> => {
+    if (!('gpu' in navigator) || !navigator.gpu) throw new Error('this browser does not expose navigator.gpu');
+    const adapter = await navigator.gpu.requestAdapter().catch(() => null);
+    if (!adapter) throw new Error('this browser has WebGPU, but no GPU adapter is available (blocklisted driver, disabled hardware acceleration, or no Vulkan/Metal/D3D12 driver)');
+    return describeAdapter(adapter);
+  };
+  if (requested === 'gpu') {
+    try {
+      await probe();
+    } catch (e) {
+      noWebGpu(`${(e as Error).message}.`);
+      return;
+    }
+  }
+  const choice = await chooseBackend(requested, probe, 'view.backend=gpu in the address');
   $('help-button').addEventListener('click', () => ($('help').hidden = !$('help').hidden));
+  if (choice.backend === 'cpu') {
+    const { CpuApp } = await import('./cpuApp.ts');
+    const app = new CpuApp(elements(), choice.reason.replace(/: running on .*$/, ''));
+    (window as unknown as { dendrite: unknown }).dendrite = app.hooks();
+    await app.start();
+    document.body.dataset.state = 'ready';
+    return;
+  }
+  const app = new App(elements());
   (window as unknown as { dendrite: unknown }).dendrite = app.hooks();
   await app.start();
+  document.body.dataset.backend = 'gpu';
   document.body.dataset.state = 'ready';
 }
 

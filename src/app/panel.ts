@@ -4,6 +4,8 @@
 import GUI, { type Controller } from 'lil-gui';
 import { KEY_INDEX } from '../model/schema.ts';
 import { getValue, listPresets, type Scenario } from '../model/scenario.ts';
+import { PRESETS } from '../model/presets.ts';
+import { applies } from './applicable.ts';
 import { COLORMAP_NAMES, LAYERS, type LayerSpec } from './layers.ts';
 
 /** A scenario key on the panel: its label (with unit) and an optional display scale. */
@@ -85,6 +87,7 @@ const FOLDERS: { title: string; keys: KeyControl[] }[] = [
     keys: [
       { key: 'run.seed', label: 'random seed', step: 1 },
       { key: 'run.until_s', label: 'stop at [s]', step: 1 },
+      { key: 'run.charge_mAh_cm2', label: 'stop at charge [mAh/cm²] (0 = off)', step: 0.01 },
     ],
   },
 ];
@@ -106,14 +109,15 @@ export interface PanelHandlers {
   exportCsv(): void;
   exportVti(): void;
   toggleRecord(): void;
+  fullscreen(): void;
 }
 
 export class Panel {
   readonly gui: GUI;
   /** values shown by the scenario controllers, keyed by scenario key (display units) */
   readonly values: Record<string, number | string | boolean> = {};
-  readonly run = { 'steps per frame': 5, 'auto steps/frame': true, 'sim s / wall s': '–', time: '0 s', steps: 0 };
-  readonly view = { layer: LAYERS[0].id, colormap: 'cividis', contour: true, 'metal as solid': true, 'auto range': true, min: 0, max: 1, 'x axis': 'time' as 'time' | 'charge' };
+  readonly run = { 'steps per frame': 5, 'auto steps/frame': true, 'steps / s': '–', 'sim s / wall s': '–', 'ETA to stop': '–', time: '0 s', steps: 0 };
+  readonly view = { layer: LAYERS[0].id, colormap: 'cividis', contour: true, 'metal as solid': true, 'auto range': true, min: 0, max: 1, 'x axis': 'time' as 'time' | 'charge', 'x scale': 'linear' as 'linear' | 'log' };
   readonly preset = { preset: '' };
   private readonly controllers = new Map<string, Controller>();
   private readonly restartNote: Controller;
@@ -122,6 +126,7 @@ export class Panel {
   private recordCtl: Controller;
   private readonly layerCtl: Controller;
   private readonly scaleOf = new Map<string, number>();
+  private readonly about: HTMLElement;
 
   constructor(container: HTMLElement, h: PanelHandlers) {
     this.gui = new GUI({ container, title: 'Dendrite Lab', width: container.clientWidth || 340 });
@@ -130,6 +135,11 @@ export class Panel {
       .add(this.preset, 'preset', presets.map((p) => p.name))
       .name('preset')
       .onChange((v: string) => h.onPreset(v));
+    // what the scenario is and where its numbers come from (a preset's about.description and about.sources)
+    const aboutF = this.gui.addFolder('About this scenario');
+    this.about = document.createElement('div');
+    this.about.className = 'about';
+    aboutF.$children.appendChild(this.about);
 
     const runF = this.gui.addFolder('Run');
     const act = {
@@ -143,7 +153,9 @@ export class Panel {
     runF.add(act, 'reset').name('reset  [r]');
     runF.add(this.run, 'steps per frame', 1, 400, 1).listen().onChange(() => (this.run['auto steps/frame'] = false));
     runF.add(this.run, 'auto steps/frame').name('auto (≈ 12 ms of GPU work a frame)').listen();
+    runF.add(this.run, 'steps / s').disable().listen();
     runF.add(this.run, 'sim s / wall s').disable().listen();
+    runF.add(this.run, 'ETA to stop').disable().listen();
     runF.add(this.run, 'time').disable().listen();
     runF.add(this.run, 'steps').disable().listen();
     this.restartNote = runF.add(this.restartInfo, 'needs restart').disable();
@@ -186,7 +198,9 @@ export class Panel {
     viewF.add(this.view, 'min').listen().onFinishChange(() => ((this.view['auto range'] = false), h.onView()));
     viewF.add(this.view, 'max').listen().onFinishChange(() => ((this.view['auto range'] = false), h.onView()));
     viewF.add(this.view, 'x axis', ['time', 'charge']).name('plot against').onChange(() => h.onView());
-    viewF.add({ fit: () => h.fit() }, 'fit').name('fit view');
+    viewF.add(this.view, 'x scale', ['linear', 'log']).name('plot x scale').onChange(() => h.onView());
+    viewF.add({ fit: () => h.fit() }, 'fit').name('fit view  [f]');
+    viewF.add({ fullscreen: () => h.fullscreen() }, 'fullscreen').name('full screen  [F]');
 
     const ex = this.gui.addFolder('Share & export');
     const exp = {
@@ -207,7 +221,7 @@ export class Panel {
     this.recordCtl = ex.add(exp, 'record').name('● record WebM');
   }
 
-  /** Shows a scenario's values (after a reset, a preset or an import). */
+  /** Shows a scenario's values (after a reset, a preset or an import), and only the controls that apply to it. */
   show(s: Scenario, preset: string | undefined): void {
     this.preset.preset = preset ?? '';
     for (const [key, ctl] of this.controllers) {
@@ -215,7 +229,27 @@ export class Panel {
       this.values[key] = typeof v === 'number' ? v / (this.scaleOf.get(key) ?? 1) : v;
       ctl.updateDisplay();
     }
+    this.showApplicable(s);
     this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
+    const about = (preset && PRESETS[preset]?.scenario.about) || (s.about as { name?: string; description?: string; sources?: string } | undefined);
+    this.about.replaceChildren();
+    const add = (cls: string, label: string, text: string | undefined) => {
+      if (!text) return;
+      const p = document.createElement('p');
+      p.className = cls;
+      const b = document.createElement('b');
+      b.textContent = label;
+      p.append(b, ` ${text}`);
+      this.about.appendChild(p);
+    };
+    add('about-name', 'Scenario:', about?.name);
+    add('about-description', 'What it shows:', about?.description);
+    add('about-sources', 'Sources:', about?.sources);
+  }
+
+  /** Hides the controls the scenario does not read (src/app/applicable.ts). */
+  showApplicable(s: Scenario): void {
+    for (const [key, ctl] of this.controllers) ctl.show(applies(key, s));
   }
 
   /** The layers the layer menu offers (the SEI layers only for a scenario with a film). */
