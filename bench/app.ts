@@ -4,7 +4,9 @@
 // Measures and reports only (HOUSE.md: bench/). On SwiftShader the GPU is emulated on the CPU, so
 // the figures say nothing about a real GPU; the adapter is printed with every result.
 //
-//   npm run bench:app -- [--sizes 128,256,512] [--seconds 8] [--spf auto|N]
+//   npm run bench:app -- [--sizes 128,256,512] [--seconds 8] [--spf auto|N] [--backend gpu|cpu|auto]
+//
+// --backend (default gpu): the app's view.backend; auto would pick the CPU worker on a software adapter.
 
 import { buildApp, launch, serve } from '../tests/support/browser.ts';
 
@@ -16,6 +18,7 @@ function arg(name: string, fallback: string): string {
 const sizes = arg('sizes', '128,256,512').split(',').map(Number);
 const seconds = Number(arg('seconds', '8'));
 const spf = arg('spf', 'auto');
+const backend = arg('backend', 'gpu');
 
 const dist = await buildApp();
 const { server, url } = await serve(dist);
@@ -25,7 +28,7 @@ try {
     const page = await browser.newPage();
     // tsx (esbuild keepNames) wraps named functions in __name(); the page has no such helper
     await page.addInitScript('window.__name = (f) => f');
-    await page.goto(`${url}?preset=hong2018&grid.nx=${n}&grid.ny=${n}&view.layer=c${spf === 'auto' ? '' : `&view.spf=${spf}`}`);
+    await page.goto(`${url}?preset=hong2018&grid.nx=${n}&grid.ny=${n}&view.layer=c&view.backend=${backend}${spf === 'auto' ? '' : `&view.spf=${spf}`}`);
     await page.waitForFunction(() => document.body.dataset.state === 'ready', undefined, { timeout: 300_000 });
     const r = await page.evaluate(async (ms) => {
       const d = (window as unknown as { dendrite: { play(on: boolean): void; state(): { steps: number; adapter: { vendor: string; architecture: string; device: string; isFallback: boolean } } } }).dendrite;

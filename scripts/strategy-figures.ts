@@ -8,8 +8,9 @@
 //
 // Writes (atomically) into the output folder:
 //   <preset>.png   the final ξ field, host solids and seeds drawn (src/io/fieldImage.ts)
-//   voltage.png    the applied potential [V] against time for the three runs: log time on the left
-//                  (the nucleation dip lies in the first ~2 ms), linear time on the right
+//   voltage.svg    the applied potential [V] against time for the runs, drawn with Vega-Lite: log time
+//                  on the left (the nucleation dip lies in the first ~2 ms), linear time on the right
+//   voltage.csv    the points of that chart (one row per step and run), to redraw or re-plot them
 //   table.md       the final metrics row of each run, also printed to stdout
 // The scenarios are not changed. The runs are advanced one step per Simulation.run call so that the
 // voltage curve has a point per step (the presets keep a metrics row every 20 steps); the CPU steps
@@ -32,12 +33,6 @@ const SETS: Record<string, { presets: string[]; labels: string[] }> = {
 const SET = SETS[argValue(process.argv.slice(2), '--set') ?? 'strategies'];
 if (!SET) throw new Error(`--set must be one of ${Object.keys(SETS).join(', ')}`);
 const PRESETS = SET.presets;
-/** line colours (Okabe–Ito: vermillion, blue, bluish green), in PRESETS order */
-const COLOURS: readonly Rgb[] = [
-  [213, 94, 0],
-  [0, 114, 178],
-  [0, 158, 115],
-];
 const LABELS = SET.labels;
 /** integer upscaling of the 128 × 64 ξ images: 2 px per cell, so three fit side by side in docs/explanation/substrates-and-hosts.md */
 const FIELD_SCALE = 2;
@@ -53,8 +48,6 @@ const TABLE_COLUMNS: readonly (keyof MetricsRow)[] = [
   'deposit_max_height_um',
   'roughness_um',
 ];
-
-type Rgb = readonly [number, number, number];
 
 interface Trace {
   name: string;
@@ -126,234 +119,50 @@ function metricsTable(traces: Trace[]): string {
   return [head, rule, ...rows].join('\n') + '\n';
 }
 
-// ---- a small raster plotter
+// ---- the chart (Vega-Lite, rendered to SVG in Node without a browser or canvas)
 
-class Canvas {
-  readonly rgba: Uint8Array;
-  constructor(
-    readonly width: number,
-    readonly height: number,
-  ) {
-    this.rgba = new Uint8Array(width * height * 4).fill(255);
-  }
-  set(x: number, y: number, c: Rgb): void {
-    x = Math.round(x);
-    y = Math.round(y);
-    if (x < 0 || y < 0 || x >= this.width || y >= this.height) return;
-    const o = 4 * (y * this.width + x);
-    this.rgba[o] = c[0];
-    this.rgba[o + 1] = c[1];
-    this.rgba[o + 2] = c[2];
-    this.rgba[o + 3] = 255;
-  }
-  rect(x0: number, y0: number, w: number, h: number, c: Rgb): void {
-    for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) this.set(x, y, c);
-  }
-  /** a line of the given width (a square brush along a DDA walk) */
-  line(x0: number, y0: number, x1: number, y1: number, c: Rgb, width = 1): void {
-    const n = Math.max(1, Math.ceil(Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0))));
-    const r = (width - 1) / 2;
-    for (let k = 0; k <= n; k++) {
-      const x = x0 + ((x1 - x0) * k) / n;
-      const y = y0 + ((y1 - y0) * k) / n;
-      for (let dy = -Math.floor(r); dy <= Math.ceil(r); dy++) for (let dx = -Math.floor(r); dx <= Math.ceil(r); dx++) this.set(x + dx, y + dy, c);
-    }
-  }
-  dashedH(x0: number, x1: number, y: number, c: Rgb): void {
-    for (let x = x0; x <= x1; x++) if (Math.floor((x - x0) / 3) % 2 === 0) this.set(x, y, c);
-  }
-  dashedV(x: number, y0: number, y1: number, c: Rgb): void {
-    for (let y = y0; y <= y1; y++) if (Math.floor((y - y0) / 3) % 2 === 0) this.set(x, y, c);
-  }
-}
+/** Colours (Okabe–Ito: vermillion, blue, bluish green), in PRESETS order: distinguishable with colour-blindness. */
+const COLOURS = ['#d55e00', '#0072b2', '#009e73'];
 
-// 5 × 7 bitmap font for the characters the chart needs
-const GLYPHS: Record<string, string[]> = {
-  '0': [' ### ', '#   #', '#  ##', '# # #', '##  #', '#   #', ' ### '],
-  '1': ['  #  ', ' ##  ', '  #  ', '  #  ', '  #  ', '  #  ', ' ### '],
-  '2': [' ### ', '#   #', '    #', '   # ', '  #  ', ' #   ', '#####'],
-  '3': ['#####', '   # ', '  #  ', '   # ', '    #', '#   #', ' ### '],
-  '4': ['   # ', '  ## ', ' # # ', '#  # ', '#####', '   # ', '   # '],
-  '5': ['#####', '#    ', '#### ', '    #', '    #', '#   #', ' ### '],
-  '6': ['  ## ', ' #   ', '#    ', '#### ', '#   #', '#   #', ' ### '],
-  '7': ['#####', '    #', '   # ', '  #  ', ' #   ', ' #   ', ' #   '],
-  '8': [' ### ', '#   #', '#   #', ' ### ', '#   #', '#   #', ' ### '],
-  '9': [' ### ', '#   #', '#   #', ' ####', '    #', '   # ', ' ##  '],
-  '.': ['     ', '     ', '     ', '     ', '     ', ' ##  ', ' ##  '],
-  ',': ['     ', '     ', '     ', '     ', ' ##  ', '  #  ', ' #   '],
-  '-': ['     ', '     ', '     ', '#### ', '     ', '     ', '     '],
-  '−': ['     ', '     ', '     ', '#####', '     ', '     ', '     '],
-  '(': ['   # ', '  #  ', ' #   ', ' #   ', ' #   ', '  #  ', '   # '],
-  ')': [' #   ', '  #  ', '   # ', '   # ', '   # ', '  #  ', ' #   '],
-  '/': ['     ', '    #', '   # ', '  #  ', ' #   ', '#    ', '     '],
-  ':': ['     ', ' ##  ', ' ##  ', '     ', ' ##  ', ' ##  ', '     '],
-  ' ': ['     ', '     ', '     ', '     ', '     ', '     ', '     '],
-  A: [' ### ', '#   #', '#   #', '#####', '#   #', '#   #', '#   #'],
-  C: [' ### ', '#   #', '#    ', '#    ', '#    ', '#   #', ' ### '],
-  L: ['#    ', '#    ', '#    ', '#    ', '#    ', '#    ', '#####'],
-  N: ['#   #', '##  #', '# # #', '#  ##', '#   #', '#   #', '#   #'],
-  O: [' ### ', '#   #', '#   #', '#   #', '#   #', '#   #', ' ### '],
-  V: ['#   #', '#   #', '#   #', '#   #', '#   #', ' # # ', '  #  '],
-  S: [' ####', '#    ', '#    ', ' ### ', '    #', '    #', '#### '],
-  E: ['#####', '#    ', '#    ', '#### ', '#    ', '#    ', '#####'],
-  I: [' ### ', '  #  ', '  #  ', '  #  ', '  #  ', '  #  ', ' ### '],
-  v: ['     ', '     ', '#   #', '#   #', '#   #', ' # # ', '  #  '],
-  Z: ['#####', '    #', '   # ', '  #  ', ' #   ', '#    ', '#####'],
-  a: ['     ', '     ', ' ### ', '    #', ' ####', '#   #', ' ####'],
-  b: ['#    ', '#    ', '# ## ', '##  #', '#   #', '#   #', '#### '],
-  c: ['     ', '     ', ' ### ', '#    ', '#    ', '#   #', ' ### '],
-  d: ['    #', '    #', ' ## #', '#  ##', '#   #', '#   #', ' ####'],
-  e: ['     ', '     ', ' ### ', '#   #', '#####', '#    ', ' ### '],
-  f: ['  ## ', ' #  #', ' #   ', '###  ', ' #   ', ' #   ', ' #   '],
-  g: ['     ', ' ####', '#   #', '#   #', ' ####', '    #', ' ### '],
-  h: ['#    ', '#    ', '# ## ', '##  #', '#   #', '#   #', '#   #'],
-  i: ['  #  ', '     ', ' ##  ', '  #  ', '  #  ', '  #  ', ' ### '],
-  l: [' ##  ', '  #  ', '  #  ', '  #  ', '  #  ', '  #  ', ' ### '],
-  m: ['     ', '     ', '## # ', '# # #', '# # #', '#   #', '#   #'],
-  n: ['     ', '     ', '# ## ', '##  #', '#   #', '#   #', '#   #'],
-  o: ['     ', '     ', ' ### ', '#   #', '#   #', '#   #', ' ### '],
-  p: ['     ', '     ', '#### ', '#   #', '#### ', '#    ', '#    '],
-  r: ['     ', '     ', '# ## ', '##  #', '#    ', '#    ', '#    '],
-  s: ['     ', '     ', ' ### ', '#    ', ' ### ', '    #', '#### '],
-  t: [' #   ', ' #   ', '###  ', ' #   ', ' #   ', ' #  #', '  ## '],
-  u: ['     ', '     ', '#   #', '#   #', '#   #', '#  ##', ' ## #'],
-  x: ['     ', '     ', '#   #', ' # # ', '  #  ', ' # # ', '#   #'],
-  y: ['     ', '     ', '#   #', '#   #', ' ####', '    #', ' ### '],
-};
-const FONT_PX = 2; // font pixel size
-const ADVANCE = 6 * FONT_PX;
-const TEXT_H = 7 * FONT_PX;
-const BLACK: Rgb = [0, 0, 0];
-const GRID: Rgb = [225, 225, 225];
-const GREY: Rgb = [110, 110, 110];
-
-const textWidth = (s: string) => s.length * ADVANCE - FONT_PX;
-
-/** text with its top-left corner at (x, y); vertical: rotated 90° anticlockwise, (x, y) its bottom-left */
-function drawText(cv: Canvas, s: string, x: number, y: number, c: Rgb, vertical = false): void {
-  [...s].forEach((ch, n) => {
-    const g = GLYPHS[ch];
-    if (!g) throw new Error(`strategy-figures: no glyph for '${ch}'`);
-    for (let gy = 0; gy < 7; gy++) {
-      for (let gx = 0; gx < 5; gx++) {
-        if (g[gy][gx] !== '#') continue;
-        const u = n * ADVANCE + gx * FONT_PX;
-        const v = gy * FONT_PX;
-        if (vertical) cv.rect(x + v, y - u - FONT_PX, FONT_PX, FONT_PX, c);
-        else cv.rect(x + u, y + v, FONT_PX, FONT_PX, c);
-      }
-    }
-  });
-}
-
-/** ~n "nice" ticks (1, 2, 5 × 10^k) covering [lo, hi] */
-function niceTicks(lo: number, hi: number, n: number): number[] {
-  const raw = (hi - lo) / n;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
-  const ticks: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-  return ticks;
-}
-
-function tickLabel(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  const s = a >= 1 ? String(+a.toPrecision(6)) : a.toFixed(Math.max(0, -Math.floor(Math.log10(a) + 1e-9))).replace(/0+$/, '');
-  return (v < 0 ? '−' : '') + s;
-}
-
-interface Panel {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  log: boolean;
-  tMin: number;
-  tMax: number;
-  title: string;
-}
-
-function drawPanel(cv: Canvas, p: Panel, traces: Trace[], vLo: number, vHi: number, vTicks: number[]): void {
-  const tx = (t: number) => (p.log ? (Math.log10(t) - Math.log10(p.tMin)) / (Math.log10(p.tMax) - Math.log10(p.tMin)) : (t - p.tMin) / (p.tMax - p.tMin));
-  const X = (t: number) => p.x + tx(t) * p.w;
-  const Y = (v: number) => p.y + p.h - ((v - vLo) / (vHi - vLo)) * p.h;
-  // grid and ticks
-  const xTicks = p.log
-    ? Array.from({ length: Math.floor(Math.log10(p.tMax)) - Math.ceil(Math.log10(p.tMin)) + 1 }, (_, k) => 10 ** (Math.ceil(Math.log10(p.tMin)) + k))
-    : niceTicks(p.tMin, p.tMax, 4);
-  for (const t of xTicks) {
-    const x = Math.round(X(t));
-    cv.dashedV(x, p.y, p.y + p.h, GRID);
-    cv.line(x, p.y + p.h, x, p.y + p.h + 5, BLACK);
-    const s = p.log && t < 0.01 ? `1e-${Math.round(-Math.log10(t))}` : tickLabel(t);
-    drawText(cv, s, x - textWidth(s) / 2, p.y + p.h + 9, BLACK);
-  }
-  if (p.log) {
-    for (let e = Math.floor(Math.log10(p.tMin)); e < Math.ceil(Math.log10(p.tMax)); e++) {
-      for (let m = 2; m <= 9; m++) {
-        const t = m * 10 ** e;
-        if (t > p.tMin && t < p.tMax) cv.line(Math.round(X(t)), p.y + p.h, Math.round(X(t)), p.y + p.h + 3, BLACK);
-      }
-    }
-  }
-  for (const v of vTicks) {
-    const y = Math.round(Y(v));
-    cv.dashedH(p.x, p.x + p.w, y, GRID);
-    cv.line(p.x - 5, y, p.x, y, BLACK);
-    const s = tickLabel(v);
-    drawText(cv, s, p.x - 9 - textWidth(s), y - TEXT_H / 2, BLACK);
-  }
-  if (vLo < 0 && vHi > 0) cv.line(p.x, Math.round(Y(0)), p.x + p.w, Math.round(Y(0)), GREY);
-  // curves, clipped to the panel
-  traces.forEach((tr, n) => {
-    let prev: [number, number] | undefined;
-    for (let k = 0; k < tr.t_s.length; k++) {
-      const t = tr.t_s[k];
-      if (!(t >= p.tMin && t <= p.tMax)) {
-        prev = undefined;
-        continue;
-      }
-      const pt: [number, number] = [X(t), Math.min(p.y + p.h, Math.max(p.y, Y(tr.v_V[k])))];
-      if (prev) cv.line(prev[0], prev[1], pt[0], pt[1], COLOURS[n], 2);
-      prev = pt;
-    }
-  });
-  // frame and titles
-  cv.line(p.x, p.y, p.x + p.w, p.y, BLACK);
-  cv.line(p.x, p.y + p.h, p.x + p.w, p.y + p.h, BLACK);
-  cv.line(p.x, p.y, p.x, p.y + p.h, BLACK);
-  cv.line(p.x + p.w, p.y, p.x + p.w, p.y + p.h, BLACK);
-  drawText(cv, p.title, p.x + (p.w - textWidth(p.title)) / 2, p.y + p.h + 32, BLACK);
-}
-
-function voltageChart(traces: Trace[]): { width: number; height: number; rgba: Uint8Array } {
-  const W = 1200;
-  const H = 520;
-  const cv = new Canvas(W, H);
-  const all = traces.flatMap((t) => t.v_V).filter(Number.isFinite);
-  const lo = Math.min(0, ...all);
-  const hi = Math.max(0, ...all);
-  const pad = 0.05 * (hi - lo || 1);
-  const vTicks = niceTicks(lo - pad, hi + pad, 6);
-  const vLo = Math.min(lo - pad, vTicks[0]);
-  const vHi = Math.max(hi + pad, vTicks[vTicks.length - 1]);
-  const tEnd = Math.max(...traces.map((t) => t.t_s[t.t_s.length - 1]));
+async function voltageChart(traces: Trace[]): Promise<string> {
+  const values = traces.flatMap((tr, n) => tr.t_s.map((t, k) => ({ run: LABELS[n], t_s: t, E_V: tr.v_V[k] })));
   const tFirst = Math.min(...traces.map((t) => t.t_s[0]));
-  const top = 70;
-  const ph = H - top - 80;
-  const yLabel = 'applied potential (V)';
-  drawText(cv, yLabel, 14, top + (ph + textWidth(yLabel)) / 2, BLACK, true);
-  drawPanel(cv, { x: 110, y: top, w: 500, h: ph, log: true, tMin: 10 ** Math.floor(Math.log10(tFirst)), tMax: 10 ** Math.ceil(Math.log10(tEnd)), title: 'time (s), log scale' }, traces, vLo, vHi, vTicks);
-  drawPanel(cv, { x: 680, y: top, w: 490, h: ph, log: false, tMin: 0, tMax: tEnd, title: 'time (s)' }, traces, vLo, vHi, vTicks);
-  // legend: coloured boxes and names across the top
-  let x = 110;
-  traces.forEach((_, n) => {
-    cv.rect(x, 24, 26, 14, COLOURS[n]);
-    drawText(cv, LABELS[n], x + 34, 24, BLACK);
-    x += 34 + textWidth(LABELS[n]) + 40;
+  const tEnd = Math.max(...traces.map((t) => t.t_s[t.t_s.length - 1]));
+  const colour = { field: 'run', type: 'nominal', title: null, sort: LABELS, scale: { domain: LABELS, range: COLOURS.slice(0, LABELS.length) }, legend: { orient: 'top', labelFontSize: 13 } };
+  const y = { field: 'E_V', type: 'quantitative', title: 'applied potential (V)', axis: { titleFontSize: 13 } };
+  const panel = (log: boolean) => ({
+    width: 460,
+    height: 340,
+    mark: { type: 'line', strokeWidth: 2, clip: true },
+    encoding: {
+      x: {
+        field: 't_s',
+        type: 'quantitative',
+        title: log ? 'time (s), log scale' : 'time (s)',
+        scale: log ? { type: 'log', domain: [10 ** Math.floor(Math.log10(tFirst)), 10 ** Math.ceil(Math.log10(tEnd))] } : { domain: [0, tEnd] },
+        axis: { titleFontSize: 13 },
+      },
+      y,
+      color: colour,
+    },
   });
-  return { width: W, height: H, rgba: cv.rgba };
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    data: { values },
+    hconcat: [panel(true), panel(false)],
+    resolve: { scale: { y: 'shared' } },
+    config: { background: 'white', font: 'sans-serif' },
+  };
+  const vega = await import('vega');
+  const { compile } = await import('vega-lite');
+  const view = new vega.View(vega.parse(compile(spec as never).spec), { renderer: 'none' });
+  return view.toSVG();
+}
+
+function voltageCsv(traces: Trace[]): string {
+  const lines = ['run,preset,time_s,applied_potential_V'];
+  traces.forEach((tr, n) => tr.t_s.forEach((t, k) => lines.push(`${LABELS[n]},${tr.name},${t},${tr.v_V[k]}`)));
+  return lines.join('\n') + '\n';
 }
 
 async function main(): Promise<void> {
@@ -361,11 +170,11 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const traces: Trace[] = [];
   for (const name of PRESETS) traces.push(await runPreset(name, outDir));
-  const chart = voltageChart(traces);
-  await writeFileAtomic(join(outDir, 'voltage.png'), encodePng(chart.width, chart.height, chart.rgba));
+  await writeFileAtomic(join(outDir, 'voltage.svg'), await voltageChart(traces));
+  await writeFileAtomic(join(outDir, 'voltage.csv'), voltageCsv(traces));
   const table = metricsTable(traces);
   await writeFileAtomic(join(outDir, 'table.md'), table);
-  process.stdout.write(`\n${table}\nwrote ${PRESETS.map((p) => `${p}.png`).join(', ')}, voltage.png, table.md to ${outDir}\n`);
+  process.stdout.write(`\n${table}\nwrote ${PRESETS.map((p) => `${p}.png`).join(', ')}, voltage.svg, voltage.csv, table.md to ${outDir}\n`);
 }
 
 main().catch((e: unknown) => {
