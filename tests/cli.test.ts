@@ -396,6 +396,16 @@ describe('dendrite check', () => {
   });
 });
 
+describe('dendrite run: exit 1', () => {
+  it('DIR cannot be created (its parent is a file): exit 1, naming the directory', async () => {
+    const file = outPath('a-file');
+    writeFileSync(file, '');
+    const r = await dendrite(['run', 'planar-li-foil', '--out', join(file, 'sub'), '--backend', 'cpu', '--until-s', '0.01']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/cannot write to '.*a-file-\d+\/sub': ENOTDIR/);
+  });
+});
+
 describe('dendrite run: output conventions', () => {
   it('--json prints summary.json on stdout; --quiet silences progress and logs', async () => {
     const out = outPath('json');
@@ -523,6 +533,10 @@ describe('dendrite run: VTK series, checkpoints and --resume', () => {
     file.checkpoint.c[32 * 20 + 5] = Number.NaN;
     writeFileSync(join(out, 'checkpoint.bin'), serialize(file));
     rmSync(join(out, 'summary.json')); // as if killed before the end
+    // the last checkpoint may be the end state (t = 1 s): a later stop time makes the resumed run step from it
+    const scenario = readJson(join(out, 'scenario.json'));
+    scenario.run.until_s = 2;
+    writeFileSync(join(out, 'scenario.json'), JSON.stringify(scenario));
     const rows = file.checkpoint.host.rows.length;
     const res = await dendrite(['run', '--resume', out]);
     expect(res.code, res.stderr).toBe(3);
