@@ -35,6 +35,9 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // finds the WebGPU adapter and the browser; without them the GPU and browser tests skip with a notice
+    // (CI sets DENDRITE_REQUIRE_GPU=1 and fails instead)
+    globalSetup: ['tests/support/globalSetup.ts'],
     pool: 'forks',
   },
 });

@@ -10,6 +10,7 @@ import { buildApp, decodePng, launch, serve, watchErrors, type Rgba } from './su
 import { METRICS_CSV_HEADER } from '../src/io/csvFormat.ts';
 import { colormap } from '../src/io/colormap.ts';
 import { SEED_GOLD } from '../src/io/fieldImage.ts';
+import { HAS_BROWSER } from './support/env.ts';
 
 interface Hooks {
   advance(n: number): Promise<void>;
@@ -84,7 +85,7 @@ function fieldHeights(f: { nx: number; ny: number; dx_um: number; xi: number[] }
   return out;
 }
 
-describe('browser app (headless chromium, SwiftShader WebGPU)', () => {
+describe.skipIf(!HAS_BROWSER)('browser app (headless chromium, SwiftShader WebGPU)', () => {
   beforeAll(async () => {
     dist = await buildApp();
     ({ server, url: base } = await serve(dist));

@@ -24,6 +24,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { CpuElastic, lameFromYoung, type StressFields } from '../src/cpu/elastic.ts';
 import { GpuElastic } from '../src/gpu/elastic.ts';
 import { getGpu, type GpuContext } from '../src/gpu/device.ts';
+import { HAS_GPU } from './support/env.ts';
 
 const NX = 128;
 const H = 0.1; // µm
@@ -286,6 +287,7 @@ let gpu: GpuContext | undefined;
 let gpuError: unknown;
 
 beforeAll(async () => {
+  if (!HAS_GPU) return;
   try {
     gpu = await getGpu();
   } catch (e) {
@@ -304,7 +306,7 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>, lo = 0, hi = b.leng
   return d / m;
 }
 
-describe('GPU elasticity (f32)', () => {
+describe.skipIf(!HAS_GPU)('GPU elasticity (f32)', () => {
   test('a WebGPU adapter is available', () => {
     expect(gpuError, `getGpu() failed: ${String(gpuError)}`).toBeUndefined();
   });

@@ -2,6 +2,7 @@
 // batch layout (members of one GPU batch evolve exactly as they do alone).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getGpu } from '../src/gpu/device.ts';
+import { HAS_GPU } from './support/env.ts';
 import { GpuSolver } from '../src/gpu/solver.ts';
 import { CpuSolver } from '../src/cpu/solver.ts';
 import { toDimless, type Dimless } from '../src/model/dimless.ts';
@@ -14,7 +15,7 @@ import type { Scenario } from '../src/model/scenario.ts';
 
 let device: GPUDevice;
 beforeAll(async () => {
-  device = (await getGpu()).device;
+  if (HAS_GPU) device = (await getGpu()).device;
 });
 
 function dendriticScenario(transport: 'binary' | 'chen2015', mode: 'galvanostatic' | 'potentiostatic', sei = false): Scenario {
@@ -85,7 +86,7 @@ async function oneStep(s: Scenario, withSei: boolean) {
   return { d, cpu, terms, cellw, gpu, after, state };
 }
 
-describe.each([
+describe.skipIf(!HAS_GPU).each([
   ['binary', 'galvanostatic', false],
   ['binary', 'galvanostatic', true],
   ['chen2015', 'potentiostatic', false],
@@ -116,7 +117,7 @@ describe.each([
   });
 });
 
-describe.each([
+describe.skipIf(!HAS_GPU).each([
   ['binary', 'galvanostatic', true],
   ['chen2015', 'potentiostatic', false],
 ] as const)('one step, thin_interface, %s transport, %s, mosaic SEI film %s: each kernel on GPU matches the CPU reference', (transport, mode, withSei) => {
@@ -150,7 +151,7 @@ describe.each([
   });
 });
 
-describe('coupled run, 64² with nuclei, anisotropy and noise', () => {
+describe.skipIf(!HAS_GPU)('coupled run, 64² with nuclei, anisotropy and noise', () => {
   it.each([
     ['binary', 'literature'],
     ['chen2015', 'literature'],
@@ -180,7 +181,7 @@ describe('coupled run, 64² with nuclei, anisotropy and noise', () => {
   });
 });
 
-describe('thin_interface galvanostatic control on a bare collector', () => {
+describe.skipIf(!HAS_GPU)('thin_interface galvanostatic control on a bare collector', () => {
   it('nucleation sites at 30 mA/cm²: the step control (the implicit sink may take back ≤ 1 % of the planned current) gives the same clock and charge on GPU and CPU', async () => {
     const s = bareCollector(64, { charge_mAh_cm2: 0, until_s: 1e9, metrics_every_steps: 10 });
     const gpu = await createSimulation(s, { backend: 'gpu' });
@@ -197,7 +198,7 @@ describe('thin_interface galvanostatic control on a bare collector', () => {
   });
 });
 
-describe('batched layout', () => {
+describe.skipIf(!HAS_GPU)('batched layout', () => {
   it('two simulations in one GPU batch evolve exactly as each does alone', async () => {
     const a = dendriticScenario('binary', 'galvanostatic');
     const b = scenario({ ...structuredClone(a), drive: { ...a.drive, current_density_mA_cm2: 5 }, run: { ...a.run, seed: 7 } });

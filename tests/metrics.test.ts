@@ -12,6 +12,7 @@ import {
 } from '../src/analysis/metrics.ts';
 import { getGpu } from '../src/gpu/device.ts';
 import { GpuMetrics } from '../src/gpu/metrics.ts';
+import { HAS_GPU } from './support/env.ts';
 
 const CS = 76.4;
 
@@ -200,12 +201,12 @@ function tolerance(key: keyof DepositMetrics, cpu: number, ny: number, h: number
   }
 }
 
-describe('GPU metrics vs CPU', () => {
+describe.skipIf(!HAS_GPU)('GPU metrics vs CPU', () => {
   let device: GPUDevice;
   const worst: Record<string, number> = {};
 
   beforeAll(async () => {
-    device = (await getGpu()).device;
+    if (HAS_GPU) device = (await getGpu()).device;
   });
 
   afterAll(() => {

@@ -11,6 +11,7 @@ import { CpuMultigrid, mgLevelShapes, type MgOptions } from '../src/cpu/multigri
 import { GpuMultigrid } from '../src/gpu/multigrid.ts';
 import { readGpuBuffer } from '../src/gpu/solver.ts';
 import { getGpu, type GpuContext } from '../src/gpu/device.ts';
+import { HAS_GPU } from './support/env.ts';
 
 const MAX_FACTOR = 0.15;
 
@@ -321,6 +322,7 @@ let gpu: GpuContext | undefined;
 let gpuError: unknown;
 
 beforeAll(async () => {
+  if (!HAS_GPU) return;
   try {
     gpu = await getGpu();
   } catch (e) {
@@ -390,7 +392,7 @@ function relDiff(gpuU: Float32Array, cpuU: Float64Array, n: number, b: number): 
   return d / m;
 }
 
-describe('GPU multigrid (f32) against the CPU reference', () => {
+describe.skipIf(!HAS_GPU)('GPU multigrid (f32) against the CPU reference', () => {
   afterAll(() => {
     if (gpu) console.log(`GPU adapter: ${gpu.label.vendor} ${gpu.label.architecture} ${gpu.label.description} (fallback: ${gpu.label.isFallback})`);
   });

@@ -1,4 +1,5 @@
 // Small scenarios for the tests, written as overrides of a preset or the defaults.
+import { HAS_GPU } from './env.ts';
 import { resolveScenario, type Scenario } from '../../src/model/scenario.ts';
 import { createSimulation, type Simulation } from '../../src/sim/simulation.ts';
 import type { BackendName, MetricsRow } from '../../src/sim/types.ts';
@@ -44,8 +45,8 @@ export async function runScenario(s: Scenario, backend: BackendName, until_s?: n
   return { sim, rows: sim.rows };
 }
 
-/** Backends to exercise: both by default; DENDRITE_TEST_BACKENDS=cpu skips the GPU. */
-export const BACKENDS: BackendName[] = (process.env.DENDRITE_TEST_BACKENDS ?? 'cpu,gpu').split(',') as BackendName[];
+/** Backends to exercise: both by default; DENDRITE_TEST_BACKENDS=cpu, or no adapter (tests/support/env.ts), skips the GPU. */
+export const BACKENDS: BackendName[] = ((process.env.DENDRITE_TEST_BACKENDS ?? 'cpu,gpu').split(',') as BackendName[]).filter((b) => b !== 'gpu' || HAS_GPU);
 
 /**
  * The literature-mode Allen–Cahn front (Lσ = 1e-8 m³/(J s)) that the strategy, SEI and mechanics presets
