@@ -92,3 +92,19 @@ describe('test tiers (vitest.config.ts)', () => {
     for (const f of FAST_TESTS) expect(SLOW_TESTS, f).not.toContain(f);
   });
 });
+
+describe('units in the key table', () => {
+  it('every key whose name ends in a unit has that unit in the generated table (no "–" for _GPa, _nm, …)', async () => {
+    const text = readFileSync('docs/reference/scenario-keys.md', 'utf8');
+    const rows = [...text.matchAll(/^\| `([a-z_]+\.[A-Za-z0-9_]+)` \| [a-z]+ \| [^|]* \| ([^|]+) \|/gm)].map((m) => ({ key: m[1], unit: m[2].trim() }));
+    const { SCENARIO_KEYS } = await import('../src/model/schema.ts');
+    expect(rows.map((r) => r.key).sort()).toEqual(SCENARIO_KEYS.map((k) => k.key).sort());
+    // a last name token that is a unit: SI-style tokens, or any token with a capital (GPa, MPa, V, K, S)
+    const UNIT_TOKENS = new Set(['um', 'nm', 'cm', 'cm2', 'cm3', 'm', 'm2', 'm3', 's', 'deg', 'mol', 'L', 'V', 'mV', 'K']);
+    const missing = rows.filter(({ key, unit }) => {
+      const last = key.split('_').at(-1)!;
+      return (UNIT_TOKENS.has(last) || /[A-Z]/.test(last)) && unit === '–';
+    });
+    expect(missing.map((r) => r.key), 'add the suffix to UNIT_SUFFIXES in scripts/scenario-keys-table.ts').toEqual([]);
+  });
+});

@@ -43,11 +43,11 @@ export const METRIC_DOCS: Record<keyof MetricsRow, MetricDoc> = {
   mg_residual_c: {
     unit: 'c0/s',
     meaning:
-      'RMS residual of the last backward-Euler c̃ solve, in the solver units (c̃ = c/c0, time in s, lengths in µm): a convergence check, not a physical quantity',
+      'L2 norm of the residual of the last backward-Euler c̃ solve divided by the cell count nx·ny (not an RMS, which would divide by √(nx·ny)), in the solver units (c̃ = c/c0, time in s, lengths in µm): a convergence check, not a physical quantity',
   },
   mg_residual_phi: {
     unit: 'solver units',
-    meaning: 'RMS residual of the last potential solve, in the solver units (potential in RT/F, lengths in µm): a convergence check',
+    meaning: 'L2 norm of the residual of the last potential solve divided by the cell count nx·ny, in the solver units (potential in RT/F, lengths in µm): a convergence check',
   },
   nucleation_overpotential_mV: {
     unit: 'mV',
