@@ -24,6 +24,7 @@ interface Hooks {
     scenario: Record<string, Record<string, unknown>>;
     adapter: { isFallback: boolean; vendor: string; architecture: string };
     plotPoints: number[];
+    plotXScale: 'linear' | 'log';
     about: string;
     visibleKeys: string[];
     readout: Record<string, string | number>;
@@ -297,6 +298,19 @@ describe.skipIf(!HAS_BROWSER)('browser app (headless chromium, SwiftShader WebGP
     const legends = await page.locator('#plots .u-legend').allTextContents();
     expect(legends.length).toBe(5);
     expect(legends.join(' ')).toMatch(/max height \[µm\]/);
+
+    // the log-time option reaches the charts' x scale
+    expect((await st()).plotXScale).toBe('linear');
+    await page.locator('[data-key="view.xscale"] select').selectOption('log');
+    expect((await st()).plotXScale).toBe('log');
+    await page.locator('[data-key="view.xscale"] select').selectOption('linear');
+
+    // F: the field and its plots full screen, F again leaves
+    await page.locator('#field').click();
+    await page.keyboard.press('Shift+F');
+    await page.waitForFunction(() => document.fullscreenElement?.id === 'left', undefined, { timeout: 10_000 });
+    await page.keyboard.press('Shift+F');
+    await page.waitForFunction(() => document.fullscreenElement === null, undefined, { timeout: 10_000 });
 
     // resize: the whole domain stays in view
     for (const [w, h] of [[1280, 720], [900, 1100]] as const) {

@@ -277,24 +277,29 @@ describe.each(BACKENDS)('dendrite run --backend %s', (backend) => {
   });
 });
 
+/** Sends `sig` 1.5 s after the run's start line (printed once DIR is set up and the run begins). */
+function signalAfterStart(sig: NodeJS.Signals) {
+  let sent = false;
+  return {
+    sent: () => sent,
+    onStderr: (all: string, child: ReturnType<typeof spawn>) => {
+      if (!sent && /^dendrite: .* -> /m.test(all)) {
+        sent = true;
+        setTimeout(() => child.kill(sig), 1500);
+      }
+    },
+  };
+}
+
 describe('dendrite run: Ctrl-C', () => {
   it('SIGINT aborts the run, writes summary.json with reason aborted, exits 130', async () => {
     const out = outPath('sigint');
-    let sent = false;
-    const r = await dendrite(
-      ['run', 'planar-li-foil', '--out', out, '--backend', 'cpu', '--set', 'grid.nx=32', '--set', 'grid.ny=32', '--until-s', '1e6'],
-      {
-        onStderr: (all, child) => {
-          // the start line is printed once DIR is set up and the run begins
-          if (!sent && /^dendrite: .* -> /m.test(all)) {
-            sent = true;
-            setTimeout(() => child.kill('SIGINT'), 1500);
-          }
-        },
-        timeoutMs: 120_000,
-      },
-    );
-    expect(sent).toBe(true);
+    const signal = signalAfterStart('SIGINT');
+    const r = await dendrite(['run', 'planar-li-foil', '--out', out, '--backend', 'cpu', '--set', 'grid.nx=32', '--set', 'grid.ny=32', '--until-s', '1e6'], {
+      onStderr: signal.onStderr,
+      timeoutMs: 120_000,
+    });
+    expect(signal.sent()).toBe(true);
     expect(r.code, r.stderr).toBe(130);
     const summary = readJson(join(out, 'summary.json'));
     expect(summary.reason).toBe('aborted');
@@ -306,17 +311,12 @@ describe('dendrite run: Ctrl-C', () => {
 describe('dendrite run: SIGTERM (a scheduler at its time limit)', () => {
   it('stops after the batch, keeps a checkpoint, exits 143; --resume finishes the run', async () => {
     const out = outPath('sigterm');
-    let sent = false;
+    const signal = signalAfterStart('SIGTERM');
     const r = await dendrite(['run', 'first-dendrites', '--out', out, '--backend', 'cpu', '--checkpoint-every-s', '3600', '--until-s', '2'], {
-      onStderr: (all, child) => {
-        if (!sent && /^dendrite: .* -> /m.test(all)) {
-          sent = true;
-          setTimeout(() => child.kill('SIGTERM'), 1500);
-        }
-      },
+      onStderr: signal.onStderr,
       timeoutMs: 120_000,
     });
-    expect(sent).toBe(true);
+    expect(signal.sent()).toBe(true);
     expect(r.code, r.stderr).toBe(143);
     expect(r.stderr).toMatch(/terminated: stopping after the current step/);
     const stopped = readJson(join(out, 'summary.json'));

@@ -758,6 +758,7 @@ export class App {
         range: this.range,
         /** points in each live plot */
         plotPoints: this.plots.pointCounts(),
+        plotXScale: this.plots.xScaleDrawn(),
         about: this.el.panel.querySelector('.about')?.textContent ?? '',
         visibleKeys: [...this.el.panel.querySelectorAll<HTMLElement>('[data-key]')].filter((e) => e.offsetParent !== null).map((e) => e.dataset.key!),
         readout: { ...this.panel.run },

@@ -198,7 +198,7 @@ export class Panel {
     viewF.add(this.view, 'min').listen().onFinishChange(() => ((this.view['auto range'] = false), h.onView()));
     viewF.add(this.view, 'max').listen().onFinishChange(() => ((this.view['auto range'] = false), h.onView()));
     viewF.add(this.view, 'x axis', ['time', 'charge']).name('plot against').onChange(() => h.onView());
-    viewF.add(this.view, 'x scale', ['linear', 'log']).name('plot x scale').onChange(() => h.onView());
+    viewF.add(this.view, 'x scale', ['linear', 'log']).name('plot x scale').onChange(() => h.onView()).domElement.dataset.key = 'view.xscale';
     viewF.add({ fit: () => h.fit() }, 'fit').name('fit view  [f]');
     viewF.add({ fullscreen: () => h.fullscreen() }, 'fullscreen').name('full screen  [F]');
 

@@ -131,6 +131,11 @@ export class Plots {
     return this.x === 'time' ? r.time_s : r.charge_mAh_cm2;
   }
 
+  /** The x scale the charts draw with (uPlot's own state: distr 3 is log). */
+  xScaleDrawn(): XScale {
+    return this.charts.every((c) => c.scales.x.distr === 3) ? 'log' : 'linear';
+  }
+
   /** Points in each chart (what it shows now). */
   pointCounts(): number[] {
     return this.charts.map((c) => c.data[0]?.length ?? 0);
