@@ -22,6 +22,8 @@ export const FAST_TESTS = [
   'tests/morphology.test.ts',
   'tests/multigrid.test.ts',
   'tests/elastic.test.ts',
+  'tests/montage.test.ts',
+  'tests/sweep-designs.test.ts',
 ];
 
 const tier = process.env.DENDRITE_TIER;
