@@ -8,7 +8,7 @@ export type BackendArg = 'auto' | 'gpu' | 'cpu';
 
 export const BACKENDS: readonly BackendArg[] = ['auto', 'gpu', 'cpu'];
 
-export type CommandName = 'run' | 'check' | 'presets' | 'bench';
+export type CommandName = 'run' | 'check' | 'presets' | 'bench' | 'sweep';
 
 export interface RunArgs {
   command: 'run';
@@ -27,6 +27,8 @@ export interface RunArgs {
   checkpointEveryS?: number;
   quiet: boolean;
   json: boolean;
+  /** the scenario, already resolved (a sweep's run); `scenario` then only names it */
+  preloaded?: import('../model/scenario.ts').Scenario;
 }
 
 /** `dendrite run --resume DIR`: everything else comes from DIR. */
@@ -53,7 +55,40 @@ export interface BenchArgs {
   json: boolean;
 }
 
+export interface SweepArgs {
+  command: 'sweep';
+  spec: string;
+  out: string;
+  backend: BackendArg;
+  /** run shard k of n (0 ≤ k < n) */
+  shard?: { k: number; n: number };
+  checkpointEveryS: number;
+  /** print a cluster job file instead of running */
+  emit?: 'slurm' | 'k8s';
+  shards?: number;
+  parallel?: number;
+  quiet: boolean;
+}
+
+export interface SweepMergeArgs {
+  command: 'sweep-merge';
+  dirs: string[];
+  out: string;
+}
+
+export interface SweepPlotArgs {
+  command: 'sweep-plot';
+  dir: string;
+  metric: string;
+  x?: string;
+  y?: string;
+  out?: string;
+}
+
 export type ParsedArgs =
+  | SweepArgs
+  | SweepMergeArgs
+  | SweepPlotArgs
   | RunArgs
   | ResumeArgs
   | CheckArgs
@@ -121,6 +156,30 @@ wall s with the adapter it ran on. --json writes the same as JSON to stdout (the
 goes to stderr). The default backend is gpu: a benchmark measures what it is asked to.
 Measures only; exits 0 whatever the figures.`;
 
+const SWEEP_USAGE = `Usage:
+  dendrite sweep SPEC.json --out DIR [--backend auto|gpu|cpu] [--shard K/N] [--checkpoint-every-s T] [-q]
+  dendrite sweep SPEC.json --out DIR --emit slurm|k8s [--shards N] [--parallel P] [--backend B]
+  dendrite sweep merge DIR... --out DIR
+  dendrite sweep plot DIR --metric NAME [--x KEY] [--y KEY] [--out FILE.svg]
+
+Runs every run of a sweep spec (docs/howto/sweep.md), one after another, into DIR:
+DIR/sweep.json (the resolved spec and the runs), DIR/runs/<id>/ (a run folder each), DIR/runs.csv
+(one row per run: status, axis values, run.seed, final metrics, events, wall_s) and DIR/montage.png
+(the final morphologies, labelled). The whole spec is validated first; an error names its JSON
+path and nothing is written. Running the same command again skips finished runs and resumes a
+partial one from its checkpoint (renewed every T wall-clock seconds, default 120).
+
+  --shard K/N        run only runs K, K+N, K+2N, … (0 ≤ K < N); shards may share DIR
+  --emit slurm|k8s   print a SLURM job-array script or a Kubernetes Indexed Job (N shards,
+                     default min(runs, 64); --parallel P tasks at once) instead of running
+  merge              copy the finished runs of shard folders of one sweep into --out DIR and
+                     rebuild its runs.csv and montage.png (--out may be one of the DIRs)
+  plot               Vega-Lite SVG of a metric of the finished runs: a heatmap over --x and
+                     --y (default: the first two axes), or lines over --x (default
+                     DIR/plot-METRIC.svg)
+Exit codes: 0 done (failed runs are rows with status failed), 1 internal error, 2 bad input
+(nothing written), 130/143 interrupted (run the command again to go on).`;
+
 export const USAGE = `Dendrite Lab — phase-field simulation of Li dendrite growth
 
 Usage:
@@ -129,6 +188,7 @@ Usage:
   dendrite check <scenario.json | preset> [--set key=value]    validate, print the resolved scenario
   dendrite presets [--json]                                    list the built-in scenarios
   dendrite bench [options]                                     benchmark the backends
+  dendrite sweep SPEC.json --out DIR [options]                 run a parameter sweep
   dendrite help [command] | --help | --version
 
 Quick start: dendrite run first-dendrites --out runs/first
@@ -139,6 +199,7 @@ export const COMMAND_USAGE: Record<CommandName, string> = {
   check: CHECK_USAGE,
   presets: PRESETS_USAGE,
   bench: BENCH_USAGE,
+  sweep: SWEEP_USAGE,
 };
 
 export function usageOf(topic?: CommandName): string {
@@ -164,6 +225,20 @@ const OPTIONS: Record<CommandName, Options> = {
   check: { ...HELP, ...STOP },
   presets: { ...HELP, json: { type: 'boolean' } },
   bench: { ...HELP, backend: { type: 'string' }, sizes: { type: 'string' }, steps: { type: 'string' }, json: { type: 'boolean' } },
+  sweep: {
+    ...HELP,
+    out: { type: 'string' },
+    backend: { type: 'string' },
+    shard: { type: 'string' },
+    'checkpoint-every-s': { type: 'string' },
+    emit: { type: 'string' },
+    shards: { type: 'string' },
+    parallel: { type: 'string' },
+    metric: { type: 'string' },
+    x: { type: 'string' },
+    y: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+  },
 };
 
 function optionList(cmd: CommandName): string {
@@ -319,7 +394,61 @@ function parseBench(argv: string[]): ParsedArgs {
   return { command: 'bench', backend: backendOf('bench', v.backend as string | undefined, 'gpu'), sizes, steps, json: Boolean(v.json) };
 }
 
-const COMMANDS: readonly CommandName[] = ['run', 'check', 'presets', 'bench'];
+function intArg(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new ArgsError(`${flag}: '${value}' is not allowed; expected an integer ≥ ${min}`, 'sweep');
+  return n;
+}
+
+function parseSweep(argv: string[]): ParsedArgs {
+  const { values: v, positionals } = parseCommand('sweep', argv);
+  if (v.help) return { command: 'help', topic: 'sweep' };
+  const only = (allowed: string[], what: string) => {
+    const extra = Object.keys(v).filter((k) => !allowed.includes(k));
+    if (extra.length > 0) throw new ArgsError(`${what} takes no ${extra.map((k) => `--${k}`).join(', ')}`, 'sweep');
+  };
+  const out = v.out as string | undefined;
+  const sub = positionals[0];
+  if (sub === 'merge') {
+    only(['out'], 'sweep merge');
+    if (positionals.length < 2) throw new ArgsError('sweep merge: give one or more sweep folders', 'sweep');
+    if (!out) throw new ArgsError('sweep merge: missing --out DIR', 'sweep');
+    return { command: 'sweep-merge', dirs: positionals.slice(1), out };
+  }
+  if (sub === 'plot') {
+    only(['metric', 'x', 'y', 'out'], 'sweep plot');
+    if (positionals.length !== 2) throw new ArgsError('sweep plot: give one sweep folder', 'sweep');
+    if (!v.metric) throw new ArgsError('sweep plot: missing --metric NAME (a column of runs.csv, e.g. max_height_um)', 'sweep');
+    return { command: 'sweep-plot', dir: positionals[1], metric: v.metric as string, x: v.x as string | undefined, y: v.y as string | undefined, out };
+  }
+  only(['out', 'backend', 'shard', 'checkpoint-every-s', 'emit', 'shards', 'parallel', 'quiet'], 'sweep SPEC');
+  if (positionals.length !== 1) throw new ArgsError(positionals.length === 0 ? 'missing the sweep spec (a .json file)' : `expected one spec, got ${positionals.join(' ')}`, 'sweep');
+  if (!out) throw new ArgsError('missing --out DIR', 'sweep');
+  let shard: SweepArgs['shard'];
+  if (v.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(v.shard as string);
+    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new ArgsError(`--shard: '${v.shard as string}' is not allowed; expected K/N with 0 ≤ K < N, e.g. 0/4`, 'sweep');
+    shard = { k: Number(m[1]), n: Number(m[2]) };
+  }
+  const emit = v.emit as string | undefined;
+  if (emit !== undefined && emit !== 'slurm' && emit !== 'k8s') throw new ArgsError(`--emit: '${emit}' is not allowed; allowed: slurm, k8s`, 'sweep');
+  if (emit === undefined && (v.shards !== undefined || v.parallel !== undefined)) throw new ArgsError('--shards and --parallel go with --emit', 'sweep');
+  if (emit !== undefined && shard !== undefined) throw new ArgsError('--emit writes one file for all shards: drop --shard', 'sweep');
+  return {
+    command: 'sweep',
+    spec: positionals[0],
+    out,
+    backend: backendOf('sweep', v.backend as string | undefined, 'auto'),
+    shard,
+    checkpointEveryS: v['checkpoint-every-s'] === undefined ? 120 : Number(positiveNumber('sweep', '--checkpoint-every-s', v['checkpoint-every-s'] as string)),
+    emit,
+    shards: v.shards === undefined ? undefined : intArg('--shards', v.shards as string, 1),
+    parallel: v.parallel === undefined ? undefined : intArg('--parallel', v.parallel as string, 1),
+    quiet: Boolean(v.quiet),
+  };
+}
+
+const COMMANDS: readonly CommandName[] = ['run', 'check', 'presets', 'bench', 'sweep'];
 
 export function parseArgs(argv: string[]): ParsedArgs {
   if (argv.length === 0) throw new ArgsError('missing command');
@@ -348,6 +477,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
     case 'bench':
       return parseBench(rest);
+    case 'sweep':
+      return parseSweep(rest);
     default:
       throw new ArgsError(`unknown command '${cmd}' (allowed: ${COMMANDS.join(', ')}, help, --help, --version)`);
   }

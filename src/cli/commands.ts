@@ -143,7 +143,7 @@ function stopOf(scenario: Scenario): RunLimits {
   return limits;
 }
 
-const probeAdapter = async () => {
+export const probeAdapter = async () => {
   const { getGpu } = await import('../gpu/device.ts');
   return (await getGpu()).label;
 };
@@ -236,7 +236,7 @@ export async function runCommand(args: RunArgs | ResumeArgs, io: CliIO = default
       }
       plan = p;
     } else {
-      const scenario = applyOverrides(await loadScenarioArg(args.scenario), runOverrides(args));
+      const scenario = applyOverrides(args.preloaded ?? (await loadScenarioArg(args.scenario)), runOverrides(args));
       const outDir = resolve(args.out);
       try {
         if (!statSync(outDir).isDirectory()) return fail(`--out: '${args.out}' exists and is not a directory`);

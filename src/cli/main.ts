@@ -37,6 +37,18 @@ export async function main(argv: string[]): Promise<number> {
         const { benchCommand } = await import('./commands.ts');
         return await benchCommand(parsed);
       }
+      case 'sweep': {
+        const { sweepCommand } = await import('../sweep/commands.ts');
+        return await sweepCommand(parsed);
+      }
+      case 'sweep-merge': {
+        const { sweepMergeCommand } = await import('../sweep/commands.ts');
+        return await sweepMergeCommand(parsed);
+      }
+      case 'sweep-plot': {
+        const { sweepPlotCommand } = await import('../sweep/commands.ts');
+        return await sweepPlotCommand(parsed);
+      }
       case 'run':
       case 'resume': {
         const { runCommand } = await import('./commands.ts');

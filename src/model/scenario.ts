@@ -109,7 +109,7 @@ function flatten(input: unknown, where: string): Map<string, unknown> {
   return out;
 }
 
-function unknownKeyHint(key: string): string {
+export function unknownKeyHint(key: string): string {
   const section = key.split('.')[0];
   const same = SCENARIO_KEYS.filter((k) => k.key.startsWith(`${section}.`)).map((k) => k.key);
   return same.length ? `not a scenario key; keys in ${section}: ${same.join(', ')}` : 'not a scenario key (see docs/reference/scenario-keys.md)';

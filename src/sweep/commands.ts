@@ -1,0 +1,219 @@
+// `dendrite sweep`: run a sweep spec into DIR (resumable, shardable), merge shard folders, plot a
+// metric, and emit cluster job files. Each returns the process exit code.
+
+import { cpSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { chooseBackend } from '../sim/backendChoice.ts';
+import { defaultIO, EXIT, probeAdapter, runCommand, type CliIO } from '../cli/commands.ts';
+import type { SweepArgs, SweepMergeArgs, SweepPlotArgs } from '../cli/args.ts';
+import { formatSig } from '../cli/progress.ts';
+import { describeParams, loadSweepSpec, SweepSpecError, type ResolvedSweep } from './spec.ts';
+import { readSweepIndex, runDir, runState, RUNS_DIR, sameRuns, SWEEP_FILE, sweepJson, tableColumns, writeSweepOutputs, type SweepIndex } from './table.ts';
+import { emitK8s, emitSlurm } from './emit.ts';
+
+const errorMessage = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The runs of shard K of N: every N-th run from K (0 ≤ K < N), so shards balance across the axes. */
+export function shardRuns<T extends { index: number }>(runs: readonly T[], shard: { k: number; n: number }): T[] {
+  return runs.filter((r) => r.index % shard.n === shard.k);
+}
+
+function checkOutDir(dir: string, flag: string): string | undefined {
+  try {
+    if (!statSync(dir).isDirectory()) return `${flag}: '${dir}' exists and is not a directory`;
+  } catch {
+    // absent: created later
+  }
+  return undefined;
+}
+
+export async function sweepCommand(args: SweepArgs, io: CliIO = defaultIO()): Promise<number> {
+  const tag = 'dendrite sweep';
+  const fail = (msg: string, code: number = EXIT.badInput) => {
+    io.stderr.write(`${tag}: ${msg}\n`);
+    return code;
+  };
+  const log = (msg: string) => {
+    if (!args.quiet) io.stderr.write(`${msg}\n`);
+  };
+
+  // ---- validate everything; nothing is written before this block ends
+  let sweep: ResolvedSweep;
+  try {
+    sweep = loadSweepSpec(args.spec);
+  } catch (e) {
+    if (e instanceof SweepSpecError) return fail(`${args.spec}: ${e.message}`);
+    throw e;
+  }
+  const shard = args.shard ?? { k: 0, n: 1 };
+  if (args.emit) {
+    const opts = { spec: resolve(args.spec), out: resolve(args.out), shards: args.shards ?? Math.min(sweep.runs.length, 64), parallel: args.parallel, backend: args.backend, runs: sweep.runs.length };
+    io.stdout.write(args.emit === 'slurm' ? emitSlurm(opts) : emitK8s(opts));
+    return EXIT.ok;
+  }
+  const dir = resolve(args.out);
+  const bad = checkOutDir(dir, '--out');
+  if (bad) return fail(bad);
+  let existing: SweepIndex | undefined;
+  try {
+    existing = readSweepIndex(dir);
+  } catch (e) {
+    return fail(errorMessage(e));
+  }
+  if (existing && !sameRuns(existing, sweep)) {
+    return fail(`--out: '${args.out}' holds another sweep (${existing.runs.length} runs; this spec gives ${sweep.runs.length}, or other scenarios): choose another --out, or delete it to start over`);
+  }
+  let choice;
+  try {
+    choice = await chooseBackend(args.backend, probeAdapter, '--backend gpu');
+  } catch (e) {
+    return fail(errorMessage(e));
+  }
+
+  // ---- DIR is ours
+  try {
+    mkdirSync(join(dir, RUNS_DIR), { recursive: true });
+    await writeFileAtomic(join(dir, SWEEP_FILE), sweepJson(sweep));
+  } catch (e) {
+    return fail(`cannot write to '${dir}': ${errorMessage(e)}`, EXIT.internal);
+  }
+  const mine = shardRuns(sweep.runs, shard);
+  const shardText = args.shard ? ` (shard ${shard.k}/${shard.n}: ${mine.length} runs)` : '';
+  log(`dendrite sweep: ${sweep.runs.length} runs${shardText} on ${choice.backend} -> ${dir}`);
+  if (args.backend === 'auto') log(`dendrite sweep: backend ${choice.backend}: ${choice.reason}`);
+
+  const count = { done: 0, failed: 0, skipped: 0, resumed: 0 };
+  let code: number = EXIT.ok;
+  for (const [n, run] of mine.entries()) {
+    const st = runState(dir, run);
+    if (st.status === 'done' || st.status === 'failed') {
+      count.skipped++;
+      continue;
+    }
+    const d = runDir(dir, run);
+    const t0 = performance.now();
+    let rc: number;
+    const runIO: CliIO = { stdout: { write: () => true }, stderr: io.stderr };
+    if (st.status === 'partial') {
+      count.resumed++;
+      rc = await runCommand({ command: 'resume', dir: d, quiet: true, json: false }, runIO);
+    } else {
+      rmSync(d, { recursive: true, force: true }); // a start that died before its first checkpoint
+      rc = await runCommand(
+        {
+          command: 'run',
+          scenario: `${relative(process.cwd(), d) || d}/scenario.json`,
+          preloaded: run.scenario,
+          out: d,
+          backend: choice.backend,
+          sets: [],
+          checkpointEveryS: args.checkpointEveryS,
+          quiet: true,
+          json: false,
+        },
+        runIO,
+      );
+    }
+    const after = runState(dir, run);
+    if (after.status === 'done') count.done++;
+    else if (after.status === 'failed') count.failed++;
+    log(
+      `dendrite sweep: [${n + 1}/${mine.length}] run ${run.id} (${describeParams(run.params) || 'base'}${sweep.spec.replicates > 1 ? `, seed ${run.seed}` : ''}): ` +
+        `${after.summary?.reason ?? after.status}${st.status === 'partial' ? ', resumed' : ''}, ${formatSig((performance.now() - t0) / 1000)} s`,
+    );
+    try {
+      await writeSweepOutputs(dir, sweep);
+    } catch (e) {
+      return fail(`cannot write the sweep table: ${errorMessage(e)}`, EXIT.internal);
+    }
+    if (rc === EXIT.aborted || rc === EXIT.terminated) return rc;
+    if (rc === EXIT.internal) code = EXIT.internal;
+  }
+  await writeSweepOutputs(dir, sweep);
+  io.stdout.write(
+    `dendrite sweep: ${mine.length} runs${shardText}: ${count.done} done, ${count.failed} failed, ${count.skipped} already there` +
+      `${count.resumed ? `, ${count.resumed} resumed` : ''}; wrote ${dir}\n`,
+  );
+  return code;
+}
+
+/** `dendrite sweep merge DIR… --out DIR`: the union of shard folders of one sweep. */
+export async function sweepMergeCommand(args: SweepMergeArgs, io: CliIO = defaultIO()): Promise<number> {
+  const fail = (msg: string, code: number = EXIT.badInput) => {
+    io.stderr.write(`dendrite sweep merge: ${msg}\n`);
+    return code;
+  };
+  const out = resolve(args.out);
+  const bad = checkOutDir(out, '--out');
+  if (bad) return fail(bad);
+  const sources: { dir: string; index: SweepIndex }[] = [];
+  for (const d of args.dirs.map((x) => resolve(x))) {
+    let index;
+    try {
+      index = readSweepIndex(d);
+    } catch (e) {
+      return fail(errorMessage(e));
+    }
+    if (!index) return fail(`'${d}' has no ${SWEEP_FILE}: not a sweep folder`);
+    if (sources.length > 0 && !sameRuns(sources[0].index, index)) return fail(`'${d}' is another sweep than '${sources[0].dir}' (its runs or scenarios differ)`);
+    sources.push({ dir: d, index });
+  }
+  const existing = readSweepIndex(out);
+  if (existing && !sameRuns(existing, sources[0].index)) return fail(`--out: '${args.out}' holds another sweep`);
+  const index = sources[0].index;
+  mkdirSync(join(out, RUNS_DIR), { recursive: true });
+  await writeFileAtomic(join(out, SWEEP_FILE), sweepJson(index));
+  let copied = 0;
+  for (const run of index.runs) {
+    if (['done', 'failed'].includes(runState(out, run).status)) continue;
+    const src = sources.find((s) => s.dir !== out && ['done', 'failed'].includes(runState(s.dir, run).status));
+    if (!src) continue;
+    // copy beside, then rename: a merge killed half way leaves no half-copied run folder
+    const target = runDir(out, run);
+    const tmp = `${target}.merge-${process.pid}.tmp`;
+    rmSync(tmp, { recursive: true, force: true });
+    cpSync(runDir(src.dir, run), tmp, { recursive: true });
+    rmSync(target, { recursive: true, force: true });
+    renameSync(tmp, target);
+    copied++;
+  }
+  await writeSweepOutputs(out, index);
+  const states = index.runs.map((r) => runState(out, r).status);
+  const left = states.filter((s) => s === 'pending' || s === 'partial').length;
+  io.stdout.write(`dendrite sweep merge: ${index.runs.length} runs, ${copied} copied, ${left} not done; wrote ${out}\n`);
+  return EXIT.ok;
+}
+
+/** `dendrite sweep plot DIR --metric NAME [--x KEY] [--y KEY]`: a heatmap (x and y) or line plot. */
+export async function sweepPlotCommand(args: SweepPlotArgs, io: CliIO = defaultIO()): Promise<number> {
+  const fail = (msg: string) => {
+    io.stderr.write(`dendrite sweep plot: ${msg}\n`);
+    return EXIT.badInput;
+  };
+  const dir = resolve(args.dir);
+  let index;
+  try {
+    index = readSweepIndex(dir);
+  } catch (e) {
+    return fail(errorMessage(e));
+  }
+  if (!index) return fail(`'${args.dir}' has no ${SWEEP_FILE}: not a sweep folder`);
+  const { plotSpec, renderSvg, plotRows } = await import('./plot.ts');
+  const axes = index.spec.axes.map((a) => a.key);
+  const columns = tableColumns(index);
+  const metricCols = columns.slice(columns.indexOf('replicate') + 1).filter((c) => !['backend', 'scenario_hash'].includes(c));
+  if (!metricCols.includes(args.metric)) return fail(`--metric: '${args.metric}' is not allowed; allowed: ${metricCols.join(', ')}`);
+  for (const [flag, v] of [['--x', args.x], ['--y', args.y]] as const) {
+    if (v !== undefined && !axes.includes(v)) return fail(`${flag}: '${v}' is not allowed; allowed: the sweep's axes (${axes.join(', ') || 'none'})`);
+  }
+  const x = args.x ?? axes[0];
+  if (x === undefined) return fail('the sweep has no axis to plot against');
+  const y = args.y ?? (args.x === undefined ? axes.find((a) => a !== x) : undefined);
+  const rows = plotRows(dir, index, args.metric);
+  if (rows.length === 0) return fail(`no run in '${args.dir}' is done with a value of ${args.metric}`);
+  const out = resolve(args.out ?? join(dir, `plot-${args.metric}.svg`));
+  await writeFileAtomic(out, await renderSvg(plotSpec(rows, { metric: args.metric, x, y, axes, index })));
+  io.stdout.write(`dendrite sweep plot: ${y ? 'heatmap' : 'line plot'} of ${args.metric} over ${x}${y ? ` × ${y}` : ''} (${rows.length} runs); wrote ${out}\n`);
+  return EXIT.ok;
+}
