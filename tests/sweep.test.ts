@@ -304,3 +304,43 @@ describe('cluster files', () => {
     expect(gpu.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
   });
 });
+
+describe('dendrite compare', () => {
+  it('runs two presets to the same charge and writes the figure, the overlay and the tables', async () => {
+    const out = path('compare');
+    const args = ['compare', 'bare-cu', 'au-seeded-cu', '--out', out, '--set', 'grid.nx=64', '--set', 'grid.ny=32', '--charge-mAh-cm2', '0.02', '--backend', 'cpu'];
+    const r = await dendrite(args);
+    expect(r.code, r.stderr).toBe(0);
+    const table = readFileSync(join(out, 'table.md'), 'utf8');
+    expect(r.stdout).toContain(table.trim());
+    const rows = table.trim().split('\n').slice(2);
+    expect(rows.map((l) => l.split('|')[1].trim())).toEqual(['bare-cu', 'au-seeded-cu']);
+    const m = parseCsv(readFileSync(join(out, 'metrics.csv'), 'utf8'));
+    // the same stop for both: the charge each passed is the one asked for (to a step)
+    for (const row of m.rows) {
+      expect(row.reason).toBe('charge');
+      expect(Number(row.charge_mAh_cm2)).toBeCloseTo(0.02, 3);
+    }
+    // Au seeds lower the nucleation overpotential (the trend docs/explanation/trends.md reports)
+    expect(Number(m.rows[1].nucleation_overpotential_mV)).toBeLessThan(Number(m.rows[0].nucleation_overpotential_mV));
+    const v = parseCsv(readFileSync(join(out, 'voltage.csv'), 'utf8'));
+    expect(new Set(v.rows.map((x) => x.run))).toEqual(new Set(['bare-cu', 'au-seeded-cu']));
+    expect(readFileSync(join(out, 'voltage.svg'), 'utf8')).toContain('electrode potential (V)');
+    const png = decodePng(new Uint8Array(readFileSync(join(out, 'compare.png'))));
+    const tile = decodePng(new Uint8Array(readFileSync(join(out, 'runs', '0000', 'final.png'))));
+    expect(png.width).toBeGreaterThanOrEqual(2 * Math.min(tile.width, 256)); // side by side
+    // again: both runs are there, nothing runs
+    const again = await dendrite(args);
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toContain('[1/2]');
+  });
+
+  it('refuses one scenario, five, or a bad key, and writes nothing', async () => {
+    const out = path('compare-bad');
+    for (const args of [['bare-cu'], ['bare-cu', 'li-foil', 'sei', 'bare-cu', 'li-foil'], ['bare-cu', 'li-foil', '--set', 'grid.nz=4']]) {
+      const r = await dendrite(['compare', ...args, '--out', out, '--until-s', '1']);
+      expect(r.code).toBe(2);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+});

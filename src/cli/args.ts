@@ -8,7 +8,7 @@ export type BackendArg = 'auto' | 'gpu' | 'cpu';
 
 export const BACKENDS: readonly BackendArg[] = ['auto', 'gpu', 'cpu'];
 
-export type CommandName = 'run' | 'check' | 'presets' | 'bench' | 'sweep';
+export type CommandName = 'run' | 'check' | 'presets' | 'bench' | 'sweep' | 'compare';
 
 export interface RunArgs {
   command: 'run';
@@ -85,7 +85,20 @@ export interface SweepPlotArgs {
   out?: string;
 }
 
+export interface CompareArgs {
+  command: 'compare';
+  /** 2–4 preset names or scenario files */
+  scenarios: string[];
+  out: string;
+  backend: BackendArg;
+  untilS?: string;
+  chargeMAhCm2?: string;
+  sets: string[];
+  quiet: boolean;
+}
+
 export type ParsedArgs =
+  | CompareArgs
   | SweepArgs
   | SweepMergeArgs
   | SweepPlotArgs
@@ -180,6 +193,15 @@ partial one from its checkpoint (renewed every T wall-clock seconds, default 120
 Exit codes: 0 done (failed runs are rows with status failed), 1 internal error, 2 bad input
 (nothing written), 130/143 interrupted (run the command again to go on).`;
 
+const COMPARE_USAGE = `Usage: dendrite compare A B [C D] --out DIR [--charge-mAh-cm2 Q | --until-s T] [--set key=value]... [--backend B] [-q]
+
+Runs 2–4 presets or scenario files to the same stop (the --set overrides apply to each) and
+writes them side by side: DIR/compare.png (the final morphologies, one colour scale),
+DIR/voltage.svg and voltage.csv (potential and current against time, overlaid), DIR/metrics.csv
+and DIR/table.md (the key final metrics; the table is also printed). DIR is a sweep folder
+(runs/<id>/, runs.csv): the same command again resumes it.
+Exit codes as for dendrite sweep.`;
+
 export const USAGE = `Dendrite Lab — phase-field simulation of Li dendrite growth
 
 Usage:
@@ -189,6 +211,7 @@ Usage:
   dendrite presets [--json]                                    list the built-in scenarios
   dendrite bench [options]                                     benchmark the backends
   dendrite sweep SPEC.json --out DIR [options]                 run a parameter sweep
+  dendrite compare A B [C D] --out DIR [options]               2–4 runs side by side
   dendrite help [command] | --help | --version
 
 Quick start: dendrite run first-dendrites --out runs/first
@@ -200,6 +223,7 @@ export const COMMAND_USAGE: Record<CommandName, string> = {
   presets: PRESETS_USAGE,
   bench: BENCH_USAGE,
   sweep: SWEEP_USAGE,
+  compare: COMPARE_USAGE,
 };
 
 export function usageOf(topic?: CommandName): string {
@@ -225,6 +249,7 @@ const OPTIONS: Record<CommandName, Options> = {
   check: { ...HELP, ...STOP },
   presets: { ...HELP, json: { type: 'boolean' } },
   bench: { ...HELP, backend: { type: 'string' }, sizes: { type: 'string' }, steps: { type: 'string' }, json: { type: 'boolean' } },
+  compare: { ...HELP, ...STOP, out: { type: 'string' }, backend: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
   sweep: {
     ...HELP,
     out: { type: 'string' },
@@ -448,7 +473,26 @@ function parseSweep(argv: string[]): ParsedArgs {
   };
 }
 
-const COMMANDS: readonly CommandName[] = ['run', 'check', 'presets', 'bench', 'sweep'];
+function parseCompare(argv: string[]): ParsedArgs {
+  const { values: v, positionals } = parseCommand('compare', argv);
+  if (v.help) return { command: 'help', topic: 'compare' };
+  if (positionals.length < 2 || positionals.length > 4) {
+    throw new ArgsError(`compare takes 2 to 4 scenarios (presets or .json files), got ${positionals.length}${positionals.length ? `: ${positionals.join(' ')}` : ''}`, 'compare');
+  }
+  const out = v.out as string | undefined;
+  if (!out) throw new ArgsError('missing --out DIR', 'compare');
+  return {
+    command: 'compare',
+    scenarios: positionals,
+    out,
+    backend: backendOf('compare', v.backend as string | undefined, 'auto'),
+    ...stopOf('compare', v),
+    sets: setsOf('compare', v.set as string[] | undefined),
+    quiet: Boolean(v.quiet),
+  };
+}
+
+const COMMANDS: readonly CommandName[] = ['run', 'check', 'presets', 'bench', 'sweep', 'compare'];
 
 export function parseArgs(argv: string[]): ParsedArgs {
   if (argv.length === 0) throw new ArgsError('missing command');
@@ -479,6 +523,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
       return parseBench(rest);
     case 'sweep':
       return parseSweep(rest);
+    case 'compare':
+      return parseCompare(rest);
     default:
       throw new ArgsError(`unknown command '${cmd}' (allowed: ${COMMANDS.join(', ')}, help, --help, --version)`);
   }

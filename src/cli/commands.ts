@@ -135,7 +135,7 @@ export async function checkCommand(args: CheckArgs, io: CliIO = defaultIO()): Pr
 }
 
 /** The stop condition, or a ScenarioError when the scenario has none. */
-function stopOf(scenario: Scenario): RunLimits {
+export function stopOf(scenario: Scenario): RunLimits {
   const limits = limitsOf(scenario);
   if (!(limits.charge_mAh_cm2 !== undefined || (limits.until_s !== undefined && limits.until_s > 0))) {
     throw new ScenarioError('run.until_s', scenario.run?.until_s, 'a time > 0 (--until-s) or a charge (--charge-mAh-cm2)');

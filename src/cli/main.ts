@@ -37,6 +37,10 @@ export async function main(argv: string[]): Promise<number> {
         const { benchCommand } = await import('./commands.ts');
         return await benchCommand(parsed);
       }
+      case 'compare': {
+        const { compareCommand } = await import('../sweep/compare.ts');
+        return await compareCommand(parsed);
+      }
       case 'sweep': {
         const { sweepCommand } = await import('../sweep/commands.ts');
         return await sweepCommand(parsed);

@@ -19,7 +19,7 @@ export function shardRuns<T extends { index: number }>(runs: readonly T[], shard
   return runs.filter((r) => r.index % shard.n === shard.k);
 }
 
-function checkOutDir(dir: string, flag: string): string | undefined {
+export function checkOutDir(dir: string, flag: string): string | undefined {
   try {
     if (!statSync(dir).isDirectory()) return `${flag}: '${dir}' exists and is not a directory`;
   } catch {
@@ -34,9 +34,6 @@ export async function sweepCommand(args: SweepArgs, io: CliIO = defaultIO()): Pr
     io.stderr.write(`${tag}: ${msg}\n`);
     return code;
   };
-  const log = (msg: string) => {
-    if (!args.quiet) io.stderr.write(`${msg}\n`);
-  };
 
   // ---- validate everything; nothing is written before this block ends
   let sweep: ResolvedSweep;
@@ -46,7 +43,6 @@ export async function sweepCommand(args: SweepArgs, io: CliIO = defaultIO()): Pr
     if (e instanceof SweepSpecError) return fail(`${args.spec}: ${e.message}`);
     throw e;
   }
-  const shard = args.shard ?? { k: 0, n: 1 };
   if (args.emit) {
     const opts = { spec: resolve(args.spec), out: resolve(args.out), shards: args.shards ?? Math.min(sweep.runs.length, 64), parallel: args.parallel, backend: args.backend, runs: sweep.runs.length };
     io.stdout.write(args.emit === 'slurm' ? emitSlurm(opts) : emitK8s(opts));
@@ -55,6 +51,44 @@ export async function sweepCommand(args: SweepArgs, io: CliIO = defaultIO()): Pr
   const dir = resolve(args.out);
   const bad = checkOutDir(dir, '--out');
   if (bad) return fail(bad);
+  const r = await executeSweep(dir, sweep, { tag, backend: args.backend, shard: args.shard, checkpointEveryS: args.checkpointEveryS, quiet: args.quiet }, io);
+  if (r.code !== EXIT.ok && r.code !== EXIT.internal) return r.code;
+  const { count, mine } = r;
+  const shardText = args.shard ? ` (shard ${args.shard.k}/${args.shard.n}: ${mine} runs)` : '';
+  io.stdout.write(
+    `${tag}: ${mine} runs${shardText}: ${count.done} done, ${count.failed} failed, ${count.skipped} already there` +
+      `${count.resumed ? `, ${count.resumed} resumed` : ''}; wrote ${dir}\n`,
+  );
+  return r.code;
+}
+
+export interface ExecuteOptions {
+  tag: string;
+  backend: SweepArgs['backend'];
+  shard?: { k: number; n: number };
+  checkpointEveryS: number;
+  quiet: boolean;
+}
+
+/**
+ * Runs the sweep's runs (of one shard) into DIR, one after another, skipping finished ones and
+ * resuming partial ones. DIR must be absent, a folder of this sweep, or empty of sweep.json.
+ * Exit code 2 (nothing written) when DIR holds another sweep or no backend can run.
+ */
+export async function executeSweep(
+  dir: string,
+  sweep: ResolvedSweep,
+  o: ExecuteOptions,
+  io: CliIO,
+): Promise<{ code: number; mine: number; count: { done: number; failed: number; skipped: number; resumed: number } }> {
+  const count = { done: 0, failed: 0, skipped: 0, resumed: 0 };
+  const fail = (msg: string, code: number = EXIT.badInput) => {
+    io.stderr.write(`${o.tag}: ${msg}\n`);
+    return { code, mine: 0, count };
+  };
+  const log = (msg: string) => {
+    if (!o.quiet) io.stderr.write(`${msg}\n`);
+  };
   let existing: SweepIndex | undefined;
   try {
     existing = readSweepIndex(dir);
@@ -62,11 +96,11 @@ export async function sweepCommand(args: SweepArgs, io: CliIO = defaultIO()): Pr
     return fail(errorMessage(e));
   }
   if (existing && !sameRuns(existing, sweep)) {
-    return fail(`--out: '${args.out}' holds another sweep (${existing.runs.length} runs; this spec gives ${sweep.runs.length}, or other scenarios): choose another --out, or delete it to start over`);
+    return fail(`--out: '${dir}' holds another sweep (${existing.runs.length} runs; this one has ${sweep.runs.length}, or other scenarios): choose another --out, or delete it to start over`);
   }
   let choice;
   try {
-    choice = await chooseBackend(args.backend, probeAdapter, '--backend gpu');
+    choice = await chooseBackend(o.backend, probeAdapter, '--backend gpu');
   } catch (e) {
     return fail(errorMessage(e));
   }
@@ -78,12 +112,12 @@ export async function sweepCommand(args: SweepArgs, io: CliIO = defaultIO()): Pr
   } catch (e) {
     return fail(`cannot write to '${dir}': ${errorMessage(e)}`, EXIT.internal);
   }
+  const shard = o.shard ?? { k: 0, n: 1 };
   const mine = shardRuns(sweep.runs, shard);
-  const shardText = args.shard ? ` (shard ${shard.k}/${shard.n}: ${mine.length} runs)` : '';
-  log(`dendrite sweep: ${sweep.runs.length} runs${shardText} on ${choice.backend} -> ${dir}`);
-  if (args.backend === 'auto') log(`dendrite sweep: backend ${choice.backend}: ${choice.reason}`);
+  const shardText = o.shard ? ` (shard ${shard.k}/${shard.n}: ${mine.length} runs)` : '';
+  log(`${o.tag}: ${sweep.runs.length} runs${shardText} on ${choice.backend} -> ${dir}`);
+  if (o.backend === 'auto') log(`${o.tag}: backend ${choice.backend}: ${choice.reason}`);
 
-  const count = { done: 0, failed: 0, skipped: 0, resumed: 0 };
   let code: number = EXIT.ok;
   for (const [n, run] of mine.entries()) {
     const st = runState(dir, run);
@@ -108,7 +142,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIO = defaultIO()): Pr
           out: d,
           backend: choice.backend,
           sets: [],
-          checkpointEveryS: args.checkpointEveryS,
+          checkpointEveryS: o.checkpointEveryS,
           quiet: true,
           json: false,
         },
@@ -119,7 +153,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIO = defaultIO()): Pr
     if (after.status === 'done') count.done++;
     else if (after.status === 'failed') count.failed++;
     log(
-      `dendrite sweep: [${n + 1}/${mine.length}] run ${run.id} (${describeParams(run.params) || 'base'}${sweep.spec.replicates > 1 ? `, seed ${run.seed}` : ''}): ` +
+      `${o.tag}: [${n + 1}/${mine.length}] run ${run.id} (${describeParams(run.params) || 'base'}${sweep.spec.replicates > 1 ? `, seed ${run.seed}` : ''}): ` +
         `${after.summary?.reason ?? after.status}${st.status === 'partial' ? ', resumed' : ''}, ${formatSig((performance.now() - t0) / 1000)} s`,
     );
     try {
@@ -127,15 +161,11 @@ export async function sweepCommand(args: SweepArgs, io: CliIO = defaultIO()): Pr
     } catch (e) {
       return fail(`cannot write the sweep table: ${errorMessage(e)}`, EXIT.internal);
     }
-    if (rc === EXIT.aborted || rc === EXIT.terminated) return rc;
+    if (rc === EXIT.aborted || rc === EXIT.terminated) return { code: rc, mine: mine.length, count };
     if (rc === EXIT.internal) code = EXIT.internal;
   }
   await writeSweepOutputs(dir, sweep);
-  io.stdout.write(
-    `dendrite sweep: ${mine.length} runs${shardText}: ${count.done} done, ${count.failed} failed, ${count.skipped} already there` +
-      `${count.resumed ? `, ${count.resumed} resumed` : ''}; wrote ${dir}\n`,
-  );
-  return code;
+  return { code, mine: mine.length, count };
 }
 
 /** `dendrite sweep merge DIR… --out DIR`: the union of shard folders of one sweep. */
