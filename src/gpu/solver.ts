@@ -445,26 +445,42 @@ export class GpuSolver {
    */
   setStopTime(tEnd_s: number, resume = false): boolean {
     let allDone = true;
-    const f32 = new Float32Array(this.stateWords.buffer, this.stateWords.byteOffset, this.stateWords.length);
-    for (let b = 0; b < this.nb; b++) {
-      const o = b * STATE_FLOATS;
-      f32[o + stateSlot('tEnd')] = tEnd_s;
-      if (!resume) {
-        this.device.queue.writeBuffer(this.state, (o + stateSlot('tEnd')) * 4, new Float32Array([tEnd_s]));
-        allDone = false;
-        continue;
-      }
-      const dt = f32[o + stateSlot('dt')];
-      const remaining = Math.fround(Math.fround(f32[o + stateSlot('tEnd')] - f32[o + stateSlot('tHi')]) - f32[o + stateSlot('tLo')]);
-      const done = remaining <= Math.fround(1e-3 * dt);
-      this.stateWords[o + stateSlot('done')] = done ? 1 : 0;
-      if (!done) f32[o + stateSlot('dt')] = Math.min(dt, remaining);
-      allDone &&= done;
-      this.device.queue.writeBuffer(this.state, o * 4, this.stateWords, o, STATE_FLOATS);
-    }
+    for (let b = 0; b < this.nb; b++) allDone = this.setStopTimeOf(b, tEnd_s, resume) && allDone;
     // after a member was done the encoded steps ran ahead of its step counter
     if (resume) this.encodedSteps = this.stateWords[stateSlot('step')];
     return allDone;
+  }
+
+  /**
+   * setStopTime for one member of a batch (an Ensemble's member, src/sim/simulation.ts). The
+   * encoded-step count is left alone: members of a batch step in the same dispatches from step 0.
+   */
+  setStopTimeOf(b: number, tEnd_s: number, resume = false): boolean {
+    if (!(b >= 0 && b < this.nb)) throw new Error(`GpuSolver.setStopTimeOf: no member ${b} in a batch of ${this.nb}`);
+    const f32 = new Float32Array(this.stateWords.buffer, this.stateWords.byteOffset, this.stateWords.length);
+    const o = b * STATE_FLOATS;
+    f32[o + stateSlot('tEnd')] = tEnd_s;
+    if (!resume) {
+      this.device.queue.writeBuffer(this.state, (o + stateSlot('tEnd')) * 4, new Float32Array([tEnd_s]));
+      return false;
+    }
+    const dt = f32[o + stateSlot('dt')];
+    const remaining = Math.fround(Math.fround(f32[o + stateSlot('tEnd')] - f32[o + stateSlot('tHi')]) - f32[o + stateSlot('tLo')]);
+    const done = remaining <= Math.fround(1e-3 * dt);
+    this.stateWords[o + stateSlot('done')] = done ? 1 : 0;
+    if (!done) f32[o + stateSlot('dt')] = Math.min(dt, remaining);
+    this.device.queue.writeBuffer(this.state, o * 4, this.stateWords, o, STATE_FLOATS);
+    return done;
+  }
+
+  /**
+   * Marks one member done (takes effect in queue order): every kernel then leaves its fields and
+   * state as they are while the other members step. setStopTimeOf(b, t, true) decides it again.
+   */
+  maskMember(b: number): void {
+    if (!(b >= 0 && b < this.nb)) throw new Error(`GpuSolver.maskMember: no member ${b} in a batch of ${this.nb}`);
+    this.stateWords[b * STATE_FLOATS + stateSlot('done')] = 1;
+    this.device.queue.writeBuffer(this.state, (b * STATE_FLOATS + stateSlot('done')) * 4, new Uint32Array([1]));
   }
 
   /** Rewrites the parameters of every member (takes effect in queue order: from the next submitted step). */

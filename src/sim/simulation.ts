@@ -3,7 +3,7 @@
 // Time, charge and the Li inventory are accumulated here in f64 from the per-step records.
 
 import { CpuSolver, type SolverState, type StepRecord } from '../cpu/solver.ts';
-import { computeMetrics, unpackMetrics, type DepositMetrics } from '../analysis/metrics.ts';
+import { computeMetrics, METRICS_LENGTH, unpackMetrics, type DepositMetrics } from '../analysis/metrics.ts';
 import { TRANSPORT_CHEN2015, mechanicsOn, toDimless, rateToCurrentDensity, type Dimless } from '../model/dimless.ts';
 import { roundedToF32, RING_STRIDE, ringSlot, STATE_FIELDS, STATE_FLOATS, stateSlot } from '../model/layout.ts';
 import { getValue, num, resolveScenario, ScenarioError, text, type Scenario } from '../model/scenario.ts';
@@ -78,6 +78,9 @@ interface Backend {
   checkpointSolver(): Promise<{ fields: HostFields; solver: GpuSolverCheckpoint | CpuSolverCheckpoint }>;
   /** ξ, c̃, φ̃ of cell k */
   probe(k: number): Promise<[number, number, number]>;
+  /** a run begins / ends (a member of a GPU batch is waited for only while it runs) */
+  runStarted?(): void;
+  runEnded?(): void;
   destroy(): void;
 }
 
@@ -138,60 +141,165 @@ class CpuBackend implements Backend {
   destroy(): void {}
 }
 
+type GpuSolverT = import('../gpu/solver.ts').GpuSolver;
+type GpuReadbackT = Awaited<ReturnType<GpuSolverT['submitBatch']>>;
+
+/**
+ * One GPU solver shared by the members of a batch (createGpuEnsemble): each member's Simulation asks
+ * for its batches of steps as if alone, and a round of steps is submitted once every member that is
+ * running (or created and not yet started) has asked for it, so all members advance in the same
+ * dispatches. A member between runs, finished or destroyed is masked (marked done on the GPU: the
+ * kernels leave it as it is) and not waited for.
+ */
+class GpuBatchDriver {
+  private readonly rounds = new Map<number, { steps: number; waiting: Map<number, { resolve: (r: GpuReadbackT) => void; reject: (e: unknown) => void }> }>();
+  private fired = 0;
+  /** the first round also solves the potential of the initial fields */
+  private first = true;
+  /** members the next round waits for */
+  private readonly counted = new Set<number>();
+  /** per member: the round of its next request */
+  private readonly next: number[];
+  private alive: number;
+  readonly params: Dimless[];
+  constructor(
+    readonly solver: GpuSolverT,
+    batch: readonly Dimless[],
+  ) {
+    this.params = [...batch];
+    this.next = batch.map(() => 0);
+    this.alive = batch.length;
+    batch.forEach((_, b) => this.counted.add(b));
+  }
+  request(b: number, steps: number): Promise<GpuReadbackT> {
+    const r = Math.max(this.next[b], this.fired);
+    this.next[b] = r + 1;
+    let round = this.rounds.get(r);
+    if (!round) this.rounds.set(r, (round = { steps: 0, waiting: new Map() }));
+    round.steps = Math.max(round.steps, steps);
+    const p = new Promise<GpuReadbackT>((resolve, reject) => round.waiting.set(b, { resolve, reject }));
+    this.pump();
+    return p;
+  }
+  /** a run of member b begins: the rounds wait for it again */
+  start(b: number): void {
+    this.counted.add(b);
+  }
+  /** a run of member b ended: mask it, stop waiting for it */
+  park(b: number): void {
+    this.counted.delete(b);
+    this.solver.maskMember(b);
+    this.pump();
+  }
+  /** member b is destroyed; the solver goes with the last member */
+  leave(b: number): void {
+    this.park(b);
+    if (--this.alive === 0) this.solver.destroy();
+  }
+  private pump(): void {
+    for (;;) {
+      const round = this.rounds.get(this.fired);
+      if (!round || round.waiting.size === 0) return;
+      for (const m of this.counted) if (!round.waiting.has(m)) return;
+      this.rounds.delete(this.fired);
+      this.fired++;
+      const first = this.first;
+      this.first = false;
+      const p = this.solver.submitBatch(round.steps, first);
+      for (const w of round.waiting.values()) p.then(w.resolve, w.reject);
+    }
+  }
+}
+
 class GpuBackend implements Backend {
   readonly name = 'gpu' as const;
   /** the first batch solves the potential of the initial fields (not after a restore) */
   private first: boolean;
   private stepsSeen: number;
+  /**
+   * `member` of a batch whose rounds `driver` submits (an ensemble), or member 0 of a solver of its
+   * own (no driver).
+   */
   constructor(
-    readonly solver: import('../gpu/solver.ts').GpuSolver,
+    readonly solver: GpuSolverT,
     readonly adapter: AdapterLabel,
     restored: boolean,
+    readonly member = 0,
+    private readonly driver?: GpuBatchDriver,
   ) {
     this.first = !restored;
     // the ring holds step s in slot s % capacity: continue from the restored step counter
     this.stepsSeen = solver.encodedSteps;
   }
+  get batched(): boolean {
+    return this.driver !== undefined;
+  }
   setStopTime(t_s: number, resume = false): boolean {
-    return this.solver.setStopTime(t_s, resume);
+    return this.driver ? this.solver.setStopTimeOf(this.member, t_s, resume) : this.solver.setStopTime(t_s, resume);
   }
   setParams(d: Dimless, mgCycles: number): void {
+    if (this.driver) {
+      if (mgCycles !== this.solver.mgCycles) throw new ScenarioError('numerics.mg_cycles', mgCycles, `${this.solver.mgCycles}: the members of a GPU batch share their multigrid cycles`);
+      this.driver.params[this.member] = d;
+      this.solver.setParams(this.driver.params);
+      return;
+    }
     this.solver.setParams([d]);
     this.solver.mgCycles = mgCycles;
   }
+  runStarted(): void {
+    this.driver?.start(this.member);
+  }
+  runEnded(): void {
+    this.driver?.park(this.member);
+  }
   async submit(steps: number): Promise<BatchOutcome> {
-    // cleared before the await: the run loop queues the next batch before this one resolves, and that
-    // batch must not solve the initial potential again
-    const first = this.first;
-    this.first = false;
-    const read = await this.solver.submitBatch(steps, first);
-    const st = read.state[0];
+    const b = this.member;
+    let read: GpuReadbackT;
+    if (this.driver) {
+      read = await this.driver.request(b, steps);
+    } else {
+      // cleared before the await: the run loop queues the next batch before this one resolves, and that
+      // batch must not solve the initial potential again
+      const first = this.first;
+      this.first = false;
+      read = await this.solver.submitBatch(steps, first);
+    }
+    const st = read.state[b];
     const stepNow = st.u32[stateSlot('step')];
     const cap = this.solver.ringCapacity;
     const nb = this.solver.nb;
-    const at = (s: number, field: Parameters<typeof ringSlot>[0]) => read.ring[((s % cap) * RING_STRIDE + ringSlot(field)) * nb];
+    const at = (s: number, field: Parameters<typeof ringSlot>[0]) => read.ring[((s % cap) * RING_STRIDE + ringSlot(field)) * nb + b];
     const records: StepRecord[] = [];
     for (let s = this.stepsSeen; s < stepNow; s++) {
       records.push({ dt: at(s, 'dt'), phiS: at(s, 'phiS'), j: at(s, 'j'), dInventory: at(s, 'dInventory'), maxRate: at(s, 'maxRate'), limitHit: at(s, 'limitHit') });
     }
     const last = read.lastSlot; // the batch's last step recorded the multigrid residual norms
+    const cells = this.solver.cells;
     const outcome = {
       records,
-      metrics: unpackMetrics(read.metrics, 0),
+      metrics: unpackMetrics(read.metrics, METRICS_LENGTH * b),
       resC: at(last, 'resC'),
       resPhi: at(last, 'resPhi'),
       done: st.u32[stateSlot('done')] !== 0,
       submitted: steps,
-      nuclei: read.nuclei[0],
-      xi: read.fields!.xi,
+      nuclei: read.nuclei[b],
+      xi: read.fields!.xi.subarray(b * cells, (b + 1) * cells),
       sei: { li_um2: st.f32[stateSlot('seiLi')], cracks: st.f32[stateSlot('cracks')], stressMax: st.f32[stateSlot('stressMax')], stressMean: st.f32[stateSlot('stressMean')] },
     };
     this.stepsSeen = stepNow;
     return outcome;
   }
+  /** floats·cells of every member's field, this member's slice */
+  private async memberSlice(buffer: GPUBuffer, per = 1): Promise<Float32Array> {
+    const n = per * this.solver.cells;
+    if (this.solver.nb === 1) return this.solver.readBuffer(buffer, n);
+    const all = await this.solver.readBuffer(buffer, n * this.solver.nb);
+    return all.slice(this.member * n, (this.member + 1) * n);
+  }
   async readFields() {
     const s = this.solver;
-    const [xi, c, phi] = await Promise.all([s.readBuffer(s.xi, s.cells), s.readBuffer(s.c, s.cells), s.readBuffer(s.phi, s.cells)]);
+    const [xi, c, phi] = await Promise.all([this.memberSlice(s.xi), this.memberSlice(s.c), this.memberSlice(s.phi)]);
     return { xi, c, phi };
   }
   async checkpointSolver() {
@@ -201,25 +309,27 @@ class GpuBackend implements Backend {
     const none = Promise.resolve(new Float32Array(0));
     const [state, xi, c, phi, nucSite, cells, geo, displacement] = await Promise.all([
       s.readState(),
-      s.readBuffer(s.xi, s.cells),
-      s.readBuffer(s.c, s.cells),
-      s.readBuffer(s.phi, s.cells),
-      s.readBuffer(s.nucSite, s.cells),
+      this.memberSlice(s.xi),
+      this.memberSlice(s.c),
+      this.memberSlice(s.phi),
+      this.memberSlice(s.nucSite),
       // the SEI film (none without an SEI): the film buffer, the shift in lane w of geo, the elastic warm start
-      el ? s.readBuffer(s.film, 4 * s.cells) : none,
-      el ? s.readBuffer(s.geo, 4 * s.cells) : none,
-      el ? s.readBuffer(el.u, 2 * s.cells) : none,
+      el ? this.memberSlice(s.film, 4) : none,
+      el ? this.memberSlice(s.geo, 4) : none,
+      el ? this.memberSlice(el.u, 2) : none,
     ]);
     const mechShift = new Float32Array(geo.length / 4);
     for (let k = 0; k < mechShift.length; k++) mechShift[k] = geo[4 * k + 3];
-    const solver: GpuSolverCheckpoint = { kind: 'gpu', state: state.slice(0, STATE_FLOATS), nucSite, film: { cells, mechShift, displacement } };
+    const o = this.member * STATE_FLOATS;
+    const solver: GpuSolverCheckpoint = { kind: 'gpu', state: state.slice(o, o + STATE_FLOATS), nucSite, film: { cells, mechShift, displacement } };
     return { fields: { xi, c, phi }, solver };
   }
   probe(k: number): Promise<[number, number, number]> {
-    return this.solver.readCell(k);
+    return this.solver.readCell(this.member * this.solver.cells + k);
   }
   destroy(): void {
-    this.solver.destroy();
+    if (this.driver) this.driver.leave(this.member);
+    else this.solver.destroy();
   }
 }
 
@@ -386,6 +496,68 @@ export async function createSimulation(scenario: Scenario, opts: CreateOptions):
   return new Simulation(scenario, d, new GpuBackend(solver, gpu.label, cp !== undefined), f32, geometry, false, cp?.host);
 }
 
+/**
+ * What members of one GPU batch must share: the grid, the formulation, the multigrid cycles and the
+ * metrics batch (one dispatch sequence, one ring). Runs with SEI mechanics are not batched (the
+ * elastic solver's relaxation and iteration count are set per batch). Undefined: not batchable.
+ */
+export function gpuBatchKey(scenario: Scenario): string | undefined {
+  const d = toDimless(scenario);
+  if (d.mechOn) return undefined;
+  return [d.nx, d.ny, d.h, d.thin !== 0, num(scenario, 'numerics.mg_cycles'), num(scenario, 'run.metrics_every_steps')].join('|');
+}
+
+/**
+ * Members of `cells` cells the adapter can hold in one batch: the largest per-cell buffer (a vec4<f32>
+ * per cell and member) must fit maxStorageBufferBindingSize and maxBufferSize, and the member count
+ * the dispatch's z dimension. A memory budget is not exposed by WebGPU: `--batch` overrides.
+ */
+export function maxBatchMembers(limits: { maxStorageBufferBindingSize: number; maxBufferSize: number; maxComputeWorkgroupsPerDimension: number }, cells: number): number {
+  const bytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  return Math.max(1, Math.min(Math.floor(bytes / (16 * cells)), limits.maxComputeWorkgroupsPerDimension));
+}
+
+/**
+ * Simulations that share one GPU solver and advance in the same dispatches (an ensemble on one GPU):
+ * each is driven like any Simulation, with its own parameters, clock, dt, drive and stop; one that
+ * stops, fails or is destroyed is masked and the others go on. Every scenario must have the same
+ * gpuBatchKey. Fresh runs only (no restore).
+ */
+export async function createGpuBatch(scenarios: readonly Scenario[]): Promise<Simulation[]> {
+  if (scenarios.length === 0) throw new Error('createGpuBatch: no scenarios');
+  const key0 = gpuBatchKey(scenarios[0]);
+  scenarios.forEach((s, b) => {
+    const key = gpuBatchKey(s);
+    if (key === undefined || key !== key0) {
+      throw new Error(`createGpuBatch: member ${b} cannot share a batch with member 0 (grid, phase.model, numerics.mg_cycles and run.metrics_every_steps must agree, and runs with SEI mechanics run alone)`);
+    }
+  });
+  const ds = scenarios.map((s) => toDimless(s));
+  const cells = ds[0].nx * ds[0].ny;
+  const { getGpu } = await import('../gpu/device.ts');
+  const gpu = await getGpu();
+  const most = maxBatchMembers(gpu.device.limits, cells);
+  if (scenarios.length > most) throw new Error(`createGpuBatch: ${scenarios.length} members of ${cells} cells exceed this adapter's limit of ${most} per batch`);
+  const geometries = scenarios.map((s) => buildGeometry(s));
+  const inits = scenarios.map((s, b) => {
+    const init = initialFields(s, ds[b], geometries[b]);
+    return { xi: Float32Array.from(init.xi), c: Float32Array.from(init.c), phi: Float32Array.from(init.phi) };
+  });
+  const { GpuSolver } = await import('../gpu/solver.ts');
+  const solver = await GpuSolver.create(gpu.device, {
+    batch: ds,
+    init: inits,
+    ringCapacity: num(scenarios[0], 'run.metrics_every_steps'),
+    mgCycles: num(scenarios[0], 'numerics.mg_cycles'),
+    geometry: geometries.map((g) => packGeometry(g)),
+    seiFactor: geometries.map((g) => Float32Array.from(g.seiFactor)),
+    readFields: true,
+  });
+  solver.computeConductances();
+  const driver = new GpuBatchDriver(solver, ds);
+  return scenarios.map((s, b) => new Simulation(s, ds[b], new GpuBackend(solver, gpu.label, false, b, driver), inits[b], geometries[b], false));
+}
+
 interface StopLimits {
   chargeLimit: number;
   until: number;
@@ -505,6 +677,7 @@ export class Simulation {
   async run(limits: RunLimits = {}, signal?: AbortSignal): Promise<RunResult> {
     if (this.running) throw new Error('Simulation.run: a run is already in progress');
     this.running = true;
+    this.backend.runStarted?.();
     const started = performance.now();
     let reason: RunResult['reason'] | undefined;
     try {
@@ -580,7 +753,9 @@ export class Simulation {
       }
     } finally {
       this.running = false;
+      // checkpoints first: their copies are queued before the member is masked
       this.serviceCheckpoints();
+      this.backend.runEnded?.();
     }
     const result: RunResult = { reason: reason ?? 'time', steps: this.steps, time_s: this.time_s, wall_s: (performance.now() - started) / 1000, events: this.events };
     for (const w of this.writers) await w.onFinish?.(result);
@@ -712,7 +887,7 @@ export class Simulation {
    * This is a snapshot of the scales: call it again after updateScenario (conductivity is live).
    */
   gpuView(): GpuFieldView | undefined {
-    if (!(this.backend instanceof GpuBackend)) return undefined;
+    if (!(this.backend instanceof GpuBackend) || this.backend.batched) return undefined;
     const s = this.backend.solver;
     const d = this.dimless;
     const c = this.current;
