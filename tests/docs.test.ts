@@ -108,3 +108,27 @@ describe('units in the key table', () => {
     expect(missing.map((r) => r.key), 'add the suffix to UNIT_SUFFIXES in scripts/scenario-keys-table.ts').toEqual([]);
   });
 });
+
+describe('the sweep shown in the docs (docs/sweep)', () => {
+  it("runs.csv holds the runs spec.json resolves to today, by id and scenario hash, each done", async () => {
+    const { loadSweepSpec } = await import('../src/sweep/spec.ts');
+    const spec = loadSweepSpec('docs/sweep/spec.json');
+    const [header, ...rows] = read('docs/sweep/runs.csv').trim().split('\n').map((l) => l.split(','));
+    const col = (name: string) => header.indexOf(name);
+    expect(rows.map((r) => [r[col('run_id')], r[col('scenario_hash')], r[col('status')]]), 'a preset or key changed: rerun `npx dendrite sweep docs/sweep/spec.json --out DIR` and copy montage.png, runs.csv and the plot').toEqual(
+      spec.runs.map((r) => [r.id, r.hash, 'done']),
+    );
+  });
+});
+
+describe('the comparison shown in the docs (docs/compare)', () => {
+  it('its runs are the bare-cu and au-seeded-cu presets of today, by scenario hash', async () => {
+    const { scenarioHash } = await import('../src/sweep/spec.ts');
+    const { presetScenario } = await import('../src/model/scenario.ts');
+    const [header, ...rows] = read('docs/compare/runs.csv').trim().split('\n').map((l) => l.split(','));
+    const col = (name: string) => header.indexOf(name);
+    expect(rows.map((r) => [r[col('scenario')], r[col('scenario_hash')], r[col('status')]]), 'a preset changed: rerun `npx dendrite compare bare-cu au-seeded-cu --out DIR` and copy its outputs to docs/compare').toEqual(
+      ['bare-cu', 'au-seeded-cu'].map((p) => [p, scenarioHash(presetScenario(p)), 'done']),
+    );
+  });
+});

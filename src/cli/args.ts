@@ -175,7 +175,7 @@ const SWEEP_USAGE = `Usage:
   dendrite sweep merge DIR... --out DIR
   dendrite sweep plot DIR --metric NAME [--x KEY] [--y KEY] [--out FILE.svg]
 
-Runs every run of a sweep spec (docs/howto/sweep.md), one after another, into DIR:
+Runs every run of a sweep spec (docs/reference/sweep.md), one after another, into DIR:
 DIR/sweep.json (the resolved spec and the runs), DIR/runs/<id>/ (a run folder each), DIR/runs.csv
 (one row per run: status, axis values, run.seed, final metrics, events, wall_s) and DIR/montage.png
 (the final morphologies, labelled). The whole spec is validated first; an error names its JSON
