@@ -40,7 +40,7 @@ describe('batch keys and sizes', () => {
 
 describe.skipIf(!HAS_GPU)('an ensemble on one GPU', () => {
   it('each member of a batch evolves bit-identically to the same run alone, with its own parameters and stop time', async () => {
-    const alone = [];
+    const alone: Awaited<ReturnType<typeof finish>>[] = [];
     for (const s of MEMBERS) {
       const sim = await createSimulation(s, { backend: 'gpu' });
       alone.push(await finish(sim));

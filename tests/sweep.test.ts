@@ -14,6 +14,7 @@ import { decodePng } from '../src/io/pngDecode.ts';
 import { sweepCommand } from '../src/sweep/commands.ts';
 import { axisValues, resolveSweep, SweepSpecError } from '../src/sweep/spec.ts';
 import type { SweepArgs } from '../src/cli/args.ts';
+import { HAS_GPU } from './support/env.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'dendrite.mjs');
@@ -272,6 +273,34 @@ describe('a sweep on the CPU backend', () => {
     const bad = await dendrite(['sweep', 'plot', ref, '--metric', 'nope']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--metric: 'nope' is not allowed");
+  });
+});
+
+describe.skipIf(!HAS_GPU)('a sweep on the GPU backend', () => {
+  it('runs that share a grid go in one GPU batch, and end bit-identical to the same runs one at a time', async () => {
+    const spec = writeSpec({
+      base: 'first-dendrites',
+      set: { 'grid.nx': 16, 'grid.ny': 16 },
+      axes: { 'drive.overpotential_V': [-0.3, -0.6] },
+      replicates: 2,
+      stop: { until_s: 0.5 },
+    });
+    const [batched, single] = [path('gpu-batch'), path('gpu-single')];
+    const b = await dendrite(['sweep', spec, '--out', batched, '--backend', 'gpu']);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stderr).toContain('runs 0000, 0001, 0002, 0003 in one GPU batch');
+    const s = await dendrite(['sweep', spec, '--out', single, '--backend', 'gpu', '--batch', '1']);
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stderr).not.toContain('GPU batch');
+    const rows = (dir: string) =>
+      parseCsv(readFileSync(join(dir, 'runs.csv'), 'utf8')).rows.map((r) => {
+        const { wall_s: _w, ...rest } = r;
+        return rest;
+      });
+    expect(rows(batched)).toEqual(rows(single));
+    expect(rows(batched).map((r) => r.backend)).toEqual(['gpu', 'gpu', 'gpu', 'gpu']);
+    // the members stopped on their own clocks: the −0.6 V runs took more steps
+    expect(Number(rows(batched)[2].steps)).toBeGreaterThan(Number(rows(batched)[0].steps));
   });
 });
 

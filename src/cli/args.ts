@@ -29,6 +29,8 @@ export interface RunArgs {
   json: boolean;
   /** the scenario, already resolved (a sweep's run); `scenario` then only names it */
   preloaded?: import('../model/scenario.ts').Scenario;
+  /** the simulation, already created for `preloaded` (a member of a GPU batch); destroyed by the run */
+  simulation?: import('../sim/simulation.ts').Simulation;
 }
 
 /** `dendrite run --resume DIR`: everything else comes from DIR. */
@@ -63,6 +65,8 @@ export interface SweepArgs {
   /** run shard k of n (0 ≤ k < n) */
   shard?: { k: number; n: number };
   checkpointEveryS: number;
+  /** members per GPU batch (undefined: as many as the adapter's limits allow, at most 64) */
+  batch?: number;
   /** print a cluster job file instead of running */
   emit?: 'slurm' | 'k8s';
   shards?: number;
@@ -170,7 +174,7 @@ goes to stderr). The default backend is gpu: a benchmark measures what it is ask
 Measures only; exits 0 whatever the figures.`;
 
 const SWEEP_USAGE = `Usage:
-  dendrite sweep SPEC.json --out DIR [--backend auto|gpu|cpu] [--shard K/N] [--checkpoint-every-s T] [-q]
+  dendrite sweep SPEC.json --out DIR [--backend auto|gpu|cpu] [--batch M] [--shard K/N] [--checkpoint-every-s T] [-q]
   dendrite sweep SPEC.json --out DIR --emit slurm|k8s [--shards N] [--parallel P] [--backend B]
   dendrite sweep merge DIR... --out DIR
   dendrite sweep plot DIR --metric NAME [--x KEY] [--y KEY] [--out FILE.svg]
@@ -182,6 +186,9 @@ DIR/sweep.json (the resolved spec and the runs), DIR/runs/<id>/ (a run folder ea
 path and nothing is written. Running the same command again skips finished runs and resumes a
 partial one from its checkpoint (renewed every T wall-clock seconds, default 120).
 
+  --batch M          on the GPU, up to M runs that share a grid advance in the same dispatches
+                     (default: what the adapter's limits allow, at most 64; 1: one at a time).
+                     The CPU backend runs them one after another.
   --shard K/N        run only runs K, K+N, K+2N, … (0 ≤ K < N); shards may share DIR
   --emit slurm|k8s   print a SLURM job-array script or a Kubernetes Indexed Job (N shards,
                      default min(runs, 64); --parallel P tasks at once) instead of running
@@ -256,6 +263,7 @@ const OPTIONS: Record<CommandName, Options> = {
     backend: { type: 'string' },
     shard: { type: 'string' },
     'checkpoint-every-s': { type: 'string' },
+    batch: { type: 'string' },
     emit: { type: 'string' },
     shards: { type: 'string' },
     parallel: { type: 'string' },
@@ -446,7 +454,7 @@ function parseSweep(argv: string[]): ParsedArgs {
     if (!v.metric) throw new ArgsError('sweep plot: missing --metric NAME (a column of runs.csv, e.g. max_height_um)', 'sweep');
     return { command: 'sweep-plot', dir: positionals[1], metric: v.metric as string, x: v.x as string | undefined, y: v.y as string | undefined, out };
   }
-  only(['out', 'backend', 'shard', 'checkpoint-every-s', 'emit', 'shards', 'parallel', 'quiet'], 'sweep SPEC');
+  only(['out', 'backend', 'shard', 'checkpoint-every-s', 'batch', 'emit', 'shards', 'parallel', 'quiet'], 'sweep SPEC');
   if (positionals.length !== 1) throw new ArgsError(positionals.length === 0 ? 'missing the sweep spec (a .json file)' : `expected one spec, got ${positionals.join(' ')}`, 'sweep');
   if (!out) throw new ArgsError('missing --out DIR', 'sweep');
   let shard: SweepArgs['shard'];
@@ -466,6 +474,7 @@ function parseSweep(argv: string[]): ParsedArgs {
     backend: backendOf('sweep', v.backend as string | undefined, 'auto'),
     shard,
     checkpointEveryS: v['checkpoint-every-s'] === undefined ? 120 : Number(positiveNumber('sweep', '--checkpoint-every-s', v['checkpoint-every-s'] as string)),
+    batch: v.batch === undefined ? undefined : intArg('--batch', v.batch as string, 1),
     emit,
     shards: v.shards === undefined ? undefined : intArg('--shards', v.shards as string, 1),
     parallel: v.parallel === undefined ? undefined : intArg('--parallel', v.parallel as string, 1),

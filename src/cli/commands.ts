@@ -263,8 +263,12 @@ export async function runCommand(args: RunArgs | ResumeArgs, io: CliIO = default
 
   let sim: Simulation;
   try {
-    const { createSimulation } = await import('../sim/simulation.ts');
-    sim = await createSimulation(scenario, { backend: choice.backend, restore: plan.restore?.checkpoint });
+    if (args.command === 'run' && args.simulation) {
+      sim = args.simulation; // a member of a GPU batch (dendrite sweep --batch)
+    } else {
+      const { createSimulation } = await import('../sim/simulation.ts');
+      sim = await createSimulation(scenario, { backend: choice.backend, restore: plan.restore?.checkpoint });
+    }
   } catch (e) {
     if (e instanceof ScenarioError || e instanceof NoAdapterError) return fail(e.message);
     return fail(`could not create the simulation: ${errorMessage(e)}`);

@@ -8,7 +8,8 @@ import { chooseBackend } from '../sim/backendChoice.ts';
 import { defaultIO, EXIT, probeAdapter, runCommand, type CliIO } from '../cli/commands.ts';
 import type { SweepArgs, SweepMergeArgs, SweepPlotArgs } from '../cli/args.ts';
 import { formatSig } from '../cli/progress.ts';
-import { describeParams, loadSweepSpec, SweepSpecError, type ResolvedSweep } from './spec.ts';
+import { describeParams, loadSweepSpec, SweepSpecError, type ResolvedSweep, type SweepRun } from './spec.ts';
+import type { Simulation } from '../sim/simulation.ts';
 import { readSweepIndex, runDir, runState, RUNS_DIR, sameRuns, SWEEP_FILE, sweepJson, tableColumns, writeSweepOutputs, type SweepIndex } from './table.ts';
 import { emitK8s, emitSlurm } from './emit.ts';
 
@@ -51,7 +52,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIO = defaultIO()): Pr
   const dir = resolve(args.out);
   const bad = checkOutDir(dir, '--out');
   if (bad) return fail(bad);
-  const r = await executeSweep(dir, sweep, { tag, backend: args.backend, shard: args.shard, checkpointEveryS: args.checkpointEveryS, quiet: args.quiet }, io);
+  const r = await executeSweep(dir, sweep, { tag, backend: args.backend, shard: args.shard, checkpointEveryS: args.checkpointEveryS, batch: args.batch, quiet: args.quiet }, io);
   if (r.code !== EXIT.ok && r.code !== EXIT.internal) return r.code;
   const { count, mine } = r;
   const shardText = args.shard ? ` (shard ${args.shard.k}/${args.shard.n}: ${mine} runs)` : '';
@@ -67,6 +68,8 @@ export interface ExecuteOptions {
   backend: SweepArgs['backend'];
   shard?: { k: number; n: number };
   checkpointEveryS: number;
+  /** members per GPU batch (sweep --batch) */
+  batch?: number;
   quiet: boolean;
 }
 
@@ -118,54 +121,113 @@ export async function executeSweep(
   log(`${o.tag}: ${sweep.runs.length} runs${shardText} on ${choice.backend} -> ${dir}`);
   if (o.backend === 'auto') log(`${o.tag}: backend ${choice.backend}: ${choice.reason}`);
 
-  let code: number = EXIT.ok;
-  for (const [n, run] of mine.entries()) {
-    const st = runState(dir, run);
-    if (st.status === 'done' || st.status === 'failed') {
-      count.skipped++;
-      continue;
-    }
+  const runIO: CliIO = { stdout: { write: () => true }, stderr: io.stderr };
+  const fresh = (run: SweepRun, simulation?: Simulation) => {
     const d = runDir(dir, run);
-    const t0 = performance.now();
-    let rc: number;
-    const runIO: CliIO = { stdout: { write: () => true }, stderr: io.stderr };
-    if (st.status === 'partial') {
-      count.resumed++;
-      rc = await runCommand({ command: 'resume', dir: d, quiet: true, json: false }, runIO);
-    } else {
-      rmSync(d, { recursive: true, force: true }); // a start that died before its first checkpoint
-      rc = await runCommand(
-        {
-          command: 'run',
-          scenario: `${relative(process.cwd(), d) || d}/scenario.json`,
-          preloaded: run.scenario,
-          out: d,
-          backend: choice.backend,
-          sets: [],
-          checkpointEveryS: o.checkpointEveryS,
-          quiet: true,
-          json: false,
-        },
-        runIO,
-      );
-    }
-    const after = runState(dir, run);
-    if (after.status === 'done') count.done++;
-    else if (after.status === 'failed') count.failed++;
-    log(
-      `${o.tag}: [${n + 1}/${mine.length}] run ${run.id} (${describeParams(run.params) || 'base'}${sweep.spec.replicates > 1 ? `, seed ${run.seed}` : ''}): ` +
-        `${after.summary?.reason ?? after.status}${st.status === 'partial' ? ', resumed' : ''}, ${formatSig((performance.now() - t0) / 1000)} s`,
+    rmSync(d, { recursive: true, force: true }); // a start that died before its first checkpoint
+    return runCommand(
+      {
+        command: 'run',
+        scenario: `${relative(process.cwd(), d) || d}/scenario.json`,
+        preloaded: run.scenario,
+        simulation,
+        out: d,
+        backend: choice.backend,
+        sets: [],
+        checkpointEveryS: o.checkpointEveryS,
+        quiet: true,
+        json: false,
+      },
+      runIO,
     );
+  };
+  const work = await planWork(dir, mine, choice.backend, o.batch);
+  let code: number = EXIT.ok;
+  let n = 0;
+  for (const item of work) {
+    const t0 = performance.now();
+    const states = item.map((run) => runState(dir, run));
+    let rcs: number[];
+    if (item.length === 1) {
+      const [run] = item;
+      const st = states[0];
+      if (st.status === 'done' || st.status === 'failed') {
+        count.skipped++;
+        n++;
+        continue;
+      }
+      if (st.status === 'partial') count.resumed++;
+      rcs = [st.status === 'partial' ? await runCommand({ command: 'resume', dir: runDir(dir, run), quiet: true, json: false }, runIO) : await fresh(run)];
+    } else {
+      // fresh runs that share a grid: one GPU solver, every member in the same dispatches
+      const { createGpuBatch } = await import('../sim/simulation.ts');
+      let sims: Simulation[] | undefined;
+      try {
+        sims = await createGpuBatch(item.map((r) => r.scenario));
+        log(`${o.tag}: runs ${item.map((r) => r.id).join(', ')} in one GPU batch`);
+      } catch (e) {
+        log(`${o.tag}: runs ${item.map((r) => r.id).join(', ')} one at a time: ${errorMessage(e)}`);
+      }
+      rcs = sims ? await Promise.all(item.map((run, i) => fresh(run, sims[i]))) : [];
+      if (!sims) for (const run of item) rcs.push(await fresh(run));
+    }
+    const wall = formatSig((performance.now() - t0) / 1000);
+    item.forEach((run, i) => {
+      const after = runState(dir, run);
+      if (after.status === 'done') count.done++;
+      else if (after.status === 'failed') count.failed++;
+      log(
+        `${o.tag}: [${++n}/${mine.length}] run ${run.id} (${describeParams(run.params) || 'base'}${sweep.spec.replicates > 1 ? `, seed ${run.seed}` : ''}): ` +
+          `${after.summary?.reason ?? after.status}${states[i].status === 'partial' ? ', resumed' : ''}, ${wall} s${item.length > 1 ? ` (batch of ${item.length})` : ''}`,
+      );
+    });
     try {
       await writeSweepOutputs(dir, sweep);
     } catch (e) {
       return fail(`cannot write the sweep table: ${errorMessage(e)}`, EXIT.internal);
     }
-    if (rc === EXIT.aborted || rc === EXIT.terminated) return { code: rc, mine: mine.length, count };
-    if (rc === EXIT.internal) code = EXIT.internal;
+    const stop = rcs.find((rc) => rc === EXIT.aborted || rc === EXIT.terminated);
+    if (stop !== undefined) return { code: stop, mine: mine.length, count };
+    if (rcs.includes(EXIT.internal)) code = EXIT.internal;
   }
   await writeSweepOutputs(dir, sweep);
   return { code, mine: mine.length, count };
+}
+
+/** Most members of one GPU batch by default (the issue's benchmark size; --batch overrides). */
+export const DEFAULT_MAX_BATCH = 64;
+
+/**
+ * The order of work: runs one at a time, except that on the GPU the fresh runs that share a
+ * gpuBatchKey go in batches of up to `batch` members (default: the adapter's limit, at most 64),
+ * each batch where its first run stands. Partial runs resume alone from their checkpoints.
+ */
+async function planWork(dir: string, runs: readonly SweepRun[], backend: 'gpu' | 'cpu', batch?: number): Promise<SweepRun[][]> {
+  if (backend !== 'gpu' || batch === 1) return runs.map((r) => [r]);
+  const { gpuBatchKey, maxBatchMembers } = await import('../sim/simulation.ts');
+  const { getGpu } = await import('../gpu/device.ts');
+  const limits = (await getGpu()).device.limits;
+  const groups = new Map<string, SweepRun[][]>();
+  const work: SweepRun[][] = [];
+  for (const run of runs) {
+    const key = runState(dir, run).status === 'pending' ? gpuBatchKey(run.scenario) : undefined;
+    if (key === undefined) {
+      work.push([run]);
+      continue;
+    }
+    const cells = (run.scenario.grid['nx'] as number) * (run.scenario.grid['ny'] as number);
+    const most = Math.min(batch ?? DEFAULT_MAX_BATCH, maxBatchMembers(limits, cells));
+    const chunks = groups.get(key) ?? [];
+    groups.set(key, chunks);
+    const last = chunks.at(-1);
+    if (last && last.length < most) last.push(run);
+    else {
+      const chunk = [run];
+      chunks.push(chunk);
+      work.push(chunk); // the batch stands where its first run does
+    }
+  }
+  return work;
 }
 
 /** `dendrite sweep merge DIR… --out DIR`: the union of shard folders of one sweep. */
