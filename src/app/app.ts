@@ -89,6 +89,7 @@ export class App {
       exportVti: () => this.act(this.exportVti()),
       toggleRecord: () => this.act(this.toggleRecord()),
       fullscreen: () => this.toggleFullscreen(),
+      compare: () => (location.href = `./compare.html?run=${encodeURIComponent(encodeShare(this.scenario, this.preset))}`),
     });
     this.plots = new Plots(el.plots);
   }

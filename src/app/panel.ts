@@ -110,6 +110,8 @@ export interface PanelHandlers {
   exportVti(): void;
   toggleRecord(): void;
   fullscreen(): void;
+  /** open compare mode with this run as run 1 (compare.html) */
+  compare?(): void;
 }
 
 export class Panel {
@@ -219,6 +221,7 @@ export class Panel {
     ex.add(exp, 'csv').name('metrics CSV');
     ex.add(exp, 'vti').name('fields as VTK (.vti)');
     this.recordCtl = ex.add(exp, 'record').name('● record WebM');
+    if (h.compare) ex.add({ compare: () => h.compare!() }, 'compare').name('compare with other runs…');
   }
 
   /** Shows a scenario's values (after a reset, a preset or an import), and only the controls that apply to it. */
