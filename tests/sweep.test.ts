@@ -362,11 +362,18 @@ describe('dendrite compare', () => {
     const again = await dendrite(args);
     expect(again.code).toBe(0);
     expect(again.stderr).not.toContain('[1/2]');
+    expect(existsSync(join(out, 'bare-cu.png')) && existsSync(join(out, 'au-seeded-cu.png'))).toBe(true);
+    // the table's columns by name (what scripts/strategy-figures.ts asks for)
+    const t = await dendrite([...args, '--table', 'nucleation_overpotential_mV,nuclei_count']);
+    expect(t.code, t.stderr).toBe(0);
+    const md = readFileSync(join(out, 'table.md'), 'utf8').split('\n');
+    expect(md[0]).toBe('| run | `nucleation_overpotential_mV` | `nuclei_count` |');
+    expect(md[2].startsWith('| `bare-cu` | 83.0 |')).toBe(true);
   });
 
   it('refuses one scenario, five, or a bad key, and writes nothing', async () => {
     const out = path('compare-bad');
-    for (const args of [['bare-cu'], ['bare-cu', 'li-foil', 'sei', 'bare-cu', 'li-foil'], ['bare-cu', 'li-foil', '--set', 'grid.nz=4']]) {
+    for (const args of [['bare-cu'], ['bare-cu', 'li-foil', 'sei', 'bare-cu', 'li-foil'], ['bare-cu', 'li-foil', '--set', 'grid.nz=4'], ['bare-cu', 'li-foil', '--table', 'nope']]) {
       const r = await dendrite(['compare', ...args, '--out', out, '--until-s', '1']);
       expect(r.code).toBe(2);
       expect(existsSync(out)).toBe(false);

@@ -98,6 +98,8 @@ export interface CompareArgs {
   untilS?: string;
   chargeMAhCm2?: string;
   sets: string[];
+  /** metrics.csv columns of table.md (default: a general set) */
+  table?: string[];
   quiet: boolean;
 }
 
@@ -200,12 +202,13 @@ partial one from its checkpoint (renewed every T wall-clock seconds, default 120
 Exit codes: 0 done (failed runs are rows with status failed), 1 internal error, 2 bad input
 (nothing written), 130/143 interrupted (run the command again to go on).`;
 
-const COMPARE_USAGE = `Usage: dendrite compare A B [C D] --out DIR [--charge-mAh-cm2 Q | --until-s T] [--set key=value]... [--backend B] [-q]
+const COMPARE_USAGE = `Usage: dendrite compare A B [C D] --out DIR [--charge-mAh-cm2 Q | --until-s T] [--set key=value]... [--table COL,COL,...] [--backend B] [-q]
 
 Runs 2–4 presets or scenario files to the same stop (the --set overrides apply to each) and
 writes them side by side: DIR/compare.png (the final morphologies, one colour scale),
-DIR/voltage.svg and voltage.csv (potential and current against time, overlaid), DIR/metrics.csv
-and DIR/table.md (the key final metrics; the table is also printed). DIR is a sweep folder
+DIR/NAME.png (each run's final field), DIR/voltage.svg and voltage.csv (potential on a log and a
+linear time axis, and current, overlaid), DIR/metrics.csv and DIR/table.md (the key final metrics,
+or the metrics.csv columns given with --table; the table is also printed). DIR is a sweep folder
 (runs/<id>/, runs.csv): the same command again resumes it.
 Exit codes as for dendrite sweep.`;
 
@@ -256,7 +259,7 @@ const OPTIONS: Record<CommandName, Options> = {
   check: { ...HELP, ...STOP },
   presets: { ...HELP, json: { type: 'boolean' } },
   bench: { ...HELP, backend: { type: 'string' }, sizes: { type: 'string' }, steps: { type: 'string' }, json: { type: 'boolean' } },
-  compare: { ...HELP, ...STOP, out: { type: 'string' }, backend: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
+  compare: { ...HELP, ...STOP, out: { type: 'string' }, backend: { type: 'string' }, table: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
   sweep: {
     ...HELP,
     out: { type: 'string' },
@@ -497,6 +500,7 @@ function parseCompare(argv: string[]): ParsedArgs {
     backend: backendOf('compare', v.backend as string | undefined, 'auto'),
     ...stopOf('compare', v),
     sets: setsOf('compare', v.set as string[] | undefined),
+    table: v.table === undefined ? undefined : (v.table as string).split(',').map((c) => c.trim()),
     quiet: Boolean(v.quiet),
   };
 }

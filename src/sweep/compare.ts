@@ -10,7 +10,7 @@ import { parseMetricsCsv } from '../io/csv.ts';
 import { formatNumber } from '../io/csvFormat.ts';
 import { toDimless } from '../model/dimless.ts';
 import { applyOverrides, loadScenarioArg, type Scenario } from '../model/scenario.ts';
-import type { MetricsRow } from '../sim/types.ts';
+import { METRIC_COLUMNS, type MetricsRow } from '../sim/types.ts';
 import { runOverrides, type CompareArgs } from '../cli/args.ts';
 import { defaultIO, EXIT, scenarioName, stopOf, type CliIO } from '../cli/commands.ts';
 import { checkOutDir, executeSweep } from './commands.ts';
@@ -43,6 +43,9 @@ export async function compareCommand(args: CompareArgs, io: CliIO = defaultIO())
     return code;
   };
   // ---- validate every scenario before anything is written
+  const columns = args.table as (keyof MetricsRow)[] | undefined;
+  const bad = columns?.find((c) => !(METRIC_COLUMNS as readonly string[]).includes(c));
+  if (bad !== undefined) return fail(`--table: '${bad}' is not allowed; allowed: metrics.csv columns (${METRIC_COLUMNS.join(', ')})`);
   const scenarios: { name: string; scenario: Scenario }[] = [];
   try {
     for (const arg of args.scenarios) {
@@ -77,19 +80,38 @@ export async function compareCommand(args: CompareArgs, io: CliIO = defaultIO())
     })),
   };
   const dir = resolve(args.out);
-  const bad = checkOutDir(dir, '--out');
-  if (bad) return fail(bad);
+  const notDir = checkOutDir(dir, '--out');
+  if (notDir) return fail(notDir);
   const r = await executeSweep(dir, sweep, { tag, backend: args.backend, checkpointEveryS: 120, quiet: args.quiet }, io);
   if (r.code !== EXIT.ok && r.code !== EXIT.internal) return r.code;
-  const table = await writeCompareOutputs(dir, sweep);
+  const table = await writeCompareOutputs(dir, sweep, columns);
   io.stdout.write(`${table}\n${tag}: wrote ${dir} (compare.png, voltage.svg, metrics.csv, table.md)\n`);
   return r.code;
 }
 
 const cell = (v: unknown, digits: number) => (typeof v === 'number' && Number.isFinite(v) ? (digits === 0 ? String(Math.round(v)) : v.toFixed(digits)) : '–');
 
-/** Writes the figure, the overlay and the tables from the run folders; returns the Markdown table. */
-export async function writeCompareOutputs(dir: string, sweep: SweepIndex): Promise<string> {
+/** 3 significant figures (integers for counts), '–' when undefined: the --table cells. */
+function sig3(v: unknown, integer: boolean): string {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '–';
+  if (integer) return String(Math.round(v));
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  return a >= 100 ? v.toFixed(0) : v.toPrecision(3);
+}
+
+const COUNTS = new Set<keyof MetricsRow>(['nucleation_events', 'nuclei_count', 'tip_count', 'step', 'sei_crack_events']);
+/** Okabe–Ito (vermillion, blue, bluish green, reddish purple): told apart with colour-blindness too */
+export const COMPARE_COLOURS = ['#d55e00', '#0072b2', '#009e73', '#cc79a7'];
+
+/** A run name as a file name. */
+export const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_');
+
+/**
+ * Writes the figure, the overlay and the tables from the run folders; returns the Markdown table.
+ * `columns`: the metrics.csv columns of table.md (default: a general set with readable headings).
+ */
+export async function writeCompareOutputs(dir: string, sweep: SweepIndex, columns?: readonly (keyof MetricsRow)[]): Promise<string> {
   const runs = sweep.runs.map((run) => {
     const st = runState(dir, run);
     const name = String(run.params[COMPARE_AXIS]);
@@ -101,14 +123,21 @@ export async function writeCompareOutputs(dir: string, sweep: SweepIndex): Promi
     }
     return { run, st, name, rows, last: st.summary?.final_metrics ?? undefined };
   });
-  const md = [
-    `| run | stop | ${TABLE.map((c) => c[1]).join(' | ')} |`,
-    `|---|---|${TABLE.map(() => '---:').join('|')}|`,
-    ...runs.map((r) => `| ${r.name} | ${r.st.summary?.reason ?? r.st.status} | ${TABLE.map(([k, , d]) => cell(r.last?.[k], d)).join(' | ')} |`),
-  ].join('\n');
+  const md = columns
+    ? [
+        `| run | ${columns.map((c) => `\`${c}\``).join(' | ')} |`,
+        `| --- | ${columns.map(() => '---:').join(' | ')} |`,
+        ...runs.map((r) => `| \`${r.name}\` | ${columns.map((c) => sig3(r.last?.[c], COUNTS.has(c))).join(' | ')} |`),
+      ].join('\n')
+    : [
+        `| run | stop | ${TABLE.map((c) => c[1]).join(' | ')} |`,
+        `|---|---|${TABLE.map(() => '---:').join('|')}|`,
+        ...runs.map((r) => `| ${r.name} | ${r.st.summary?.reason ?? r.st.status} | ${TABLE.map(([k, , d]) => cell(r.last?.[k], d)).join(' | ')} |`),
+      ].join('\n');
+  const csvCols = [...new Set([...TABLE.map((c) => c[0]), ...(columns ?? [])])];
   const csv = [
-    ['run', 'status', 'reason', ...TABLE.map((c) => c[0])].join(','),
-    ...runs.map((r) => [r.name.replaceAll(',', ' '), r.st.status, r.st.summary?.reason ?? '', ...TABLE.map(([k]) => (typeof r.last?.[k] === 'number' && Number.isFinite(r.last[k]) ? formatNumber(r.last[k]) : ''))].join(',')),
+    ['run', 'status', 'reason', ...csvCols].join(','),
+    ...runs.map((r) => [r.name.replaceAll(',', ' '), r.st.status, r.st.summary?.reason ?? '', ...csvCols.map((k) => (typeof r.last?.[k] === 'number' && Number.isFinite(r.last[k]) ? formatNumber(r.last[k]) : ''))].join(',')),
   ].join('\n');
   const tiles = runs.map((r) => {
     let png: Uint8Array | null = null;
@@ -122,23 +151,38 @@ export async function writeCompareOutputs(dir: string, sweep: SweepIndex): Promi
   });
   const traces = runs.flatMap((r) => r.rows.map((row) => ({ run: r.name, time_s: row.time_s, potential_V: row.applied_potential_V, current_mA_cm2: row.current_density_mA_cm2 })));
   const voltageCsv = ['run,time_s,applied_potential_V,current_density_mA_cm2', ...traces.map((t) => `${t.run.replaceAll(',', ' ')},${formatNumber(t.time_s)},${formatNumber(t.potential_V)},${formatNumber(t.current_mA_cm2)}`)].join('\n');
-  const panel = (field: string, title: string) => ({
-    width: 360,
+  const names = runs.map((r) => r.name);
+  const colour = { field: 'run', type: 'nominal', title: null, sort: names, scale: { domain: names, range: COMPARE_COLOURS.slice(0, names.length) }, legend: { orient: 'top', labelLimit: 400 } };
+  const positive = traces.filter((t) => t.time_s > 0);
+  const tFirst = Math.min(...positive.map((t) => t.time_s));
+  const tEnd = Math.max(...traces.map((t) => t.time_s));
+  const panel = (field: string, title: string, log: boolean) => ({
+    width: 300,
     height: 240,
-    mark: { type: 'line', point: { size: 12 } },
+    ...(log ? { transform: [{ filter: 'datum.time_s > 0' }] } : {}),
+    mark: { type: 'line', strokeWidth: 1.8, clip: true },
     encoding: {
-      x: { field: 'time_s', type: 'quantitative', title: 'time (s)' },
+      x: log
+        ? { field: 'time_s', type: 'quantitative', title: 'time (s), log scale', scale: { type: 'log', domain: [10 ** Math.floor(Math.log10(tFirst)), 10 ** Math.ceil(Math.log10(tEnd))] } }
+        : { field: 'time_s', type: 'quantitative', title: 'time (s)' },
       y: { field, type: 'quantitative', title, scale: { zero: false } },
-      color: { field: 'run', type: 'nominal', title: 'run', sort: runs.map((r) => r.name) },
+      color: colour,
     },
   });
+  // the nucleation dip lies in the first milliseconds: the potential on a log time axis too
   const svg = await renderSvg({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values: traces },
-    hconcat: [panel('potential_V', 'electrode potential (V)'), panel('current_mA_cm2', 'current density (mA/cm²)')],
+    hconcat: [
+      ...(positive.length > 1 && tEnd > tFirst ? [panel('potential_V', 'electrode potential (V)', true)] : []),
+      panel('potential_V', 'electrode potential (V)', false),
+      panel('current_mA_cm2', 'current density (mA/cm²)', false),
+    ],
+    resolve: { scale: { y: 'independent' } },
     config: { background: 'white', font: 'sans-serif' },
   });
   await writeFileAtomic(join(dir, 'compare.png'), montage(tiles, { columns: tiles.length }));
+  for (const [k, r] of runs.entries()) if (tiles[k].png) await writeFileAtomic(join(dir, `${fileSafe(r.name)}.png`), tiles[k].png!);
   await writeFileAtomic(join(dir, 'voltage.svg'), svg);
   await writeFileAtomic(join(dir, 'voltage.csv'), voltageCsv + '\n');
   await writeFileAtomic(join(dir, 'metrics.csv'), csv + '\n');
