@@ -9,7 +9,7 @@ import { NonFiniteError, type MetricsRow } from '../src/sim/types.ts';
 import { HAS_GPU } from './support/env.ts';
 
 const base = presetScenario('first-dendrites');
-const member = (sets: string[]): Scenario => applyOverrides(base, ['grid.nx=32', 'grid.ny=32', 'run.metrics_every_steps=10', ...sets]);
+const member = (sets: string[]): Scenario => applyOverrides(base, ['grid.nx=16', 'grid.ny=32', 'run.metrics_every_steps=10', ...sets]);
 // different potentials, salt, seeds, and stop times: each member stops on its own clock
 const MEMBERS = [
   member(['drive.overpotential_V=-0.3', 'run.until_s=0.3']),
@@ -17,16 +17,30 @@ const MEMBERS = [
   member(['drive.overpotential_V=-0.5', 'electrolyte.concentration_mol_L=0.5', 'run.until_s=0.5']),
 ];
 
-async function finish(sim: Simulation): Promise<{ rows: MetricsRow[]; xi: ArrayLike<number>; c: ArrayLike<number>; reason: string; steps: number }> {
-  const r = await sim.run();
+type Outcome = { rows: MetricsRow[]; xi: number[]; c: number[]; phi: number[]; reason: string; steps: number };
+
+async function outcome(sim: Simulation, reason: string): Promise<Outcome> {
   const f = await sim.readFields();
-  return { rows: sim.rows.map((x) => ({ ...x })), xi: Array.from(f.xi), c: Array.from(f.c), reason: r.reason, steps: r.steps };
+  return { rows: sim.rows.map((x) => ({ ...x })), xi: Array.from(f.xi), c: Array.from(f.c), phi: Array.from(f.phi_V), reason, steps: sim.steps };
+}
+
+async function finish(sim: Simulation): Promise<Outcome> {
+  const r = await sim.run();
+  return outcome(sim, r.reason);
+}
+
+/** Two runs of one simulation: to t1, then (after a pause in which a batch's other members go on) to t2. */
+async function inTwo(sim: Simulation, t1: number, t2: number): Promise<Outcome> {
+  await sim.run({ until_s: t1 });
+  await new Promise((r) => setTimeout(r, 50));
+  const r = await sim.run({ until_s: t2 });
+  return outcome(sim, r.reason);
 }
 
 describe('batch keys and sizes', () => {
   it('members share a key only when grid, formulation, multigrid cycles and metrics batch agree', () => {
     expect(gpuBatchKey(MEMBERS[0])).toBe(gpuBatchKey(MEMBERS[1]));
-    expect(gpuBatchKey(member(['grid.nx=64']))).not.toBe(gpuBatchKey(MEMBERS[0]));
+    expect(gpuBatchKey(member(['grid.nx=32']))).not.toBe(gpuBatchKey(MEMBERS[0]));
     expect(gpuBatchKey(member(['numerics.mg_cycles=3']))).not.toBe(gpuBatchKey(MEMBERS[0]));
     expect(gpuBatchKey(presetScenario('native-sei'))).toBeUndefined(); // SEI mechanics: alone
   });
@@ -40,7 +54,7 @@ describe('batch keys and sizes', () => {
 
 describe.skipIf(!HAS_GPU)('an ensemble on one GPU', () => {
   it('each member of a batch evolves bit-identically to the same run alone, with its own parameters and stop time', async () => {
-    const alone: Awaited<ReturnType<typeof finish>>[] = [];
+    const alone: Outcome[] = [];
     for (const s of MEMBERS) {
       const sim = await createSimulation(s, { backend: 'gpu' });
       alone.push(await finish(sim));
@@ -55,10 +69,35 @@ describe.skipIf(!HAS_GPU)('an ensemble on one GPU', () => {
       expect(t.rows, `member ${b}`).toEqual(alone[b].rows);
       expect(t.xi).toEqual(alone[b].xi);
       expect(t.c).toEqual(alone[b].c);
+      // φ too: a finished member's φ is kept aside while the others' rounds go on relaxing the shared buffer
+      expect(t.phi).toEqual(alone[b].phi);
     });
     // they really differ: different stops, and more charge at the more negative potential
     expect(new Set(together.map((t) => t.rows.at(-1)!.time_s)).size).toBe(3);
     expect(together[1].rows.at(-1)!.charge_mAh_cm2).toBeGreaterThan(together[0].rows.at(-1)!.charge_mAh_cm2);
+  });
+
+  it('a member run in two parts, parked between them while the other goes on, equals the same two parts alone; a stop rule stops a member as alone', async () => {
+    const solo = await createSimulation(MEMBERS[0], { backend: 'gpu' });
+    const expected = await inTwo(solo, 0.1, 0.3);
+    solo.destroy();
+    const ruled = (sim: Simulation) => sim.addStopRule('max height ≥ 3 µm', (_s, row) => row.deposit_max_height_um >= 3);
+    const soloRule = await createSimulation(MEMBERS[1], { backend: 'gpu' });
+    ruled(soloRule);
+    const expectedRule = await finish(soloRule);
+    soloRule.destroy();
+    expect(expectedRule.reason).toBe('rule');
+    const batch = await createGpuBatch([MEMBERS[0], MEMBERS[1]]);
+    ruled(batch[1]);
+    const [two, rule] = await Promise.all([inTwo(batch[0], 0.1, 0.3), finish(batch[1])]);
+    batch.forEach((s) => s.destroy());
+    expect(two.rows).toEqual(expected.rows);
+    expect(two.xi).toEqual(expected.xi);
+    expect(two.c).toEqual(expected.c);
+    expect(two.phi).toEqual(expected.phi);
+    expect(rule.reason).toBe('rule');
+    expect(rule.rows).toEqual(expectedRule.rows);
+    expect(rule.phi).toEqual(expectedRule.phi);
   });
 
   it('a member that goes non-finite is masked and stops alone; the others finish as if alone', async () => {
@@ -73,7 +112,7 @@ describe.skipIf(!HAS_GPU)('an ensemble on one GPU', () => {
     expect(bad.status).toBe('rejected');
     expect((bad as PromiseRejectedResult).reason).toBeInstanceOf(NonFiniteError);
     expect(good.status).toBe('fulfilled');
-    const g = (good as PromiseFulfilledResult<Awaited<ReturnType<typeof finish>>>).value;
+    const g = (good as PromiseFulfilledResult<Outcome>).value;
     expect(g.rows).toEqual(expected.rows);
     expect(g.xi).toEqual(expected.xi);
     batch.forEach((s) => s.destroy());

@@ -136,7 +136,9 @@ describe('sand-dendrites preset (thin_interface, binary closure), CPU', () => {
   }, 400_000);
 });
 
-describe.runIf(BACKENDS.includes('gpu'))('sand-dendrites at 2J* on the GPU', () => {
+// A long physics run: on the CPU in every tier; its GPU repeat (49 s on lavapipe) in the full tier, where the
+// kernels it uses are already covered by tests/gpu-vs-cpu.test.ts's short comparisons (vitest.config.ts).
+describe.runIf(BACKENDS.includes('gpu') && process.env.DENDRITE_TIER === 'full')('sand-dendrites at 2J* on the GPU', () => {
   it('the same run on the GPU: finite, c̃ ≥ −1e-6, stops at the potential limit within 2 % of the CPU run\'s time and charge', async () => {
     const [cpu, gpu] = [await hiCpu(), await run({}, 3 * tS, 'gpu')];
     const [c, g] = [cpu.rows.at(-1)!, gpu.rows.at(-1)!];

@@ -85,6 +85,8 @@ describe('sweep specs', () => {
     ['replicates with a seed axis', { ...BASE, replicates: 2, axes: { 'run.seed': [1, 2] } }, '$.replicates'],
     ['a negative stop', { ...BASE, stop: { until_s: -1 } }, '$.stop.until_s = -1'],
     ['a key both set and swept', { ...BASE, axes: { 'grid.nx': [16, 32] } }, '$.axes["grid.nx"]'],
+    ['run.seed set with replicates', { ...BASE, replicates: 2, set: { ...BASE.set, 'run.seed': 5 } }, '$.set["run.seed"] = 5'],
+    ['a million runs (counted before any is built)', { ...BASE, axes: { 'run.seed': { lin: [1, 1000], n: 1000 }, 'drive.overpotential_V': { lin: [-0.1, -0.5], n: 1000 } } }, '$.axes = "1000000 runs"'],
   ];
   it.each(bad)('refuses %s by its JSON path, and writes nothing', async (_what, spec, where) => {
     expect(() => resolveSweep(spec)).toThrow(SweepSpecError);

@@ -108,7 +108,15 @@ class CompareApp {
     return Math.max(...this.runs.map((r) => r.scenario.run['metrics_every_steps'] as number));
   }
 
+  /** Pauses and waits for the step in progress: the runs change only between steps. */
+  private async idle(): Promise<void> {
+    this.playing = false;
+    this.status();
+    while (this.busy) await new Promise((r) => setTimeout(r, 20));
+  }
+
   async add(run: Run): Promise<void> {
+    await this.idle();
     if (this.runs.length >= MAX_RUNS) {
       message(`compare mode shows at most ${MAX_RUNS} runs: remove one first`, 'error');
       return;
@@ -118,6 +126,7 @@ class CompareApp {
   }
 
   async remove(k: number): Promise<void> {
+    await this.idle();
     if (this.runs.length <= 1) return;
     this.runs.splice(k, 1);
     await this.exclusive(() => this.rebuild());
@@ -251,8 +260,11 @@ class CompareApp {
 
   /** n steps of every run, together: the runs of a batch share each round of dispatches. */
   async advance(n: number): Promise<void> {
-    await Promise.all(this.sims.map((s) => s.run({ maxSteps: s.steps + n })));
+    // every run finishes its steps before an error is reported (a batch's members share rounds)
+    const results = await Promise.allSettled(this.sims.map((s) => s.run({ maxSteps: s.steps + n })));
     await this.draw();
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private togglePlay(): void {

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { NoAdapterError } from '../gpu/device.ts';
+import { everyWallS } from '../sim/schedule.ts';
 import { MetricsCsvWriter } from '../io/csv.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { phaseFieldImage } from '../io/fieldImage.ts';
@@ -218,6 +219,8 @@ export async function runCommand(args: RunArgs | ResumeArgs, io: CliIO = default
   const tag = 'dendrite run';
   const fail = (msg: string, code: number = EXIT.badInput) => {
     io.stderr.write(`${tag}: ${msg}\n`);
+    // a batch member handed in must leave its batch, or the other members would wait for it
+    if (args.command === 'run') args.simulation?.destroy();
     return code;
   };
   const log = (msg: string) => {
@@ -343,7 +346,6 @@ export async function runCommand(args: RunArgs | ResumeArgs, io: CliIO = default
   let segment = plan.restore?.segment ?? 0;
   const writes: Promise<unknown>[] = [];
   let checkpointBusy = false;
-  let lastCheckpoint = performance.now();
   const takeCheckpoint = (seg: number) => {
     checkpointBusy = true;
     const w = sim
@@ -352,7 +354,6 @@ export async function runCommand(args: RunArgs | ResumeArgs, io: CliIO = default
       .catch((e) => io.stderr.write(`${tag}: could not write ${CHECKPOINT_FILE}: ${errorMessage(e)}\n`))
       .finally(() => {
         checkpointBusy = false;
-        lastCheckpoint = performance.now();
       });
     writes.push(w);
     return w;
@@ -360,14 +361,17 @@ export async function runCommand(args: RunArgs | ResumeArgs, io: CliIO = default
   const watcher: Writer = {
     onMetrics: (row) => {
       progress.update({ time_s: row.time_s, steps: row.step, charge_mAh_cm2: row.charge_mAh_cm2 });
-      if (plan.checkpointEveryS !== null && !checkpointBusy && performance.now() - lastCheckpoint >= plan.checkpointEveryS * 1000) {
-        void takeCheckpoint(segment);
-      }
     },
     onEvent: (ev) => progress.log(`event ${ev.kind} at step ${ev.step}, t=${formatSig(ev.time_s)} s: ${ev.message}`),
   };
   sim.addWriter(csv);
   sim.addWriter(watcher);
+  // a checkpoint every T wall-clock seconds, at a batch boundary (one at a time)
+  if (plan.checkpointEveryS !== null) {
+    sim.addCallback(() => {
+      if (!checkpointBusy) void takeCheckpoint(segment);
+    }, everyWallS(plan.checkpointEveryS));
+  }
 
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -187,6 +187,10 @@ export class GpuSolver {
    */
   stateWords: Uint32Array<ArrayBuffer>;
   private probeBuffer?: GPUBuffer;
+  /** φ of parked members (parkMember), one slice per member */
+  phiParked?: GPUBuffer;
+  /** the c̃ solve's warm start of parked members (not c̃ itself: they differ in the last bits) */
+  private cWarmParked?: GPUBuffer;
 
   /** φ lives in the potential multigrid's solution buffer: solved in place, warm-started. */
   get phi(): GPUBuffer {
@@ -474,6 +478,32 @@ export class GpuSolver {
   }
 
   /**
+   * Parks member b while the others step: masks it, and keeps its φ, which the potential multigrid's
+   * V-cycles (they do not look at the done flag) would otherwise go on relaxing on its stale system.
+   * The c̃ solve's warm start is relaxed the same way and is kept too. unparkMember puts both back.
+   */
+  parkMember(b: number): void {
+    this.maskMember(b);
+    const bytes = 4 * this.cells;
+    const kept = (label: string) => this.device.createBuffer({ label, size: bytes * this.nb, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    this.phiParked ??= kept('phiParked');
+    this.cWarmParked ??= kept('cWarmParked');
+    const enc = this.device.createCommandEncoder({ label: 'park' });
+    enc.copyBufferToBuffer(this.phi, b * bytes, this.phiParked, b * bytes, bytes);
+    enc.copyBufferToBuffer(this.mgC.u, b * bytes, this.cWarmParked, b * bytes, bytes);
+    this.device.queue.submit([enc.finish()]);
+  }
+
+  unparkMember(b: number): void {
+    if (!this.phiParked || !this.cWarmParked) return;
+    const bytes = 4 * this.cells;
+    const enc = this.device.createCommandEncoder({ label: 'unpark' });
+    enc.copyBufferToBuffer(this.phiParked, b * bytes, this.phi, b * bytes, bytes);
+    enc.copyBufferToBuffer(this.cWarmParked, b * bytes, this.mgC.u, b * bytes, bytes);
+    this.device.queue.submit([enc.finish()]);
+  }
+
+  /**
    * Marks one member done (takes effect in queue order): every kernel then leaves its fields and
    * state as they are while the other members step. setStopTimeOf(b, t, true) decides it again.
    */
@@ -627,6 +657,8 @@ export class GpuSolver {
     this.elastic?.destroy();
     for (const b of [this.params, this.state, this.c, this.cellw, this.rate, this.gain, this.partSum, this.partMax, this.ring, this.geo, this.geoStatic, this.sei, this.seiBase, this.film, this.mechPart, this.rowGrowth, this.nucMark, this.nucSite, this.nucCount, ...this.staging]) b.destroy();
     this.probeBuffer?.destroy();
+    this.phiParked?.destroy();
+    this.cWarmParked?.destroy();
     this.mgC.destroy();
     this.mgPhi.destroy();
     this.mgXi.destroy();

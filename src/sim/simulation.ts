@@ -34,6 +34,10 @@ import {
   type Writer,
 } from './types.ts';
 import type { AdapterLabel } from '../gpu/device.ts';
+import { everyRows, ScheduleClock, type Schedule } from './schedule.ts';
+
+/** A callback attached with Simulation.addCallback. */
+export type SimCallback = (sim: Simulation, row: MetricsRow) => void | Promise<void>;
 
 /** The binary closure keeps salt in the electrolyte fraction χ ≥ floor (shaders/transport.wgsl). */
 export function saltFloor(d: Dimless): number {
@@ -158,9 +162,12 @@ class GpuBatchDriver {
   private first = true;
   /** members the next round waits for */
   private readonly counted = new Set<number>();
+  private readonly parked = new Set<number>();
+  private readonly left = new Set<number>();
   /** per member: the round of its next request */
   private readonly next: number[];
-  private alive: number;
+  /** writes (a stop time, parameters) held until the member's requested rounds are submitted */
+  private readonly held = new Map<number, { round: number; fns: (() => void)[] }>();
   readonly params: Dimless[];
   constructor(
     readonly solver: GpuSolverT,
@@ -168,7 +175,6 @@ class GpuBatchDriver {
   ) {
     this.params = [...batch];
     this.next = batch.map(() => 0);
-    this.alive = batch.length;
     batch.forEach((_, b) => this.counted.add(b));
   }
   request(b: number, steps: number): Promise<GpuReadbackT> {
@@ -181,20 +187,48 @@ class GpuBatchDriver {
     this.pump();
     return p;
   }
+  /**
+   * Runs fn once every round member b has asked for is submitted. Alone, a write to the queue lands
+   * behind the batch already submitted; here that batch may still wait for other members, and the
+   * write must not overtake it.
+   */
+  afterSubmitted(b: number, fn: () => void): void {
+    const last = this.next[b] - 1;
+    if (last < this.fired) {
+      fn();
+      return;
+    }
+    const h = this.held.get(b);
+    if (h) {
+      h.round = Math.max(h.round, last);
+      h.fns.push(fn);
+    } else this.held.set(b, { round: last, fns: [fn] });
+  }
+  isParked(b: number): boolean {
+    return this.parked.has(b);
+  }
   /** a run of member b begins: the rounds wait for it again */
   start(b: number): void {
+    if (this.parked.delete(b)) this.solver.unparkMember(b);
     this.counted.add(b);
   }
-  /** a run of member b ended: mask it, stop waiting for it */
+  /** a run of member b ended: park it (masked, its φ kept), stop waiting for it */
   park(b: number): void {
     this.counted.delete(b);
-    this.solver.maskMember(b);
+    if (!this.parked.has(b)) {
+      this.parked.add(b);
+      this.solver.parkMember(b);
+    }
     this.pump();
   }
   /** member b is destroyed; the solver goes with the last member */
   leave(b: number): void {
-    this.park(b);
-    if (--this.alive === 0) this.solver.destroy();
+    if (this.left.has(b)) return;
+    this.left.add(b);
+    this.counted.delete(b);
+    this.solver.maskMember(b);
+    this.pump();
+    if (this.left.size === this.next.length) this.solver.destroy();
   }
   private pump(): void {
     for (;;) {
@@ -202,11 +236,21 @@ class GpuBatchDriver {
       if (!round || round.waiting.size === 0) return;
       for (const m of this.counted) if (!round.waiting.has(m)) return;
       this.rounds.delete(this.fired);
-      this.fired++;
+      const r = this.fired++;
       const first = this.first;
       this.first = false;
-      const p = this.solver.submitBatch(round.steps, first);
+      let p: Promise<GpuReadbackT>;
+      try {
+        p = this.solver.submitBatch(round.steps, first);
+      } catch (e) {
+        p = Promise.reject(e);
+      }
       for (const w of round.waiting.values()) p.then(w.resolve, w.reject);
+      for (const [b, h] of this.held) {
+        if (h.round > r) continue;
+        this.held.delete(b);
+        for (const fn of h.fns) fn();
+      }
     }
   }
 }
@@ -235,13 +279,20 @@ class GpuBackend implements Backend {
     return this.driver !== undefined;
   }
   setStopTime(t_s: number, resume = false): boolean {
-    return this.driver ? this.solver.setStopTimeOf(this.member, t_s, resume) : this.solver.setStopTime(t_s, resume);
+    if (!this.driver) return this.solver.setStopTime(t_s, resume);
+    // resume: nothing of this member is in flight (the run loop asks only then), so nothing to hold back
+    if (resume) return this.solver.setStopTimeOf(this.member, t_s, true);
+    this.driver.afterSubmitted(this.member, () => this.solver.setStopTimeOf(this.member, t_s, false));
+    return false;
   }
   setParams(d: Dimless, mgCycles: number): void {
-    if (this.driver) {
+    const driver = this.driver;
+    if (driver) {
       if (mgCycles !== this.solver.mgCycles) throw new ScenarioError('numerics.mg_cycles', mgCycles, `${this.solver.mgCycles}: the members of a GPU batch share their multigrid cycles`);
-      this.driver.params[this.member] = d;
-      this.solver.setParams(this.driver.params);
+      driver.afterSubmitted(this.member, () => {
+        driver.params[this.member] = d;
+        this.solver.setParams(driver.params);
+      });
       return;
     }
     this.solver.setParams([d]);
@@ -297,9 +348,13 @@ class GpuBackend implements Backend {
     const all = await this.solver.readBuffer(buffer, n * this.solver.nb);
     return all.slice(this.member * n, (this.member + 1) * n);
   }
+  /** φ of this member: while it is parked, the copy kept aside (the shared φ buffer is still being relaxed) */
+  private phiBuffer(): GPUBuffer {
+    return this.driver?.isParked(this.member) && this.solver.phiParked ? this.solver.phiParked : this.solver.phi;
+  }
   async readFields() {
     const s = this.solver;
-    const [xi, c, phi] = await Promise.all([this.memberSlice(s.xi), this.memberSlice(s.c), this.memberSlice(s.phi)]);
+    const [xi, c, phi] = await Promise.all([this.memberSlice(s.xi), this.memberSlice(s.c), this.memberSlice(this.phiBuffer())]);
     return { xi, c, phi };
   }
   async checkpointSolver() {
@@ -311,7 +366,7 @@ class GpuBackend implements Backend {
       s.readState(),
       this.memberSlice(s.xi),
       this.memberSlice(s.c),
-      this.memberSlice(s.phi),
+      this.memberSlice(this.phiBuffer()),
       this.memberSlice(s.nucSite),
       // the SEI film (none without an SEI): the film buffer, the shift in lane w of geo, the elastic warm start
       el ? this.memberSlice(s.film, 4) : none,
@@ -576,6 +631,10 @@ export class Simulation {
   private inventoryIn = 0;
   private readonly inventory0: number;
   private readonly writers: Writer[] = [];
+  private readonly callbacks: { fn: SimCallback; clock: ScheduleClock }[] = [];
+  private readonly stopRules: { name: string; rule: (sim: Simulation, row: MetricsRow) => boolean; clock: ScheduleClock }[] = [];
+  /** the stop rule that fired in this run */
+  private ruleStop?: string;
   private sandSeen = false;
   private limitSeen = false;
   private lastMetrics: DepositMetrics;
@@ -648,6 +707,22 @@ export class Simulation {
     this.writers.push(w);
   }
 
+  /**
+   * Calls fn(this, row) at the metrics rows `schedule` picks (src/sim/schedule.ts: every k rows, every T
+   * simulated or wall-clock seconds), after the writers, and awaits it before the run goes on.
+   */
+  addCallback(fn: SimCallback, schedule: Schedule = everyRows()): void {
+    this.callbacks.push({ fn, clock: new ScheduleClock(schedule, this.time_s) });
+  }
+
+  /**
+   * A stop rule: checked at the rows `schedule` picks; when it returns true the run stops after that row
+   * (the solver's stop time is set to it) with reason 'rule' and a 'stop_rule' event naming the rule.
+   */
+  addStopRule(name: string, rule: (sim: Simulation, row: MetricsRow) => boolean, schedule: Schedule = everyRows()): void {
+    this.stopRules.push({ name, rule, clock: new ScheduleClock(schedule, this.time_s) });
+  }
+
   /** The stop conditions from the explicit limits and the scenario in effect. */
   private stopLimits(limits: RunLimits): StopLimits {
     const s = this.current;
@@ -677,6 +752,7 @@ export class Simulation {
   async run(limits: RunLimits = {}, signal?: AbortSignal): Promise<RunResult> {
     if (this.running) throw new Error('Simulation.run: a run is already in progress');
     this.running = true;
+    this.ruleStop = undefined;
     this.backend.runStarted?.();
     const started = performance.now();
     let reason: RunResult['reason'] | undefined;
@@ -733,6 +809,7 @@ export class Simulation {
             // running on at the clamped potential drives the surface concentration negative
             reason = 'potential_limit';
           } else if (this.sandSeen && getValue(this.current, 'run.stop_at_sand') === true) reason = 'sand';
+          else if (this.ruleStop !== undefined) reason = 'rule';
           else if (this.charge_mAh_cm2 >= L.chargeLimit * (1 - 1e-9)) reason = 'charge';
           // out.done refers to the old stop time when it changed
           else if ((out.done && !stopChanged) || this.time_s >= L.until) reason = L.untilIsCharge ? 'charge' : 'time';
@@ -1019,6 +1096,14 @@ export class Simulation {
   private async emit(row: MetricsRow): Promise<void> {
     this.rows.push(row);
     for (const w of this.writers) await w.onMetrics?.(row);
+    const now = performance.now();
+    for (const c of this.callbacks) if (c.clock.due(row, now)) await c.fn(this, row);
+    for (const r of this.stopRules) {
+      if (this.ruleStop === undefined && r.clock.due(row, now) && r.rule(this, row)) {
+        this.ruleStop = r.name;
+        this.pendingEvents.push({ kind: 'stop_rule', step: this.steps, time_s: this.time_s, message: `stop rule '${r.name}' holds` });
+      }
+    }
     const events = this.pendingEvents;
     this.pendingEvents = [];
     for (const e of events) await this.event(e);

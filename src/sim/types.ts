@@ -117,7 +117,7 @@ export const METRIC_UNDEFINED_WHEN: Partial<Record<keyof MetricsRow, string>> = 
   coulombic_efficiency: 'nothing plated yet',
 };
 
-export type SimEventKind = 'sand_depletion' | 'short_circuit' | 'non_finite' | 'potential_limit' | 'host_overflow';
+export type SimEventKind = 'sand_depletion' | 'short_circuit' | 'non_finite' | 'potential_limit' | 'host_overflow' | 'stop_rule';
 
 export interface SimEvent {
   kind: SimEventKind;
@@ -143,7 +143,8 @@ export interface RunLimits {
 }
 
 export interface RunResult {
-  reason: 'time' | 'charge' | 'steps' | 'sand' | 'short_circuit' | 'potential_limit' | 'non_finite' | 'aborted';
+  /** rule: a stop rule attached with Simulation.addStopRule returned true */
+  reason: 'time' | 'charge' | 'steps' | 'sand' | 'short_circuit' | 'potential_limit' | 'rule' | 'non_finite' | 'aborted';
   steps: number;
   time_s: number;
   wall_s: number;

@@ -148,6 +148,7 @@ export async function executeSweep(
     const t0 = performance.now();
     const states = item.map((run) => runState(dir, run));
     let rcs: number[];
+    let ran: SweepRun[] = item;
     if (item.length === 1) {
       const [run] = item;
       const st = states[0];
@@ -159,26 +160,45 @@ export async function executeSweep(
       if (st.status === 'partial') count.resumed++;
       rcs = [st.status === 'partial' ? await runCommand({ command: 'resume', dir: runDir(dir, run), quiet: true, json: false }, runIO) : await fresh(run)];
     } else {
-      // fresh runs that share a grid: one GPU solver, every member in the same dispatches
+      // fresh runs that share a grid: one GPU solver, every member in the same dispatches. Their state is
+      // read again here: a shard sharing this folder may have finished one meanwhile.
+      const batch = item.filter((run) => runState(dir, run).status === 'pending');
       const { createGpuBatch } = await import('../sim/simulation.ts');
       let sims: Simulation[] | undefined;
       try {
-        sims = await createGpuBatch(item.map((r) => r.scenario));
-        log(`${o.tag}: runs ${item.map((r) => r.id).join(', ')} in one GPU batch`);
+        sims = batch.length > 1 ? await createGpuBatch(batch.map((r) => r.scenario)) : undefined;
+        if (sims) log(`${o.tag}: runs ${batch.map((r) => r.id).join(', ')} in one GPU batch`);
       } catch (e) {
-        log(`${o.tag}: runs ${item.map((r) => r.id).join(', ')} one at a time: ${errorMessage(e)}`);
+        log(`${o.tag}: runs ${batch.map((r) => r.id).join(', ')} one at a time: ${errorMessage(e)}`);
       }
-      rcs = sims ? await Promise.all(item.map((run, i) => fresh(run, sims[i]))) : [];
-      if (!sims) for (const run of item) rcs.push(await fresh(run));
+      count.skipped += item.length - batch.length;
+      if (sims) {
+        // each member has its own signal handlers (runCommand): room for them
+        process.setMaxListeners(Math.max(process.getMaxListeners(), 2 * sims.length + 10));
+        const members = sims;
+        rcs = await Promise.all(batch.map((run, i) => fresh(run, members[i]).catch((e) => {
+          members[i].destroy();
+          throw e;
+        })));
+      } else {
+        rcs = [];
+        for (const run of batch) {
+          const rc = await fresh(run);
+          rcs.push(rc);
+          if (rc === EXIT.aborted || rc === EXIT.terminated) break;
+        }
+      }
+      n += item.length - batch.length;
+      ran = batch;
     }
     const wall = formatSig((performance.now() - t0) / 1000);
-    item.forEach((run, i) => {
+    ran.forEach((run, i) => {
       const after = runState(dir, run);
       if (after.status === 'done') count.done++;
       else if (after.status === 'failed') count.failed++;
       log(
         `${o.tag}: [${++n}/${mine.length}] run ${run.id} (${describeParams(run.params) || 'base'}${sweep.spec.replicates > 1 ? `, seed ${run.seed}` : ''}): ` +
-          `${after.summary?.reason ?? after.status}${states[i].status === 'partial' ? ', resumed' : ''}, ${wall} s${item.length > 1 ? ` (batch of ${item.length})` : ''}`,
+          `${after.summary?.reason ?? after.status}${ran === item && states[i].status === 'partial' ? ', resumed' : ''}, ${wall} s${ran.length > 1 ? ` (batch of ${ran.length})` : ''}`,
       );
     });
     try {
@@ -188,7 +208,9 @@ export async function executeSweep(
     }
     const stop = rcs.find((rc) => rc === EXIT.aborted || rc === EXIT.terminated);
     if (stop !== undefined) return { code: stop, mine: mine.length, count };
-    if (rcs.includes(EXIT.internal)) code = EXIT.internal;
+    // an internal error, or a run refused (exit 2: a corrupt checkpoint, a grid too large for the backend):
+    // it stays pending or partial, and the sweep does not exit 0
+    if (rcs.some((rc) => rc === EXIT.internal || rc === EXIT.badInput)) code = EXIT.internal;
   }
   await writeSweepOutputs(dir, sweep);
   return { code, mine: mine.length, count };

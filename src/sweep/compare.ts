@@ -20,6 +20,8 @@ import { scenarioHash, type ResolvedSweep } from './spec.ts';
 import { runDir, runState, type SweepIndex } from './table.ts';
 
 export const COMPARE_AXIS = 'scenario';
+/** names of the folder's own figures: a run named so is renamed NAME-2 */
+const RESERVED = ['compare', 'montage'];
 
 /** The table's columns: [metric, heading, digits]. */
 const TABLE: [keyof MetricsRow, string, number][] = [
@@ -52,8 +54,10 @@ export async function compareCommand(args: CompareArgs, io: CliIO = defaultIO())
       const scenario = applyOverrides(await loadScenarioArg(arg), runOverrides(args));
       stopOf(scenario);
       toDimless(scenario);
+      // a name per run whose file name (NAME.png) is its own and not one of the folder's files
       let name = scenarioName(scenario, arg);
-      for (let k = 2; scenarios.some((s) => s.name === name); k++) name = `${scenarioName(scenario, arg)}#${k}`;
+      const taken = (x: string) => scenarios.some((s) => fileSafe(s.name) === fileSafe(x)) || RESERVED.includes(fileSafe(x));
+      for (let k = 2; taken(name); k++) name = `${scenarioName(scenario, arg)}-${k}`;
       scenarios.push({ name, scenario });
     }
   } catch (e) {
@@ -104,6 +108,9 @@ const COUNTS = new Set<keyof MetricsRow>(['nucleation_events', 'nuclei_count', '
 /** Okabe–Ito (vermillion, blue, bluish green, reddish purple): told apart with colour-blindness too */
 export const COMPARE_COLOURS = ['#d55e00', '#0072b2', '#009e73', '#cc79a7'];
 
+/** A text cell of a CSV file (RFC 4180 quoting). */
+const csvText = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
 /** A run name as a file name. */
 export const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_');
 
@@ -137,7 +144,7 @@ export async function writeCompareOutputs(dir: string, sweep: SweepIndex, column
   const csvCols = [...new Set([...TABLE.map((c) => c[0]), ...(columns ?? [])])];
   const csv = [
     ['run', 'status', 'reason', ...csvCols].join(','),
-    ...runs.map((r) => [r.name.replaceAll(',', ' '), r.st.status, r.st.summary?.reason ?? '', ...csvCols.map((k) => (typeof r.last?.[k] === 'number' && Number.isFinite(r.last[k]) ? formatNumber(r.last[k]) : ''))].join(',')),
+    ...runs.map((r) => [csvText(r.name), r.st.status, r.st.summary?.reason ?? '', ...csvCols.map((k) => (typeof r.last?.[k] === 'number' && Number.isFinite(r.last[k]) ? formatNumber(r.last[k]) : ''))].join(',')),
   ].join('\n');
   const tiles = runs.map((r) => {
     let png: Uint8Array | null = null;
@@ -150,7 +157,7 @@ export async function writeCompareOutputs(dir: string, sweep: SweepIndex, column
     return { png, label: [r.name, `${cell(r.last?.time_s, 3)} s, ${cell(q, 3)} mAh/cm2`, `max ${cell(r.last?.deposit_max_height_um, 2)} um`] };
   });
   const traces = runs.flatMap((r) => r.rows.map((row) => ({ run: r.name, time_s: row.time_s, potential_V: row.applied_potential_V, current_mA_cm2: row.current_density_mA_cm2 })));
-  const voltageCsv = ['run,time_s,applied_potential_V,current_density_mA_cm2', ...traces.map((t) => `${t.run.replaceAll(',', ' ')},${formatNumber(t.time_s)},${formatNumber(t.potential_V)},${formatNumber(t.current_mA_cm2)}`)].join('\n');
+  const voltageCsv = ['run,time_s,applied_potential_V,current_density_mA_cm2', ...traces.map((t) => `${csvText(t.run)},${formatNumber(t.time_s)},${formatNumber(t.potential_V)},${formatNumber(t.current_mA_cm2)}`)].join('\n');
   const names = runs.map((r) => r.name);
   const colour = { field: 'run', type: 'nominal', title: null, sort: names, scale: { domain: names, range: COMPARE_COLOURS.slice(0, names.length) }, legend: { orient: 'top', labelLimit: 400 } };
   const positive = traces.filter((t) => t.time_s > 0);

@@ -107,7 +107,7 @@ function parseAxis(key: string, raw: unknown, sampled: boolean): Axis {
     const kinds = ['lin', 'log'].filter((k) => k in raw);
     if (kinds.length !== 1) throw new SweepSpecError(path, raw, 'a list, { "lin": [a, b], "n": k } or { "log": [a, b], "n": k }');
     const kind = kinds[0] as 'lin' | 'log';
-    for (const k of Object.keys(raw)) if (k !== kind && k !== 'n') throw new SweepSpecError(`${path}.${k}`, raw[k], `no such field (allowed: ${kind}, n)`);
+    for (const k of Object.keys(raw)) if (k !== kind && k !== 'n') throw new SweepSpecError(`${path}${jsonKey(k)}`, raw[k], `no such field (allowed: ${kind}, n)`);
     if (spec.type !== 'number' && spec.type !== 'integer') throw new SweepSpecError(path, raw, `a list: ${key} is a ${spec.type}, so a ${kind} range does not apply`);
     const range = raw[kind];
     if (!Array.isArray(range) || range.length !== 2) throw new SweepSpecError(`${path}.${kind}`, range, 'two numbers [a, b]');
@@ -187,6 +187,7 @@ export function parseSweepSpec(json: unknown): SweepSpec {
   }
   const replicates = json.replicates === undefined ? 1 : positiveInt('$.replicates', json.replicates, 'an integer ≥ 1');
   if (replicates > 1 && axes.some((a) => a.key === 'run.seed')) throw new SweepSpecError('$.replicates', replicates, '1 when an axis varies run.seed (replicates vary it)');
+  if (replicates > 1 && 'run.seed' in set) throw new SweepSpecError('$.set["run.seed"]', set['run.seed'], 'no run.seed with replicates > 1 (replicates set it: the base seed + 0, 1, …; change the base seed in the base scenario)');
   const design_seed = json.design_seed === undefined ? 1 : finite('$.design_seed', json.design_seed, 'an integer ≥ 0');
   if (!Number.isInteger(design_seed) || design_seed < 0) throw new SweepSpecError('$.design_seed', design_seed, 'an integer ≥ 0');
   return { base: base as SweepSpec['base'], set, axes, design, replicates, design_seed, stop: parseStop(json.stop) };
@@ -195,6 +196,10 @@ export function parseSweepSpec(json: unknown): SweepSpec {
 /** Each design point: the value of every axis. */
 function designPoints(spec: SweepSpec): Record<string, ScenarioValue>[] {
   const { axes, design } = spec;
+  // the run count before anything is built: a huge grid is an error, not an out-of-memory
+  const sizes0 = axes.map((a) => (a.kind === 'list' ? a.values.length : (a.n ?? 1)));
+  const points = design === 'grid' ? sizes0.reduce((p, k) => p * k, 1) : design === 'zip' ? (sizes0[0] ?? 1) : 'lhs' in design ? design.lhs : design.sobol;
+  if (points * spec.replicates > MAX_RUNS) throw new SweepSpecError(design === 'grid' || design === 'zip' ? '$.axes' : '$.design', `${points * spec.replicates} runs`, `at most ${MAX_RUNS} runs in one sweep`);
   if (design === 'grid' || design === 'zip') {
     const values = axes.map(axisValues);
     const sizes = values.map((v) => v.length);
@@ -287,7 +292,8 @@ export function resolveSweep(json: unknown, specDir = '.'): ResolvedSweep {
       } catch (e) {
         if (!(e instanceof ScenarioError)) throw e;
         const inStop = (e.key === 'run.until_s' || e.key === 'run.charge_mAh_cm2') && Object.keys(spec.stop).length > 0;
-        const where = e.key in params ? `$.axes${jsonKey(e.key)}` : e.key in spec.set ? `$.set${jsonKey(e.key)}` : inStop ? '$.stop' : '$.base';
+        const where =
+          e.key in params ? `$.axes${jsonKey(e.key)}` : e.key in spec.set ? `$.set${jsonKey(e.key)}` : inStop ? '$.stop' : PRESET_AXIS in params ? `$.axes.${PRESET_AXIS}` : '$.base';
         throw new SweepSpecError(where, e.value, `run ${index} (${describeParams(params)}): ${e.message}`);
       }
       runs.push({ id: String(index).padStart(width, '0'), index, params, replicate: r, seed: scenario.run['seed'] as number, scenario, hash: scenarioHash(scenario) });
