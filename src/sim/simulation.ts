@@ -576,7 +576,8 @@ export function maxBatchMembers(limits: { maxStorageBufferBindingSize: number; m
  * Simulations that share one GPU solver and advance in the same dispatches (an ensemble on one GPU):
  * each is driven like any Simulation, with its own parameters, clock, dt, drive and stop; one that
  * stops, fails or is destroyed is masked and the others go on. Every scenario must have the same
- * gpuBatchKey. Fresh runs only (no restore).
+ * gpuBatchKey. Fresh runs only (no restore). Run every member (or destroy it): a round waits for each
+ * member that exists and is not between runs, so a member never started holds the others.
  */
 export async function createGpuBatch(scenarios: readonly Scenario[]): Promise<Simulation[]> {
   if (scenarios.length === 0) throw new Error('createGpuBatch: no scenarios');
