@@ -6,21 +6,10 @@ import { drawText, GLYPH_HEIGHT, GLYPH_WIDTH, textWidth } from '../src/io/font5x
 import { crc32, encodePng, zlibStored } from '../src/io/png.ts';
 import { decodePng } from '../src/io/pngDecode.ts';
 import { fitLabel, montage, MONTAGE_MARGIN, NOT_DONE_GREY } from '../src/sweep/montage.ts';
-
-/** Small seeded PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../src/sweep/designs.ts';
 
 function randomBytes(n: number, seed: number): Uint8Array {
-  const r = rng(seed);
+  const r = mulberry32(seed); // seeded, so failures reproduce
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.floor(r() * 256);
   return out;

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { parseCsvRecords } from '../src/io/csvFormat.ts';
 import { decodePng } from '../src/io/pngDecode.ts';
 import { sweepCommand } from '../src/sweep/commands.ts';
 import { axisValues, resolveSweep, SweepSpecError } from '../src/sweep/spec.ts';
@@ -35,24 +36,9 @@ function dendrite(args: string[], opts: { onSpawn?: (kill: () => void) => void }
   });
 }
 
-/** RFC 4180 CSV (quoted fields with commas and doubled quotes), as pandas reads it. */
+/** runs.csv as pandas reads it (RFC 4180), rows keyed by column. */
 function parseCsv(text: string): { header: string[]; rows: Record<string, string>[] } {
-  const records: string[][] = [];
-  let field = '';
-  let rec: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') rec.push(field), (field = '');
-    else if (ch === '\n') rec.push(field), records.push(rec), (rec = []), (field = '');
-    else field += ch;
-  }
-  const [header, ...rest] = records;
+  const [header, ...rest] = parseCsvRecords(text);
   return { header, rows: rest.map((r) => Object.fromEntries(header.map((h, k) => [h, r[k]]))) };
 }
 

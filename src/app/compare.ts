@@ -8,6 +8,7 @@ import './style.css';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { getGpu } from '../gpu/device.ts';
+import { parseCsvRecords } from '../io/csvFormat.ts';
 import { phaseFieldImage } from '../io/fieldImage.ts';
 import { applyOverrides, listPresets, presetScenario, scenarioFromJson, type Scenario } from '../model/scenario.ts';
 import { createGpuBatch, createSimulation, gpuBatchKey, type Simulation } from '../sim/simulation.ts';
@@ -300,39 +301,6 @@ class CompareApp {
 }
 
 // ---- sweep viewer
-
-/** RFC 4180 records (quoted fields with commas, quotes and newlines), as runs.csv is written. */
-export function parseCsvRecords(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let rec: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      rec.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      rec.push(field);
-      records.push(rec);
-      rec = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || rec.length > 0) {
-    rec.push(field);
-    records.push(rec);
-  }
-  return records;
-}
 
 const SHOWN_METRICS = ['charge_mAh_cm2', 'deposit_max_height_um', 'deposit_porosity', 'tip_count', 'applied_potential_V'];
 

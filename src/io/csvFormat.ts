@@ -19,3 +19,41 @@ export function formatMetricsRow(row: MetricsRow): string {
 export function metricsCsv(rows: readonly MetricsRow[]): string {
   return [METRICS_CSV_HEADER, ...rows.map(formatMetricsRow)].join('\n') + '\n';
 }
+
+/** A text cell (RFC 4180): quoted when it holds a comma, a quote or a line break. */
+export function csvText(v: string): string {
+  return /[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+/** RFC 4180 records (quoted fields with commas, doubled quotes and line breaks), as pandas reads them. */
+export function parseCsvRecords(text: string): string[][] {
+  const records: string[][] = [];
+  let field = '';
+  let rec: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      rec.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      rec.push(field);
+      records.push(rec);
+      rec = [];
+      field = '';
+    } else field += ch;
+  }
+  if (field !== '' || rec.length > 0) {
+    rec.push(field);
+    records.push(rec);
+  }
+  return records;
+}

@@ -1,7 +1,7 @@
 // `dendrite sweep`: run a sweep spec into DIR (resumable, shardable), merge shard folders, plot a
 // metric, and emit cluster job files. Each returns the process exit code.
 
-import { cpSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { chooseBackend } from '../sim/backendChoice.ts';
@@ -202,12 +202,15 @@ export async function executeSweep(
       );
     });
     try {
-      await writeSweepOutputs(dir, sweep);
+      await writeSweepOutputs(dir, sweep, { montage: false });
     } catch (e) {
       return fail(`cannot write the sweep table: ${errorMessage(e)}`, EXIT.internal);
     }
     const stop = rcs.find((rc) => rc === EXIT.aborted || rc === EXIT.terminated);
-    if (stop !== undefined) return { code: stop, mine: mine.length, count };
+    if (stop !== undefined) {
+      await writeSweepOutputs(dir, sweep).catch(() => undefined);
+      return { code: stop, mine: mine.length, count };
+    }
     // an internal error, or a run refused (exit 2: a corrupt checkpoint, a grid too large for the backend):
     // it stays pending or partial, and the sweep does not exit 0
     if (rcs.some((rc) => rc === EXIT.internal || rc === EXIT.badInput)) code = EXIT.internal;
@@ -252,6 +255,15 @@ async function planWork(dir: string, runs: readonly SweepRun[], backend: 'gpu' |
   return work;
 }
 
+/** DIR's sweep.json, or the message saying why it is not a sweep folder. */
+function sweepFolder(dir: string): SweepIndex | string {
+  try {
+    return readSweepIndex(dir) ?? `'${dir}' has no ${SWEEP_FILE}: not a sweep folder`;
+  } catch (e) {
+    return errorMessage(e);
+  }
+}
+
 /** `dendrite sweep merge DIR… --out DIR`: the union of shard folders of one sweep. */
 export async function sweepMergeCommand(args: SweepMergeArgs, io: CliIO = defaultIO()): Promise<number> {
   const fail = (msg: string, code: number = EXIT.badInput) => {
@@ -263,17 +275,13 @@ export async function sweepMergeCommand(args: SweepMergeArgs, io: CliIO = defaul
   if (bad) return fail(bad);
   const sources: { dir: string; index: SweepIndex }[] = [];
   for (const d of args.dirs.map((x) => resolve(x))) {
-    let index;
-    try {
-      index = readSweepIndex(d);
-    } catch (e) {
-      return fail(errorMessage(e));
-    }
-    if (!index) return fail(`'${d}' has no ${SWEEP_FILE}: not a sweep folder`);
+    const index = sweepFolder(d);
+    if (typeof index === 'string') return fail(index);
     if (sources.length > 0 && !sameRuns(sources[0].index, index)) return fail(`'${d}' is another sweep than '${sources[0].dir}' (its runs or scenarios differ)`);
     sources.push({ dir: d, index });
   }
-  const existing = readSweepIndex(out);
+  const existing = existsSync(join(out, SWEEP_FILE)) ? sweepFolder(out) : undefined;
+  if (typeof existing === 'string') return fail(existing);
   if (existing && !sameRuns(existing, sources[0].index)) return fail(`--out: '${args.out}' holds another sweep`);
   const index = sources[0].index;
   mkdirSync(join(out, RUNS_DIR), { recursive: true });
@@ -306,13 +314,8 @@ export async function sweepPlotCommand(args: SweepPlotArgs, io: CliIO = defaultI
     return EXIT.badInput;
   };
   const dir = resolve(args.dir);
-  let index;
-  try {
-    index = readSweepIndex(dir);
-  } catch (e) {
-    return fail(errorMessage(e));
-  }
-  if (!index) return fail(`'${args.dir}' has no ${SWEEP_FILE}: not a sweep folder`);
+  const index = sweepFolder(dir);
+  if (typeof index === 'string') return fail(index);
   const { plotSpec, renderSvg, plotRows } = await import('./plot.ts');
   const axes = index.spec.axes.map((a) => a.key);
   const columns = tableColumns(index);

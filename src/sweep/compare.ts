@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { parseMetricsCsv } from '../io/csv.ts';
-import { formatNumber } from '../io/csvFormat.ts';
+import { csvText, formatNumber } from '../io/csvFormat.ts';
 import { toDimless } from '../model/dimless.ts';
 import { applyOverrides, loadScenarioArg, type Scenario } from '../model/scenario.ts';
 import { METRIC_COLUMNS, type MetricsRow } from '../sim/types.ts';
@@ -107,9 +107,6 @@ function sig3(v: unknown, integer: boolean): string {
 const COUNTS = new Set<keyof MetricsRow>(['nucleation_events', 'nuclei_count', 'tip_count', 'step', 'sei_crack_events']);
 /** Okabe–Ito (vermillion, blue, bluish green, reddish purple): told apart with colour-blindness too */
 export const COMPARE_COLOURS = ['#d55e00', '#0072b2', '#009e73', '#cc79a7'];
-
-/** A text cell of a CSV file (RFC 4180 quoting). */
-const csvText = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
 /** A run name as a file name. */
 export const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_');

@@ -3,7 +3,7 @@
 // gives lines, one per value of a second axis when there is one, with every replicate as a point.
 
 import type { ScenarioValue } from '../model/scenario.ts';
-import { runState, type SweepIndex } from './table.ts';
+import { runRow, runState, type SweepIndex } from './table.ts';
 
 export interface PlotRow {
   params: Record<string, ScenarioValue>;
@@ -17,16 +17,7 @@ export function plotRows(dir: string, index: SweepIndex, metric: string): PlotRo
   for (const run of index.runs) {
     const st = runState(dir, run);
     if (st.status !== 'done' || !st.summary) continue;
-    const s = st.summary;
-    const m = (s.final_metrics ?? {}) as unknown as Record<string, unknown>;
-    const events: Record<string, unknown> = {
-      sand_time_s: s.sand_time_s,
-      short_circuit_time_s: s.short_circuit_time_s,
-      host_overflow_time_s: s.host_overflow_time_s,
-      steps: s.steps,
-      wall_s: s.wall_time_s,
-    };
-    const v = metric in events ? events[metric] : m[metric];
+    const v = runRow(run, st)[metric];
     if (typeof v === 'number' && Number.isFinite(v)) rows.push({ params: run.params, seed: run.seed, value: v });
   }
   return rows;

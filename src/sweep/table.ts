@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.ts';
-import { formatNumber } from '../io/csvFormat.ts';
+import { csvText, formatNumber } from '../io/csvFormat.ts';
 import { METRIC_COLUMNS } from '../sim/types.ts';
 import type { RunSummary } from '../cli/commands.ts';
 import { CHECKPOINT_FILE } from '../cli/runDir.ts';
@@ -44,17 +44,26 @@ function readJson<T>(path: string): T | undefined {
   }
 }
 
+/** finished runs seen by this process, by folder and scenario hash */
+const finished = new Map<string, RunState>();
+
 /**
  * What the folder holds for a run. A folder whose scenario is not the run's (another spec wrote
  * it) counts as pending, and the caller starts it over.
  */
 export function runState(dir: string, run: IndexedRun): RunState {
   const d = runDir(dir, run);
+  // a finished run stays finished: read its files once per process, not at every rebuild of the table
+  const key = `${d}\0${run.hash}`;
+  const known = finished.get(key);
+  if (known) return known;
   const scenario = readJson<Scenario>(join(d, 'scenario.json'));
   if (!scenario || scenarioHash(scenario) !== run.hash) return { status: 'pending' };
   const summary = readJson<RunSummary>(join(d, 'summary.json'));
   if (summary && summary.reason !== 'aborted') {
-    return { status: summary.reason === 'non_finite' || summary.reason === 'error' ? 'failed' : 'done', summary };
+    const st: RunState = { status: summary.reason === 'non_finite' || summary.reason === 'error' ? 'failed' : 'done', summary };
+    finished.set(key, st);
+    return st;
   }
   return { status: existsSync(join(d, CHECKPOINT_FILE)) ? 'partial' : 'pending' };
 }
@@ -62,8 +71,29 @@ export function runState(dir: string, run: IndexedRun): RunState {
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return Number.isFinite(v) ? formatNumber(v) : '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  return csvText(String(v));
+}
+
+/** A run's values by runs.csv column (undefined: not known, e.g. a run not finished). */
+export function runRow(run: IndexedRun, st: RunState): Record<string, unknown> {
+  const s = st.summary;
+  const m = (s?.final_metrics ?? {}) as Record<string, unknown>;
+  return {
+    run_id: run.id,
+    status: st.status,
+    reason: s?.reason ?? '',
+    ...run.params,
+    'run.seed': run.seed,
+    replicate: run.replicate,
+    ...Object.fromEntries(METRIC_COLUMNS.map((c) => [c, s ? m[c] : undefined])),
+    sand_time_s: s?.sand_time_s,
+    short_circuit_time_s: s?.short_circuit_time_s,
+    host_overflow_time_s: s?.host_overflow_time_s,
+    steps: s?.steps,
+    wall_s: s?.wall_time_s,
+    backend: s?.backend,
+    scenario_hash: run.hash,
+  };
 }
 
 /** The columns of runs.csv for a sweep (axis keys by name, then seed, metrics, events, cost). */
@@ -92,25 +122,7 @@ export function tableCsv(dir: string, sweep: SweepIndex): string {
   const cols = tableColumns(sweep);
   const lines = [cols.map(csvCell).join(',')];
   for (const run of sweep.runs) {
-    const st = runState(dir, run);
-    const s = st.summary;
-    const m = (s?.final_metrics ?? {}) as Record<string, unknown>;
-    const row: Record<string, unknown> = {
-      run_id: run.id,
-      status: st.status,
-      reason: s?.reason ?? '',
-      ...run.params,
-      'run.seed': run.seed,
-      replicate: run.replicate,
-      ...Object.fromEntries(METRIC_COLUMNS.map((c) => [c, s ? m[c] : undefined])),
-      sand_time_s: s?.sand_time_s,
-      short_circuit_time_s: s?.short_circuit_time_s,
-      host_overflow_time_s: s?.host_overflow_time_s,
-      steps: s?.steps,
-      wall_s: s?.wall_time_s,
-      backend: s?.backend,
-      scenario_hash: run.hash,
-    };
+    const row = runRow(run, runState(dir, run));
     lines.push(cols.map((c) => csvCell(row[c])).join(','));
   }
   return lines.join('\n') + '\n';
@@ -138,10 +150,13 @@ export function montagePng(dir: string, sweep: SweepIndex): Uint8Array {
   return montage(tiles);
 }
 
-/** Rewrites runs.csv and montage.png from the folders. */
-export async function writeSweepOutputs(dir: string, sweep: SweepIndex): Promise<void> {
+/**
+ * Rewrites runs.csv from the folders, and montage.png with `montage` (it decodes every run's picture:
+ * the runner draws it when a sweep call ends, not after every run).
+ */
+export async function writeSweepOutputs(dir: string, sweep: SweepIndex, opts: { montage: boolean } = { montage: true }): Promise<void> {
   await writeFileAtomic(join(dir, TABLE_FILE), tableCsv(dir, sweep));
-  await writeFileAtomic(join(dir, MONTAGE_FILE), montagePng(dir, sweep));
+  if (opts.montage) await writeFileAtomic(join(dir, MONTAGE_FILE), montagePng(dir, sweep));
 }
 
 /** sweep.json: the resolved spec and the runs; equal for every shard, so any shard may write it. */
