@@ -237,7 +237,14 @@ class CompareApp {
   }
 
   private async draw(): Promise<void> {
-    const fields = await Promise.all(this.sims.map((s) => s.readFields()));
+    // ξ is all the picture needs: the metrics' own readback has it, so only a run without a row yet reads back
+    const empty = new Float64Array(0);
+    const fields = await Promise.all(
+      this.sims.map(async (s) => {
+        const xi = s.xiAtRow;
+        return xi ? { nx: s.d.nx, ny: s.d.ny, dx_um: s.d.h, xi, c: empty, phi_V: empty } : s.readFields();
+      }),
+    );
     fields.forEach((f, k) => {
       const img = phaseFieldImage(f, { minSize: 192 }, this.sims[k].geometry);
       const canvas = this.canvases[k];

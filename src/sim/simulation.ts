@@ -59,7 +59,7 @@ interface BatchOutcome {
   /** nuclei born by this solver (since it was created) */
   nuclei: number;
   /** ξ at the end of the batch (surface metrics) */
-  xi: ArrayLike<number>;
+  xi: Float32Array | Float64Array;
   /** SEI state at the end of the batch (src/cpu/mechanics.ts): Li bound [µm²], cracks, interface stress [GPa] */
   sei: { li_um2: number; cracks: number; stressMax: number; stressMean: number };
 }
@@ -636,6 +636,8 @@ export class Simulation {
   private readonly stopRules: { name: string; rule: (sim: Simulation, row: MetricsRow) => boolean; clock: ScheduleClock }[] = [];
   /** the stop rule that fired in this run */
   private ruleStop?: string;
+  /** ξ at the last metrics row, as the batch read it back for the surface metrics */
+  private xiAtLastRow?: Float32Array | Float64Array;
   private sandSeen = false;
   private limitSeen = false;
   private lastMetrics: DepositMetrics;
@@ -1036,6 +1038,7 @@ export class Simulation {
     const current = rateToCurrentDensity(jdt / dtSum, this.current);
     const applied = last.phiS / d.fInv;
     this.nucleationNow = out.nuclei;
+    this.xiAtLastRow = out.xi;
     const surf = computeSurfaceMetrics(this.geometry, out.xi);
     const morph = computeMorphology(d.nx, d.ny, d.h, out.xi, { initialHeight_um: this.initialMetrics.meanHeight_um, interfaceWidth_um: d.w, solid: this.geometry.solid });
     // SEI Li per unit depth over the collector width, as a plated thickness → charge
@@ -1113,6 +1116,14 @@ export class Simulation {
   private async event(e: SimEvent): Promise<void> {
     this.events.push(e);
     for (const w of this.writers) await w.onEvent?.(e);
+  }
+
+  /**
+   * ξ at the last metrics row, from the readback the metrics already made (no extra GPU copy); undefined
+   * before the first row. A picture of the deposit needs only this.
+   */
+  get xiAtRow(): Float32Array | Float64Array | undefined {
+    return this.xiAtLastRow;
   }
 
   /** Host copy of the fields (φ in volts). */
