@@ -79,6 +79,9 @@ fn finish(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: v
   if (st.maxRate > 0.0) { next = min(next, P.dxiMax / st.maxRate); }
   // thin_interface: Γ·dt ≤ RELAX_STEP (CpuSolver.finish)
   if (P.thin != 0u) { next = min(next, RELAX_STEP / P.LsW); }
+  // cycling: |Δφ_s| ≤ phiStep per step (CpuSolver.finish; phiRef is the last step's potential)
+  let dPhi = abs(st.phiS - st.phiRef);
+  if (P.phiStep > 0.0 && P.drive == DRIVE_GALVANOSTATIC && dPhi > 0.0) { next = min(next, st.dt * P.phiStep / dPhi); }
   // galvanostatic control: the share of the planned current the implicit sink took back (CpuSolver.finish)
   let share = abs(redDr[0]) / max(abs(r.z), 1e-30);
   if (P.thin != 0u && P.drive == DRIVE_GALVANOSTATIC && r.z != 0.0 && share > GALV_SINK_SHARE) {

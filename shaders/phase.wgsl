@@ -295,7 +295,9 @@ fn rateTermsThin(b: u32, i: u32, j: u32, k: u32, ie: u32, iw: u32, P: Params, st
   }
   cellw[k].x = gt;
   cellw[k].w = e + noise;
-  let hp = P.Leta * geo[k].z * thinWeight(x, site);
+  // an open site only plates (phaseMatrix): while the drive strips it is out of the drive's sums (CpuSolver.rateTermsThin)
+  var hp = P.Leta * geo[k].z * thinWeight(x, site);
+  if (site && P.jTarget < 0.0) { hp = 0.0; }
   return vec4f(0.0, hp * clampedExp((1.0 - P.alpha) * delta), hp * sample.x * clampedExp(-P.alpha * delta), 0.0);
 }
 

@@ -254,6 +254,10 @@ function row(k: number): MetricsRow {
     deposit_porosity: 0.375,
     interface_length_per_width: 1.25,
     interface_fractal_dimension: 1.125,
+    cell_voltage_V: -0.1875,
+    cycle: k,
+    dead_li_mAh_cm2: 1e-3 * k,
+    dead_li_islands: k,
   };
 }
 

@@ -27,6 +27,8 @@ function discRate(R_um: number, w_um: number, eta_V: number, over: Overrides = {
     kinetics: { exchange_current_mA_cm2: 10 },
     numerics: { dt_initial_s: 0.01, dt_max_s: 2 },
     initial: { li_thickness_um: 0 },
+    // the cylinder is a wire at the electrode potential (in the cross-section it touches no collector)
+    metal: { island_contact: 'out_of_plane' },
     ...over,
   });
   const d = toDimless(s);

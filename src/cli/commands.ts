@@ -10,17 +10,19 @@ import { cpus } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { NoAdapterError } from '../gpu/device.ts';
 import { everyWallS } from '../sim/schedule.ts';
-import { MetricsCsvWriter } from '../io/csv.ts';
+import { MetricsCsvWriter, formatNumber } from '../io/csv.ts';
+import { CYCLE_COLUMNS } from '../sim/cycles.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { phaseFieldImage } from '../io/fieldImage.ts';
 import { encodePng } from '../io/png.ts';
 import { toDimless } from '../model/dimless.ts';
 import { PRESETS } from '../model/presets.ts';
-import { applyOverrides, listPresets, loadScenarioArg, ScenarioError, type Scenario } from '../model/scenario.ts';
+import { applyOverrides, getValue, listPresets, loadScenarioArg, ScenarioError, type Scenario } from '../model/scenario.ts';
 import { adapterText as adapterLabelText, chooseBackend, type BackendChoice } from '../sim/backendChoice.ts';
 import {
   NonFiniteError,
   type Checkpoint,
+  type CycleRecord,
   type MetricsRow,
   type NucleationSummary,
   type RunLimits,
@@ -74,6 +76,26 @@ export interface RunSummary {
   nucleation: NucleationSummary;
   /** the last metrics row; undefined columns (METRIC_UNDEFINED_WHEN) are null */
   final_metrics: MetricsRow | null;
+  /**
+   * drive.mode = cycling: the completed cycles (the rows of cycles.csv) and, for the stepped-current protocol,
+   * the critical current density: the plating current of the first cycle that shorted or passed
+   * cycling.polarisation_limit_V (null: none failed); null when not cycling
+   */
+  cycling: { cycles: CycleRecord[]; critical_current_density_mA_cm2: number | null } | null;
+}
+
+/** cycles.csv: one row per completed cycle (CYCLE_COLUMNS), RFC 4180 numbers as in metrics.csv. */
+export function cyclesCsv(records: readonly CycleRecord[]): string {
+  const cell = (v: number | boolean) => (typeof v === 'boolean' ? (v ? '1' : '0') : formatNumber(v));
+  return [CYCLE_COLUMNS.join(','), ...records.map((r) => CYCLE_COLUMNS.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}
+
+/** The stepped-current protocol's critical current density: the plating current of the first failed cycle. */
+function criticalCurrent(records: readonly CycleRecord[], reason: StopReason): number | null {
+  const failed = records.find((r) => r.short_circuit);
+  if (failed) return failed.plate_current_mA_cm2;
+  if (reason === 'polarisation_limit' && records.length > 0) return records[records.length - 1].plate_current_mA_cm2;
+  return null;
 }
 
 function errorMessage(e: unknown): string {
@@ -325,8 +347,13 @@ export async function runCommand(args: RunArgs | ResumeArgs, io: CliIO = default
     return fail(`cannot write to '${outDir}': ${errorMessage(e)}`, EXIT.internal);
   }
 
+  const cycles = getValue(scenario, 'drive.mode') === 'cycling' ? (getValue(scenario, 'cycling.cycles') as number) : 0;
+  const cyclesPath = join(outDir, 'cycles.csv');
+  const writeCycles = () => writeFileAtomic(cyclesPath, cyclesCsv(sim.cycles));
   const target =
-    limits.charge_mAh_cm2 !== undefined
+    cycles > 0
+      ? ({ kind: 'cycles', cycles } as const)
+      : limits.charge_mAh_cm2 !== undefined
       ? ({ kind: 'charge', charge_mAh_cm2: limits.charge_mAh_cm2 } as const)
       : ({ kind: 'time', until_s: limits.until_s ?? 0 } as const);
   const progress = new Progress({
@@ -360,7 +387,11 @@ export async function runCommand(args: RunArgs | ResumeArgs, io: CliIO = default
   };
   const watcher: Writer = {
     onMetrics: (row) => {
-      progress.update({ time_s: row.time_s, steps: row.step, charge_mAh_cm2: row.charge_mAh_cm2 });
+      const ph = sim.cyclePhase;
+      progress.update({ time_s: row.time_s, steps: row.step, charge_mAh_cm2: row.charge_mAh_cm2, ...(ph ? { cycle: { n: ph.cycle + 1, done: sim.cycles.length, phase: ph.kind } } : {}) });
+    },
+    onCycle: () => {
+      writes.push(writeCycles().catch((e) => io.stderr.write(`${tag}: could not write cycles.csv: ${errorMessage(e)}\n`)));
     },
     onEvent: (ev) => progress.log(`event ${ev.kind} at step ${ev.step}, t=${formatSig(ev.time_s)} s: ${ev.message}`),
   };
@@ -476,7 +507,9 @@ export async function runCommand(args: RunArgs | ResumeArgs, io: CliIO = default
       host_overflow_time_s: firstEventTime(events, 'host_overflow'),
       nucleation: sim.nucleation,
       final_metrics: csv.lastRow ?? null,
+      cycling: cycles > 0 ? { cycles: [...sim.cycles], critical_current_density_mA_cm2: criticalCurrent(sim.cycles, reason) } : null,
     };
+    if (cycles > 0) await writeCycles();
     await writeFileAtomic(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     if (args.json) io.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     else if (!args.quiet) {

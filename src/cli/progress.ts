@@ -8,13 +8,15 @@ export interface ProgressSample {
   steps: number;
   /** needed when the target is a charge */
   charge_mAh_cm2?: number;
+  /** a cycling protocol: the cycle in progress (1-based), the cycles completed and the phase */
+  cycle?: { n: number; done: number; phase: string };
 }
 
 export interface ProgressOptions {
   stream: { write(s: string): unknown };
   isTTY: boolean;
   /** what the percentage is of */
-  target: { kind: 'time'; until_s: number } | { kind: 'charge'; charge_mAh_cm2: number };
+  target: { kind: 'time'; until_s: number } | { kind: 'charge'; charge_mAh_cm2: number } | { kind: 'cycles'; cycles: number };
   /** terminal width for the bar (TTY only); default 80 */
   columns?: number;
   /** wall clock in ms; default performance.now */
@@ -66,7 +68,7 @@ export class Progress {
 
   fraction(s: ProgressSample): number {
     const t = this.opts.target;
-    const f = t.kind === 'time' ? s.time_s / t.until_s : (s.charge_mAh_cm2 ?? 0) / t.charge_mAh_cm2;
+    const f = t.kind === 'time' ? s.time_s / t.until_s : t.kind === 'cycles' ? (s.cycle?.done ?? 0) / t.cycles : (s.charge_mAh_cm2 ?? 0) / t.charge_mAh_cm2;
     return Number.isFinite(f) ? Math.min(1, Math.max(0, f)) : 0;
   }
 
@@ -141,7 +143,9 @@ export class Progress {
     const spsText = Number.isFinite(sps) ? `${formatSig(sps)} steps/s` : '-- steps/s';
     const charge =
       this.opts.target.kind === 'charge' ? ` Q=${formatSig(s.charge_mAh_cm2 ?? 0)} mAh/cm²` : '';
-    return `t=${formatSig(s.time_s)} s${charge} (${pct}%) step ${s.steps}  ${spsText}  ETA ${formatDuration(this.etaSeconds())}`;
+    const t = this.opts.target;
+    const cycle = t.kind === 'cycles' && s.cycle ? `cycle ${s.cycle.n}/${t.cycles} ${s.cycle.phase.replace(/_/g, ' ')} ` : '';
+    return `${cycle}t=${formatSig(s.time_s)} s${charge} (${pct}%) step ${s.steps}  ${spsText}  ETA ${formatDuration(this.etaSeconds())}`;
   }
 
   private drawTTY(): void {

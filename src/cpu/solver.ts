@@ -25,6 +25,7 @@
 //   transport       the Li⁺ sink's cathodic branch C·c̃ is implicit (c̃ ≥ 0 without a dt bound),
 //                   and transportBack moves ξ by dt·C·(c̃ⁿ⁺¹ − c̃ⁿ) so deposit and sink stay equal
 
+import { applyLive, createLabelWorkspace, labelMetal, type LabelResult, type LabelWorkspace } from './label.ts';
 import { CpuMultigrid } from './multigrid.ts';
 import { CpuMechanics } from './mechanics.ts';
 import type { CpuFilmCheckpoint } from '../sim/types.ts';
@@ -251,7 +252,12 @@ export class CpuSolver {
   /** host skeleton (1), cos θ of surfaces, i0 factors (src/model/geometry.ts) */
   readonly solid: Float64Array;
   readonly cosT: Float64Array;
+  /** the i0 factor the kinetics read: kinStatic, 0 on dead Li (labelled every step, src/cpu/label.ts) */
   readonly kin: Float64Array;
+  readonly kinStatic: Float64Array;
+  private readonly labelWs: LabelWorkspace;
+  /** the last labelling (the step's start): dead Li and its islands */
+  labels?: LabelResult;
   /** radius of the nucleus born at a cell this step (0: none) */
   readonly nucMark: Float64Array;
   /** open nucleation sites: the ξ of the critical cap each cell fills to (0: none), see nucleationPlace */
@@ -283,7 +289,9 @@ export class CpuSolver {
     const n = (this.n = d.nx * d.ny);
     this.solid = geometry ? Float64Array.from(geometry.solid) : new Float64Array(n);
     this.cosT = geometry ? Float64Array.from(geometry.cosTheta) : new Float64Array(n);
-    this.kin = geometry ? Float64Array.from(geometry.kinetic) : new Float64Array(n).fill(1);
+    this.kinStatic = geometry ? Float64Array.from(geometry.kinetic) : new Float64Array(n).fill(1);
+    this.kin = Float64Array.from(this.kinStatic);
+    this.labelWs = createLabelWorkspace(n);
     this.seiBase = geometry?.seiFactor ? Float64Array.from(geometry.seiFactor) : new Float64Array(n).fill(1);
     this.seiR = Float64Array.from(this.seiBase);
     this.mech = new Float64Array(n);
@@ -366,9 +374,9 @@ export class CpuSolver {
   /**
    * Sets the stop time. Without `resume`, done = t ≥ tEnd. With `resume` (a run starting or its stop
    * time changed), done and dt are decided as finish() does: done if the time left is ≤ 1e-3 dt,
-   * else dt is clamped to the time left. Returns done.
+   * else dt is clamped to the time left (and to dtCap). Returns done.
    */
-  setStopTime(tEnd: number, resume = false): boolean {
+  setStopTime(tEnd: number, resume = false, dtCap = Infinity): boolean {
     const st = this.state;
     st.tEnd = tEnd;
     if (!resume) {
@@ -377,7 +385,9 @@ export class CpuSolver {
     }
     const remaining = tEnd - st.t;
     st.done = remaining <= 1e-3 * st.dt;
-    if (!st.done) st.dt = Math.min(st.dt, remaining);
+    // dtCap: a new phase of a cycling protocol starts from a short step, as a run does (the dt control
+    // only sees the past, and a bare collector must carry a new current on its double layer first)
+    if (!st.done) st.dt = Math.min(st.dt, remaining, dtCap);
     return st.done;
   }
 
@@ -391,6 +401,7 @@ export class CpuSolver {
 
   step(): StepRecord | undefined {
     if (this.state.done) return undefined;
+    this.label();
     this.nucleationMark();
     this.nucleationPlace();
     this.anisotropy();
@@ -421,6 +432,18 @@ export class CpuSolver {
   }
 
   // ---- kernels (names match the WGSL entry points)
+
+  /**
+   * Li islands cut off from the collector and the host take no current: their potential floats to where
+   * their net exchange is zero, which for an island in uniform electrolyte is no exchange at all (src/cpu/label.ts;
+   * shaders/label.wgsl on the GPU). Their i0 factor is 0 for this step.
+   */
+  label(): void {
+    const d = this.d;
+    if (!d.deadIslands) return; // metal.island_contact = out_of_plane: kin stays kinStatic
+    this.labels = labelMetal(d.nx, d.ny, this.xi, this.solid, this.labelWs);
+    applyLive(this.labels.labels, this.kinStatic, this.kin);
+  }
 
   /**
    * Classical heterogeneous nucleation (MODEL.md §6.2, 000:L117–127) on bare surface cells (fluid,
@@ -657,7 +680,9 @@ export class CpuSolver {
         } else this.contourSample(i, j, k);
         const pg = this.phiGamma[k];
         const delta = (chen ? pg - this.state.phiRef : -pg - this.mech[k]) + (site ? 0 : this.gt[k]);
-        const hp = d.Leta * this.kin[k] * thinWeight(x, this.nucSite[k]);
+        // an open site only plates (thinMatrix's stripOff): while the drive strips it would count anodic
+        // capacity that never dissolves, and the galvanostatic solve held the potential with no current
+        const hp = site && d.jTarget < 0 ? 0 : d.Leta * this.kin[k] * thinWeight(x, this.nucSite[k]);
         const cs = this.cGamma[k];
         sA += hp * clampedExp((1 - alpha) * delta);
         sC += hp * cs * clampedExp(-alpha * delta);
@@ -1044,9 +1069,13 @@ export class CpuSolver {
     st.step += 1;
     let next = Math.min(d.dtMax, DT_GROWTH * st.dt, st.maxRate > 0 ? d.dxiMax / st.maxRate : Infinity, (2 * d.safety) / st.stiff);
     if (d.thin) next = Math.min(next, RELAX_STEP / d.LsW);
+    // cycling: the electrode potential moves ≤ phiStep per step (phiRef is the last step's; PHI_STEP in terms.ts)
+    const dPhi = Math.abs(st.phiS - st.phiRef);
+    if (d.phiStep > 0 && d.drive === DRIVE_GALVANOSTATIC && dPhi > 0) next = Math.min(next, (st.dt * d.phiStep) / dPhi);
     // galvanostatic control: the drive sets the potential from c̃ⁿ and the implicit sink then plates less
-    // where c̃ falls within the step; that share grows with dt, so dt keeps it at GALV_SINK_SHARE
-    if (d.thin && d.drive === DRIVE_GALVANOSTATIC && planned !== 0 && sinkShare > GALV_SINK_SHARE) next = Math.min(next, (st.dt * GALV_SINK_SHARE) / sinkShare);
+    // where c̃ falls within the step; that share grows with dt, so dt keeps it at GALV_SINK_SHARE. Not at rest
+    // (no set current): relative to the double layer's trickle the share is meaningless, and dt shrank without end
+    if (d.thin && d.drive === DRIVE_GALVANOSTATIC && d.jTarget !== 0 && planned !== 0 && sinkShare > GALV_SINK_SHARE) next = Math.min(next, (st.dt * GALV_SINK_SHARE) / sinkShare);
     const remaining = st.tEnd - st.t;
     // at the potential limit the target current cannot be supplied: the step that reached it is the
     // last (further steps at the clamped potential plated the metal's trace salt, ξ → 350)

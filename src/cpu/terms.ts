@@ -79,6 +79,15 @@ export function interfaceWeight(xi: number): number {
   return q * q;
 }
 
+/**
+ * Cycling (drive.mode = cycling): the largest change of the galvanostatic electrode potential per step (F/RT
+ * units: 5 mV at 300 K). At every reversal the double layer swings a bare collector from the strip cutoff
+ * (1 V) down to the nucleation threshold; crossed in one millisecond step, the threshold opened nucleation
+ * sites over the whole collector, which filled as a haze and never stripped. Not in other drives, whose
+ * start from rest is a smaller swing and whose figures (the nucleation dip) were measured without it.
+ */
+export const PHI_STEP = 0.2;
+
 /** Exponents of the Butler–Volmer terms are clamped here (F/RT units, ≈ ±1.55 V) to stay finite in f32. */
 export const EXP_CLAMP = 60;
 /**

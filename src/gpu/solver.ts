@@ -16,6 +16,7 @@ import { GpuMultigrid } from './multigrid.ts';
 import { GpuElastic } from './elastic.ts';
 import { mechanicsOmega } from '../cpu/mechanics.ts';
 import { GpuMetrics } from './metrics.ts';
+import { GpuLabel } from './label.ts';
 import { preprocess } from './wgsl.ts';
 import { METRICS_LENGTH } from '../analysis/metrics.ts';
 import { PARAMS_BYTES, RING_STRIDE, STATE_BYTES, STATE_FLOATS, layoutWgsl, packParams, ringSlot, stateSlot } from '../model/layout.ts';
@@ -171,6 +172,8 @@ export class GpuSolver {
   /** every member runs phase.model = thin_interface (a batch does not mix the two formulations) */
   readonly thin: boolean;
   readonly metrics: GpuMetrics;
+  /** dead-Li labelling (shaders/label.wgsl): sets the i0 factor in geo.z at the start of every step */
+  labels?: GpuLabel;
   readonly ringCapacity: number;
   mgCycles: number;
   private readonly pipelines: Pipelines;
@@ -199,7 +202,15 @@ export class GpuSolver {
 
   static async create(device: GPUDevice, opts: GpuSolverOptions): Promise<GpuSolver> {
     const pipelines = await buildPipelines(device, opts.batch.length, opts.ringCapacity);
-    return new GpuSolver(device, opts, pipelines);
+    const solver = new GpuSolver(device, opts, pipelines);
+    // a batch shares the labelling pass (gpuBatchKey includes metal.island_contact)
+    if (opts.batch.some((d) => d.deadIslands)) try {
+      solver.labels = await GpuLabel.create(device, { nx: solver.nx, ny: solver.ny, nb: solver.nb, xi: solver.xi, geoStatic: solver.geoStatic, geo: solver.geo });
+    } catch (e) {
+      solver.destroy();
+      throw e;
+    }
+    return solver;
   }
 
   private constructor(
@@ -389,6 +400,7 @@ export class GpuSolver {
   /** One time step; with `recordResiduals` the multigrid residual norms go into this step's ring record. */
   encodeStep(pass: GPUComputePassEncoder, recordResiduals = false): void {
     const slot = this.encodedSteps % this.ringCapacity;
+    this.labels?.encode(pass);
     this.dispatchCells(pass, 'nucleationMark');
     this.dispatchCells(pass, 'nucleationPlace');
     this.dispatchCells(pass, 'anisotropy');
@@ -447,9 +459,9 @@ export class GpuSolver {
    * done and dt clamped to the time left, so a finished run can be continued to a later stop time.
    * Returns whether every member is done (always false without `resume`).
    */
-  setStopTime(tEnd_s: number, resume = false): boolean {
+  setStopTime(tEnd_s: number, resume = false, dtCap = Infinity): boolean {
     let allDone = true;
-    for (let b = 0; b < this.nb; b++) allDone = this.setStopTimeOf(b, tEnd_s, resume) && allDone;
+    for (let b = 0; b < this.nb; b++) allDone = this.setStopTimeOf(b, tEnd_s, resume, dtCap) && allDone;
     // after a member was done the encoded steps ran ahead of its step counter
     if (resume) this.encodedSteps = this.stateWords[stateSlot('step')];
     return allDone;
@@ -459,7 +471,7 @@ export class GpuSolver {
    * setStopTime for one member of a batch (an Ensemble's member, src/sim/simulation.ts). The
    * encoded-step count is left alone: members of a batch step in the same dispatches from step 0.
    */
-  setStopTimeOf(b: number, tEnd_s: number, resume = false): boolean {
+  setStopTimeOf(b: number, tEnd_s: number, resume = false, dtCap = Infinity): boolean {
     if (!(b >= 0 && b < this.nb)) throw new Error(`GpuSolver.setStopTimeOf: no member ${b} in a batch of ${this.nb}`);
     const f32 = new Float32Array(this.stateWords.buffer, this.stateWords.byteOffset, this.stateWords.length);
     const o = b * STATE_FLOATS;
@@ -472,7 +484,7 @@ export class GpuSolver {
     const remaining = Math.fround(Math.fround(f32[o + stateSlot('tEnd')] - f32[o + stateSlot('tHi')]) - f32[o + stateSlot('tLo')]);
     const done = remaining <= Math.fround(1e-3 * dt);
     this.stateWords[o + stateSlot('done')] = done ? 1 : 0;
-    if (!done) f32[o + stateSlot('dt')] = Math.min(dt, remaining);
+    if (!done) f32[o + stateSlot('dt')] = Math.min(dt, remaining, dtCap);
     this.device.queue.writeBuffer(this.state, o * 4, this.stateWords, o, STATE_FLOATS);
     return done;
   }
@@ -655,6 +667,7 @@ export class GpuSolver {
 
   destroy(): void {
     this.elastic?.destroy();
+    this.labels?.destroy();
     for (const b of [this.params, this.state, this.c, this.cellw, this.rate, this.gain, this.partSum, this.partMax, this.ring, this.geo, this.geoStatic, this.sei, this.seiBase, this.film, this.mechPart, this.rowGrowth, this.nucMark, this.nucSite, this.nucCount, ...this.staging]) b.destroy();
     this.probeBuffer?.destroy();
     this.phiParked?.destroy();

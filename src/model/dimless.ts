@@ -4,7 +4,8 @@
 
 import { A_M2_PER_MA_CM2, FARADAY, GAS_CONSTANT, LENGTH_SCALE_M, LI_MOLAR_VOLUME, inverseThermalVoltage, mechanicalShift } from './constants.ts';
 import { num, text, type Scenario } from './scenario.ts';
-import { allenCahnStiffness, thinWeight } from '../cpu/terms.ts';
+import { allenCahnStiffness, thinWeight, PHI_STEP } from '../cpu/terms.ts';
+import { cycleCurrents, largestCycleCurrent } from './cycling.ts';
 
 export const TRANSPORT_BINARY = 0;
 export const TRANSPORT_CHEN2015 = 1;
@@ -101,6 +102,10 @@ export interface Dimless {
   tplus: number;
   /** target plating rate j̃ = i/(F C_s) [µm/s] (galvanostatic) */
   jTarget: number;
+  /** largest change of the galvanostatic electrode potential per step (F/RT units), 0 = no bound: see PHI_STEP */
+  phiStep: number;
+  /** 1: islands cut off from the collector and host take no current (metal.island_contact = none); not in the GPU Params (the labelling pass runs or not) */
+  deadIslands: number;
   /** applied electrode potential in F/RT units (potentiostatic; initial guess otherwise) */
   phiApplied: number;
   phiMax: number;
@@ -206,7 +211,8 @@ export function toDimless(s: Scenario): Dimless {
     ny: num(s, 'grid.ny'),
     h,
     transport: chen ? TRANSPORT_CHEN2015 : TRANSPORT_BINARY,
-    drive: text(s, 'drive.mode') === 'galvanostatic' ? DRIVE_GALVANOSTATIC : DRIVE_POTENTIOSTATIC,
+    // cycling is galvanostatic: the Simulation sets each half-cycle's current (src/model/cycling.ts)
+    drive: text(s, 'drive.mode') === 'potentiostatic' ? DRIVE_POTENTIOSTATIC : DRIVE_GALVANOSTATIC,
     seed: num(s, 'run.seed') >>> 0,
     fInv,
     LsK,
@@ -227,7 +233,10 @@ export function toDimless(s: Scenario): Dimless {
     CsOverC0: Cs / c0,
     gammaSrc: chen ? 1 : 1 - tplus,
     tplus: chen ? 0 : tplus,
-    jTarget: (num(s, 'drive.current_density_mA_cm2') * A_M2_PER_MA_CM2) / (FARADAY * Cs) / LENGTH_SCALE_M,
+    deadIslands: text(s, 'metal.island_contact') === 'none' ? 1 : 0,
+    // a cycling protocol swings the electrode across the potential window at every reversal (src/cpu/solver.ts PHI_STEP)
+    phiStep: text(s, 'drive.mode') === 'cycling' ? PHI_STEP : 0,
+    jTarget: (setCurrent_mA_cm2(s) * A_M2_PER_MA_CM2) / (FARADAY * Cs) / LENGTH_SCALE_M,
     phiApplied: num(s, 'drive.overpotential_V') * fInv,
     phiMax: num(s, 'drive.potential_limit_V') * fInv,
     noiseA: num(s, 'phase.noise_amplitude_per_sqrt_s'),
@@ -250,6 +259,11 @@ export function toDimless(s: Scenario): Dimless {
   };
 }
 
+/** The current density the drive sets at the start [mA/cm²]: drive.current_density_mA_cm2, or the first plating current of a cycling protocol. */
+export function setCurrent_mA_cm2(s: Scenario): number {
+  return text(s, 'drive.mode') === 'cycling' ? cycleCurrents(s, 0).plate : num(s, 'drive.current_density_mA_cm2');
+}
+
 /** i0 [A/m²] at the run's temperature (Arrhenius about the reference temperature). */
 function i0Ref(s: Scenario): number {
   const kineticT = arrhenius(num(s, 'kinetics.activation_energy_kJ_mol'), num(s, 'electrolyte.temperature_K'), num(s, 'electrolyte.reference_temperature_K'));
@@ -265,7 +279,8 @@ function i0Ref(s: Scenario): number {
  */
 function driveSpeed_um_s(s: Scenario): number {
   const toSpeed = (J_A_m2: number) => J_A_m2 / (FARADAY * num(s, 'metal.site_density_mol_m3')) / LENGTH_SCALE_M;
-  if (text(s, 'drive.mode') === 'galvanostatic') return toSpeed(num(s, 'drive.current_density_mA_cm2') * A_M2_PER_MA_CM2);
+  if (text(s, 'drive.mode') === 'galvanostatic') return toSpeed(Math.abs(num(s, 'drive.current_density_mA_cm2')) * A_M2_PER_MA_CM2);
+  if (text(s, 'drive.mode') === 'cycling') return toSpeed(largestCycleCurrent(s) * A_M2_PER_MA_CM2);
   const a = num(s, 'kinetics.transfer_coefficient');
   const f = inverseThermalVoltage(num(s, 'electrolyte.temperature_K'));
   const V = Math.abs(num(s, 'drive.overpotential_V'));

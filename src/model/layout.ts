@@ -60,6 +60,7 @@ export const PARAM_FIELDS = [
   ['growthStrain', 'f32'],
   ['thin', 'u32'],
   ['gtCap', 'f32'],
+  ['phiStep', 'f32'],
   ['zero', 'u32'],
 ] as const satisfies readonly (readonly [keyof Dimless, Scalar])[];
 

@@ -16,6 +16,11 @@ import garnet from '../../public/scenarios/garnet.json';
 import sandDendrites from '../../public/scenarios/sand-dendrites.json';
 import diffusionLimitedDendrites from '../../public/scenarios/diffusion-limited-dendrites.json';
 import firstDendrites from '../../public/scenarios/first-dendrites.json';
+import liCuBare from '../../public/scenarios/li-cu-bare.json';
+import liCuBare3ma from '../../public/scenarios/li-cu-bare-3ma.json';
+import liCuAuSeeded from '../../public/scenarios/li-cu-au-seeded.json';
+import liCuZnoFibre from '../../public/scenarios/li-cu-zno-fibre.json';
+import liLiSymmetric from '../../public/scenarios/li-li-symmetric.json';
 
 export interface Preset {
   /** as in the file: `$schema` (the editor's JSON Schema, public/scenario.schema.json), then the sections */
@@ -40,4 +45,9 @@ export const PRESETS: Record<string, Preset> = {
   'sand-dendrites': { scenario: sandDendrites },
   'diffusion-limited-dendrites': { scenario: diffusionLimitedDendrites },
   'first-dendrites': { scenario: firstDendrites },
+  'li-cu-bare': { scenario: liCuBare },
+  'li-cu-bare-3ma': { scenario: liCuBare3ma },
+  'li-cu-au-seeded': { scenario: liCuAuSeeded },
+  'li-cu-zno-fibre': { scenario: liCuZnoFibre },
+  'li-li-symmetric': { scenario: liLiSymmetric },
 };

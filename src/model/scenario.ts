@@ -149,9 +149,46 @@ function checkConsistency(s: Scenario): void {
     throw new ScenarioError('phase.anisotropy_strength', delta, `< ${(1 / (omega * omega - 1)).toPrecision(3)} for anisotropy_mode ${omega} (δ(ω²−1) < 1 keeps the interface stiffness positive)`);
   }
   checkGeometry(s);
+  checkCell(s);
   const dt0 = num(s, 'numerics.dt_initial_s');
   const dtMax = num(s, 'numerics.dt_max_s');
   if (dt0 > dtMax) throw new ScenarioError('numerics.dt_initial_s', dt0, `≤ numerics.dt_max_s = ${dtMax}`);
+}
+
+/** The cell and the cycling protocol (docs/explanation/cycling.md): protocols that cannot run are refused by key. */
+function checkCell(s: Scenario): void {
+  const cell = text(s, 'cell.kind');
+  const substrate = text(s, 'substrate.kind');
+  if (cell === 'li_cu' && substrate !== 'cu') {
+    throw new ScenarioError('cell.kind', cell, `half or li_li with substrate.kind = ${substrate}: a Li‖Cu cell plates on bare Cu (substrate.kind = cu)`);
+  }
+  if (cell === 'li_li') {
+    if (substrate !== 'li_foil' || num(s, 'initial.li_thickness_um') <= 0) {
+      throw new ScenarioError('cell.kind', cell, `half or li_cu with substrate.kind = ${substrate} and initial.li_thickness_um = ${num(s, 'initial.li_thickness_um')}: a symmetric Li‖Li cell needs a Li film on the working electrode (substrate.kind = li_foil, initial.li_thickness_um > 0)`);
+    }
+    if (num(s, 'cell.counter_exchange_current_mA_cm2') <= 0) {
+      throw new ScenarioError('cell.counter_exchange_current_mA_cm2', num(s, 'cell.counter_exchange_current_mA_cm2'), '> 0 with cell.kind = li_li: the polarisation of a symmetric cell includes its Li counter electrode\'s kinetics (e.g. kinetics.exchange_current_mA_cm2)');
+    }
+  }
+  if (text(s, 'drive.mode') !== 'cycling') return;
+  const cutoff = num(s, 'cycling.strip_cutoff_V');
+  const stripQ = num(s, 'cycling.strip_capacity_mAh_cm2');
+  if (cutoff < 0) {
+    throw new ScenarioError('cycling.strip_cutoff_V', cutoff, '> 0: a stripping electrode rises above the Li reference, so the cutoff is a positive potential (or 0 with cycling.strip_capacity_mAh_cm2 > 0)');
+  }
+  if (cutoff > 0 && stripQ > 0) {
+    throw new ScenarioError('cycling.strip_capacity_mAh_cm2', stripQ, `0 with cycling.strip_cutoff_V = ${cutoff} V: a half-cycle strips either to a voltage cutoff (Li‖Cu) or a capacity (Li‖Li), not both`);
+  }
+  if (cutoff === 0 && stripQ === 0) {
+    throw new ScenarioError('cycling.strip_cutoff_V', cutoff, '> 0 (strip until this potential, Li‖Cu) unless cycling.strip_capacity_mAh_cm2 > 0 (strip a capacity, Li‖Li): a stripping half-cycle needs an end');
+  }
+  const limit = num(s, 'drive.potential_limit_V');
+  if (cutoff > limit) {
+    throw new ScenarioError('cycling.strip_cutoff_V', cutoff, `≤ drive.potential_limit_V = ${limit} V (the cutoff is where the stripping half-cycle ends, inside the potential limit)`);
+  }
+  if (cell === 'li_cu' && stripQ > 0) {
+    throw new ScenarioError('cycling.strip_capacity_mAh_cm2', stripQ, '0 with cell.kind = li_cu: a Li‖Cu cell strips to its voltage cutoff (cycling.strip_cutoff_V), which measures the Coulombic efficiency');
+  }
 }
 
 /** Validates a (possibly partial) scenario object over its preset or the defaults; returns it fully resolved. */

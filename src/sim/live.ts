@@ -20,6 +20,7 @@ export const RESTART_KEYS: ReadonlyMap<string, string> = new Map([
   ['metal.site_density_mol_m3', 'it sets C_s: the charge passed is counted in µm of Li at this density, and C_s/c0 scales the Li⁺ sink'],
   ['phase.interface_width_um', 'it sets the interface profile the phase field was relaxed to (and κ, W, Lη)'],
   ['numerics.sigma_floor', 'it sets the salt fraction χ = max(1 − h, floor) of the binary salt balance: a change creates or removes salt inside the metal and breaks the Li inventory check'],
+  ['metal.island_contact', 'it decides whether the run labels the metal every step (a GPU batch shares that pass)'],
   ['run.seed', 'it sets the initial nuclei and the noise stream: the run would no longer follow from its scenario'],
   ['run.metrics_every_steps', 'it sets the size of the GPU history ring, which is compiled into the shaders'],
   ['initial.li_thickness_um', 'it describes the initial state, which is already past'],
@@ -54,7 +55,15 @@ export function changedKeys(a: Scenario, b: Scenario): string[] {
   return SCENARIO_KEYS.map((k) => k.key).filter((key) => getValue(a, key) !== getValue(b, key));
 }
 
+const CYCLING_SWITCH = 'a cycling protocol counts its phases and cycles from the start of the run: a switch to or from drive.mode = cycling needs a new run';
+const cycling = (s: Scenario) => getValue(s, 'drive.mode') === 'cycling';
+
 /** The changed keys that need a restart, in schema order (empty: b can be applied live). */
 export function restartKeys(a: Scenario, b: Scenario): string[] {
-  return changedKeys(a, b).filter((key) => RESTART_KEYS.has(key));
+  return changedKeys(a, b).filter((key) => RESTART_KEYS.has(key) || (key === 'drive.mode' && cycling(a) !== cycling(b)));
+}
+
+/** Why `key` needs a restart (for an error message). */
+export function restartReason(key: string): string {
+  return RESTART_KEYS.get(key) ?? CYCLING_SWITCH;
 }

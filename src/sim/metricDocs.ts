@@ -106,4 +106,14 @@ export const METRIC_DOCS: Record<keyof MetricsRow, MetricDoc> = {
     meaning:
       'box-counting dimension of the Li/electrolyte interface (Li cells with an electrolyte neighbour): slope of ln N(s) vs ln 1/s over box sides of powers of two from max(2 cells, interface width) to Lx/4, N the fewest boxes over grid shifts of ¼ box; 1 for a flat film, 1.26 for a Koch curve; 0 with no interface or fewer than three box sides',
   },
+  cell_voltage_V: {
+    unit: 'V',
+    meaning: 'cell voltage: applied_potential_V less the Li counter electrode\'s Butler–Volmer overpotential at the set current (cell.counter_exchange_current_mA_cm2; equal to applied_potential_V for an ideal reference)',
+  },
+  cycle: { unit: 'count', meaning: 'cycle of the cycling protocol, from 1 (0 when drive.mode is not cycling)' },
+  dead_li_mAh_cm2: {
+    unit: 'mAh/cm²',
+    meaning: 'dead Li: metal (ξ ≥ ½) in islands not 4-connected to the collector or a host, with their diffuse interface, as charge (src/cpu/label.ts); it takes no current',
+  },
+  dead_li_islands: { unit: 'count', meaning: 'islands of dead Li' },
 };

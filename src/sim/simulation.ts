@@ -14,7 +14,7 @@ import { feedDip, newDipState, nucleationOverpotential_mV, type DipState } from 
 import { computeSurfaceMetrics } from '../analysis/surface.ts';
 import { computeMorphology } from '../analysis/morphology.ts';
 import { arrhenius } from '../model/dimless.ts';
-import { RESTART_KEYS, restartKeys } from './live.ts';
+import { restartKeys, restartReason } from './live.ts';
 import {
   NonFiniteError,
   type BackendName,
@@ -35,6 +35,11 @@ import {
 } from './types.ts';
 import type { AdapterLabel } from '../gpu/device.ts';
 import { everyRows, ScheduleClock, type Schedule } from './schedule.ts';
+import { counterOverpotential_V, cycleCurrents, cyclePhases, isCycling, type CyclePhase } from '../model/cycling.ts';
+import { closeCycle, feedCycleStep, newCyclingState } from './cycles.ts';
+import { labelMetal } from '../cpu/label.ts';
+import { FARADAY } from '../model/constants.ts';
+import type { CycleRecord, CyclingState } from './types.ts';
 
 /** A callback attached with Simulation.addCallback. */
 export type SimCallback = (sim: Simulation, row: MetricsRow) => void | Promise<void>;
@@ -73,7 +78,7 @@ interface Backend {
    * Stop time. `resume` only while no batch is in flight: done and dt are decided again from the
    * solver's clock (a finished run continues to a later stop time). Returns done (with `resume`).
    */
-  setStopTime(t_s: number, resume?: boolean): boolean;
+  setStopTime(t_s: number, resume?: boolean, dtCap?: number): boolean;
   /** new parameters from the next submitted step on */
   setParams(d: Dimless, mgCycles: number): void;
   submit(steps: number): Promise<BatchOutcome>;
@@ -107,8 +112,8 @@ class CpuBackend implements Backend {
     }
     else this.solver.initialPotential();
   }
-  setStopTime(t_s: number, resume = false): boolean {
-    return this.solver.setStopTime(t_s, resume);
+  setStopTime(t_s: number, resume = false, dtCap = Infinity): boolean {
+    return this.solver.setStopTime(t_s, resume, dtCap);
   }
   setParams(d: Dimless, mgCycles: number): void {
     this.solver.setParams(d);
@@ -278,10 +283,10 @@ class GpuBackend implements Backend {
   get batched(): boolean {
     return this.driver !== undefined;
   }
-  setStopTime(t_s: number, resume = false): boolean {
-    if (!this.driver) return this.solver.setStopTime(t_s, resume);
+  setStopTime(t_s: number, resume = false, dtCap = Infinity): boolean {
+    if (!this.driver) return this.solver.setStopTime(t_s, resume, dtCap);
     // resume: nothing of this member is in flight (the run loop asks only then), so nothing to hold back
-    if (resume) return this.solver.setStopTimeOf(this.member, t_s, true);
+    if (resume) return this.solver.setStopTimeOf(this.member, t_s, true, dtCap);
     this.driver.afterSubmitted(this.member, () => this.solver.setStopTimeOf(this.member, t_s, false));
     return false;
   }
@@ -498,7 +503,7 @@ function checkRestore(cp: Checkpoint, scenario: Scenario, backend: BackendName):
   const keys = restartKeys(cp.scenario, scenario);
   if (keys.length > 0) {
     const k = keys[0];
-    throw new ScenarioError(k, getValue(scenario, k), `${JSON.stringify(getValue(cp.scenario, k))} as in the checkpoint: ${RESTART_KEYS.get(k)}, so a checkpoint cannot continue with another value`);
+    throw new ScenarioError(k, getValue(scenario, k), `${JSON.stringify(getValue(cp.scenario, k))} as in the checkpoint: ${restartReason(k)}, so a checkpoint cannot continue with another value`);
   }
 }
 
@@ -559,7 +564,7 @@ export async function createSimulation(scenario: Scenario, opts: CreateOptions):
 export function gpuBatchKey(scenario: Scenario): string | undefined {
   const d = toDimless(scenario);
   if (d.mechOn) return undefined;
-  return [d.nx, d.ny, d.h, d.thin !== 0, num(scenario, 'numerics.mg_cycles'), num(scenario, 'run.metrics_every_steps')].join('|');
+  return [d.nx, d.ny, d.h, d.thin !== 0, d.deadIslands, num(scenario, 'numerics.mg_cycles'), num(scenario, 'run.metrics_every_steps')].join('|');
 }
 
 /**
@@ -585,7 +590,7 @@ export async function createGpuBatch(scenarios: readonly Scenario[]): Promise<Si
   scenarios.forEach((s, b) => {
     const key = gpuBatchKey(s);
     if (key === undefined || key !== key0) {
-      throw new Error(`createGpuBatch: member ${b} cannot share a batch with member 0 (grid, phase.model, numerics.mg_cycles and run.metrics_every_steps must agree, and runs with SEI mechanics run alone)`);
+      throw new Error(`createGpuBatch: member ${b} cannot share a batch with member 0 (grid, phase.model, metal.island_contact, numerics.mg_cycles and run.metrics_every_steps must agree, and runs with SEI mechanics run alone)`);
     }
   });
   const ds = scenarios.map((s) => toDimless(s));
@@ -656,6 +661,18 @@ export class Simulation {
   /** the nucleation dip and plateau of the voltage trace */
   private dip: DipState = newDipState();
   private overflowSeen = false;
+  /** drive.mode = cycling: the protocol's phase and per-cycle accounting */
+  private cyc?: CyclingState;
+  /** the phase in effect while a cycling run steps (the strip cutoff ends its phase instead of the run) */
+  private phaseNow?: CyclePhase;
+  /** Li in the initial fields, as µm over the collector width (the residual Li of a cycle is above it) */
+  private readonly initialLi_um: number;
+  /** dead Li of the last row [µm over the collector width], and its islands */
+  private deadLi_um = 0;
+  private deadIslands = 0;
+  private liveLi_um = 0;
+  /** counter-electrode overpotential of the last set current: [current mA/cm², η V] */
+  private counterMemo: [number, number] = [0, 0];
 
   constructor(
     scenario: Scenario,
@@ -690,6 +707,47 @@ export class Simulation {
       this.lastMetrics = this.initialMetrics = computeMetrics(d.nx, d.ny, d.h, init.xi, init.c, init.phi, d.CsOverC0, 0, saltFloor(d), geometry.solid);
       this.inventory0 = this.lastMetrics.inventory;
     }
+    const lab = labelMetal(d.nx, d.ny, init.xi, geometry.solid);
+    this.initialLi_um = restore?.cycling ? restore.cycling.initialLi_um : ((lab.liveXi + lab.deadXi) * d.h) / d.nx;
+    if (isCycling(scenario)) {
+      this.cyc = restore?.cycling ? structuredClone(restore.cycling) : newCyclingState(this.time_s, 0, 0, this.initialLi_um);
+      this.dimless = this.phaseDimless(d);
+      // the backend was built from the scenario (the first plating current): set the phase in effect
+      backend.setParams(this.dimless, num(scenario, 'numerics.mg_cycles'));
+    }
+  }
+
+  /** The cycling protocol's phase in effect (undefined unless drive.mode = cycling). */
+  get cyclePhase(): CyclePhase | undefined {
+    const st = this.cyc;
+    return st ? cyclePhases(this.current, st.cycle)[st.phase] : undefined;
+  }
+
+  /** The completed cycles (drive.mode = cycling): the rows of cycles.csv. */
+  get cycles(): readonly CycleRecord[] {
+    return this.cyc?.records ?? [];
+  }
+
+  /** The parameters of the phase in effect: its current and, when it strips to a cutoff, the cutoff as the potential limit. */
+  private phaseDimless(d: Dimless): Dimless {
+    const ph = this.cyclePhase;
+    if (!ph) return d;
+    const jPerMa = A_M2_PER_MA_CM2 / (FARADAY * num(this.current, 'metal.site_density_mol_m3')) / LENGTH_SCALE_M;
+    const out = { ...d, jTarget: ph.current_mA_cm2 * jPerMa, phiMax: ph.cutoff_V !== undefined ? ph.cutoff_V * d.fInv : d.phiMax };
+    return this.f32Params ? roundedToF32(out) : out;
+  }
+
+  /** The current density the drive sets now [mA/cm²] (NaN: potentiostatic). */
+  private setCurrent(): number {
+    const ph = this.cyclePhase;
+    if (ph) return ph.current_mA_cm2;
+    return text(this.current, 'drive.mode') === 'galvanostatic' ? num(this.current, 'drive.current_density_mA_cm2') : NaN;
+  }
+
+  /** Counter-electrode overpotential at `current` [V] (memoised: the set current changes once per phase). */
+  private counterEta(current: number): number {
+    if (this.counterMemo[0] !== current) this.counterMemo = [current, counterOverpotential_V(this.current, current)];
+    return this.counterMemo[1];
   }
 
   /** The scenario in effect (replaced by updateScenario). */
@@ -737,7 +795,8 @@ export class Simulation {
     // applied charge J·t meets it then; the Faradaic charge counted in charge_mAh_cm2 is short by what
     // charged the double layer, so the stop is named from the time, not from that count.
     if (Number.isFinite(chargeLimit) && text(s, 'drive.mode') === 'galvanostatic') {
-      const atCharge = this.time_s + ((chargeLimit - this.charge_mAh_cm2) * 3600) / num(s, 'drive.current_density_mA_cm2');
+      // the charge passed either way: a stripping run (negative current) counts what it dissolved
+      const atCharge = this.time_s + ((chargeLimit - Math.abs(this.charge_mAh_cm2)) * 3600) / Math.abs(num(s, 'drive.current_density_mA_cm2'));
       if (atCharge <= until) {
         until = atCharge;
         untilIsCharge = true;
@@ -754,10 +813,95 @@ export class Simulation {
    */
   async run(limits: RunLimits = {}, signal?: AbortSignal): Promise<RunResult> {
     if (this.running) throw new Error('Simulation.run: a run is already in progress');
+    const started = performance.now();
+    const reason = this.cyc ? await this.runCycling(this.cyc, limits, signal) : await this.runOnce(limits, signal);
+    const result: RunResult = { reason, steps: this.steps, time_s: this.time_s, wall_s: (performance.now() - started) / 1000, events: this.events };
+    for (const w of this.writers) await w.onFinish?.(result);
+    return result;
+  }
+
+  /**
+   * The cycling protocol (drive.mode = cycling, src/model/cycling.ts): each phase is a galvanostatic run to
+   * its end time, or, stripping to a cutoff, to the potential limit the cutoff sets. run.until_s (or
+   * limits.until_s) bounds the time, run.charge_mAh_cm2 the charge plated in all, run.max_steps the steps.
+   */
+  private async runCycling(st: CyclingState, limits: RunLimits, signal?: AbortSignal): Promise<RunResult['reason']> {
+    const s0 = this.current;
+    const until = limits.until_s ?? num(s0, 'run.until_s');
+    const chargeCap = limits.charge_mAh_cm2 ?? (num(s0, 'run.charge_mAh_cm2') || Infinity);
+    const maxSteps = limits.maxSteps ?? num(s0, 'run.max_steps');
+    try {
+      for (;;) {
+        if (st.cycle >= num(this.current, 'cycling.cycles')) return 'cycles';
+        const ph = this.cyclePhase!;
+        this.phaseNow = ph;
+        this.applyPhase();
+        const phaseEnd = st.phaseStart_s + ph.duration_s;
+        const capEnd = ph.kind === 'plate' && Number.isFinite(chargeCap) ? this.time_s + ((chargeCap - this.umToMah(st.platedTotal_um)) * 3600) / ph.current_mA_cm2 : Infinity;
+        const end = Math.min(phaseEnd, until, capEnd);
+        if (end <= this.time_s) return end === capEnd ? 'charge' : 'time';
+        this.limitSeen = false;
+        const r = await this.runOnce({ until_s: end, charge_mAh_cm2: Infinity, maxSteps }, signal, this.dimless.dtInitial);
+        const phaseDone = (r === 'potential_limit' && ph.cutoff_V !== undefined) || (r === 'time' && end === phaseEnd);
+        if (r === 'short_circuit') await this.endCycle(true);
+        if (!phaseDone) return r === 'time' && end === capEnd ? 'charge' : r;
+        const phases = cyclePhases(this.current, st.cycle);
+        if (st.phase + 1 < phases.length) {
+          st.phase++;
+          st.phaseStart_s = this.time_s;
+          continue;
+        }
+        const rec = await this.endCycle(false);
+        const limitV = num(this.current, 'cycling.polarisation_limit_V');
+        if (limitV > 0 && rec.max_polarisation_V > limitV) return 'polarisation_limit';
+      }
+    } finally {
+      this.phaseNow = undefined;
+    }
+  }
+
+  /** Closes the cycle in progress: its record, the cycle_end event, and the next cycle's first phase. */
+  private async endCycle(shortCircuit: boolean): Promise<CycleRecord> {
+    const st = this.cyc!;
+    const { plate, strip } = cycleCurrents(this.current, st.cycle);
+    const row = this.rows[this.rows.length - 1];
+    const rec = closeCycle(st, {
+      um_to_mAh: this.umToMah(1),
+      plate_mA_cm2: plate,
+      strip_mA_cm2: strip,
+      sei_mAh: row?.sei_li_mAh_cm2 ?? 0,
+      dead_mAh: this.umToMah(this.deadLi_um),
+      dead_islands: this.deadIslands,
+      live_mAh: this.umToMah(this.liveLi_um - st.initialLi_um),
+      short_circuit: shortCircuit,
+      time_s: this.time_s,
+    });
+    st.phase = 0;
+    for (const w of this.writers) await w.onCycle?.(rec, this);
+    const pct = (v: number) => (100 * v).toFixed(2);
+    await this.event({
+      kind: 'cycle_end',
+      step: this.steps,
+      time_s: this.time_s,
+      message: `cycle ${rec.cycle}: plated ${rec.plated_mAh_cm2.toPrecision(4)}, stripped ${rec.stripped_mAh_cm2.toPrecision(4)} mAh/cm², CE ${pct(rec.coulombic_efficiency)} %, dead Li ${rec.dead_li_mAh_cm2.toPrecision(3)} mAh/cm²${shortCircuit ? ', short circuit' : ''}`,
+    });
+    return rec;
+  }
+
+  /** Sets the parameters of the phase in effect (its current and cutoff) from the scenario in effect. */
+  private applyPhase(): void {
+    let d = toDimless(this.current);
+    if (this.f32Params) d = roundedToF32(d);
+    this.dimless = this.phaseDimless(d);
+    this.backend.setParams(this.dimless, num(this.current, 'numerics.mg_cycles'));
+  }
+
+  /** One run of the loop to the first of the limits (a cycling run calls it once per phase). */
+  private async runOnce(limits: RunLimits, signal?: AbortSignal, dtCap = Infinity): Promise<RunResult['reason']> {
+    if (this.running) throw new Error('Simulation.run: a run is already in progress');
     this.running = true;
     this.ruleStop = undefined;
     this.backend.runStarted?.();
-    const started = performance.now();
     let reason: RunResult['reason'] | undefined;
     try {
       const K = num(this.current, 'run.metrics_every_steps');
@@ -767,7 +911,7 @@ export class Simulation {
       let stopChanged = false;
       /** steps submitted and not yet absorbed */
       let inFlight = 0;
-      this.backend.setStopTime(L.until, true);
+      this.backend.setStopTime(L.until, true, dtCap);
       const submit = (): Promise<BatchOutcome> => {
         const n = Math.max(1, Math.min(K, L.maxSteps - this.steps - inFlight));
         inFlight += n;
@@ -813,7 +957,7 @@ export class Simulation {
             reason = 'potential_limit';
           } else if (this.sandSeen && getValue(this.current, 'run.stop_at_sand') === true) reason = 'sand';
           else if (this.ruleStop !== undefined) reason = 'rule';
-          else if (this.charge_mAh_cm2 >= L.chargeLimit * (1 - 1e-9)) reason = 'charge';
+          else if (Math.abs(this.charge_mAh_cm2) >= L.chargeLimit * (1 - 1e-9)) reason = 'charge';
           // out.done refers to the old stop time when it changed
           else if ((out.done && !stopChanged) || this.time_s >= L.until) reason = L.untilIsCharge ? 'charge' : 'time';
           else if (this.steps >= L.maxSteps) reason = 'steps';
@@ -837,9 +981,12 @@ export class Simulation {
       this.serviceCheckpoints();
       this.backend.runEnded?.();
     }
-    const result: RunResult = { reason: reason ?? 'time', steps: this.steps, time_s: this.time_s, wall_s: (performance.now() - started) / 1000, events: this.events };
-    for (const w of this.writers) await w.onFinish?.(result);
-    return result;
+    return reason ?? 'time';
+  }
+
+  /** µm of dense Li over the collector width → areal charge [mAh/cm²] */
+  private umToMah(um: number): number {
+    return rateToCurrentDensity(um, this.current) / 3600;
   }
 
   get charge_mAh_cm2(): number {
@@ -873,12 +1020,13 @@ export class Simulation {
     const keys = restartKeys(this.current, resolved);
     if (keys.length > 0) {
       const k = keys[0];
-      throw new ScenarioError(k, getValue(resolved, k), `${JSON.stringify(getValue(this.current, k))} while the simulation runs; another value needs a restart, because ${RESTART_KEYS.get(k)}`);
+      throw new ScenarioError(k, getValue(resolved, k), `${JSON.stringify(getValue(this.current, k))} while the simulation runs; another value needs a restart, because ${restartReason(k)}`);
     }
     let d = toDimless(resolved);
     if (this.f32Params) d = roundedToF32(d);
-    this.backend.setParams(d, num(resolved, 'numerics.mg_cycles'));
     this.current = resolved;
+    d = this.phaseDimless(d);
+    this.backend.setParams(d, num(resolved, 'numerics.mg_cycles'));
     this.dimless = d;
     this.info.scenario = resolved;
     this.version++;
@@ -918,6 +1066,7 @@ export class Simulation {
       nucleationEvents: this.nucleationBefore + this.nucleationNow,
       dip: { ...this.dip },
       overflowSeen: this.overflowSeen,
+      ...(this.cyc ? { cycling: structuredClone(this.cyc) } : {}),
     };
     const scenario = structuredClone(this.current);
     const { nx, ny } = this.dimless;
@@ -1019,11 +1168,22 @@ export class Simulation {
     let dtSum = 0;
     let jdt = 0;
     const nucleated = this.nucleationBefore + out.nuclei > 0; // per batch: the kernels count per batch
+    const ph = this.phaseNow;
+    const setI = this.setCurrent();
+    let cellV = NaN;
     for (const r of out.records) {
       if (r.limitHit > 0 && !this.limitSeen) {
         this.limitSeen = true;
-        this.pendingEvents.push({ kind: 'potential_limit', step: this.steps, time_s: this.time_s, message: `the electrode potential reached the limit ±${(d.phiMax / d.fInv).toFixed(3)} V: the target current cannot be supplied` });
+        if (ph?.cutoff_V !== undefined) {
+          this.pendingEvents.push({ kind: 'strip_cutoff', step: this.steps, time_s: this.time_s, message: `cycle ${ph.cycle + 1}: stripping reached the cutoff +${ph.cutoff_V} V` });
+        } else {
+          this.pendingEvents.push({ kind: 'potential_limit', step: this.steps, time_s: this.time_s, message: `the electrode potential reached the limit ±${(d.phiMax / d.fInv).toFixed(3)} V: the target current cannot be supplied` });
+        }
       }
+      // the counter electrode carries the set current (potentiostatic: the Faradaic current of the step)
+      const I = Number.isNaN(setI) ? rateToCurrentDensity(r.j, this.current) : setI;
+      cellV = r.phiS / d.fInv - this.counterEta(I);
+      if (this.cyc && ph) feedCycleStep(this.cyc, ph.kind === 'plate' ? 'plate' : ph.kind === 'strip' ? 'strip' : 'rest', r.j, r.dt, cellV);
       this.time_s += r.dt;
       this.steps += 1;
       dtSum += r.dt;
@@ -1043,6 +1203,12 @@ export class Simulation {
     const morph = computeMorphology(d.nx, d.ny, d.h, out.xi, { initialHeight_um: this.initialMetrics.meanHeight_um, interfaceWidth_um: d.w, solid: this.geometry.solid });
     // SEI Li per unit depth over the collector width, as a plated thickness → charge
     const seiLi_mAh = rateToCurrentDensity(out.sei.li_um2 / (d.nx * d.h), this.current) / 3600;
+    // dead Li: the islands the kinetics switched off (the same labelling, on the row's ξ)
+    // (metal.island_contact = out_of_plane: no island is dead, all Li counts as connected)
+    const lab = labelMetal(d.nx, d.ny, out.xi, this.geometry.solid);
+    this.deadLi_um = d.deadIslands ? (lab.deadXi * d.h) / d.nx : 0;
+    this.liveLi_um = ((lab.liveXi + (d.deadIslands ? 0 : lab.deadXi)) * d.h) / d.nx;
+    this.deadIslands = d.deadIslands ? lab.islands : 0;
     const row: MetricsRow = {
       step: this.steps,
       time_s: this.time_s,
@@ -1074,6 +1240,10 @@ export class Simulation {
       deposit_porosity: morph.porosity,
       interface_length_per_width: morph.interfaceLengthPerWidth,
       interface_fractal_dimension: morph.fractalDimension,
+      cell_voltage_V: cellV,
+      cycle: this.cyc ? this.cyc.cycle + 1 : 0,
+      dead_li_mAh_cm2: this.umToMah(this.deadLi_um),
+      dead_li_islands: this.deadIslands,
     };
     if (!this.overflowSeen && surf.overflow) {
       this.overflowSeen = true;

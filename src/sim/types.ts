@@ -56,6 +56,14 @@ export interface MetricsRow {
   interface_length_per_width: number;
   /** box-counting dimension of the Li/electrolyte interface (1 for a flat film; 0: none, or too small a grid) */
   interface_fractal_dimension: number;
+  /** cell voltage: applied_potential_V less the Li counter electrode's overpotential (cell.*; equal to it for an ideal reference) [V] */
+  cell_voltage_V: number;
+  /** cycle of the cycling protocol, 1-based (0: drive.mode is not cycling) */
+  cycle: number;
+  /** Li in islands cut off from the collector and host (dead Li), as charge [mAh/cm²] (src/cpu/label.ts) */
+  dead_li_mAh_cm2: number;
+  /** islands of dead Li */
+  dead_li_islands: number;
 }
 
 export const METRIC_COLUMNS: readonly (keyof MetricsRow)[] = [
@@ -88,6 +96,10 @@ export const METRIC_COLUMNS: readonly (keyof MetricsRow)[] = [
   'deposit_porosity',
   'interface_length_per_width',
   'interface_fractal_dimension',
+  'cell_voltage_V',
+  'cycle',
+  'dead_li_mAh_cm2',
+  'dead_li_islands',
 ];
 
 /** Simulation.nucleation: the nucleation stage (null: not reached). */
@@ -117,7 +129,7 @@ export const METRIC_UNDEFINED_WHEN: Partial<Record<keyof MetricsRow, string>> = 
   coulombic_efficiency: 'nothing plated yet',
 };
 
-export type SimEventKind = 'sand_depletion' | 'short_circuit' | 'non_finite' | 'potential_limit' | 'host_overflow' | 'stop_rule';
+export type SimEventKind = 'sand_depletion' | 'short_circuit' | 'non_finite' | 'potential_limit' | 'host_overflow' | 'stop_rule' | 'strip_cutoff' | 'cycle_end';
 
 export interface SimEvent {
   kind: SimEventKind;
@@ -143,8 +155,11 @@ export interface RunLimits {
 }
 
 export interface RunResult {
-  /** rule: a stop rule attached with Simulation.addStopRule returned true */
-  reason: 'time' | 'charge' | 'steps' | 'sand' | 'short_circuit' | 'potential_limit' | 'rule' | 'non_finite' | 'aborted';
+  /**
+   * rule: a stop rule attached with Simulation.addStopRule returned true; cycles: the cycling protocol ran
+   * all its cycles; polarisation_limit: a cycle's |cell voltage| exceeded cycling.polarisation_limit_V
+   */
+  reason: 'time' | 'charge' | 'steps' | 'sand' | 'short_circuit' | 'potential_limit' | 'rule' | 'non_finite' | 'aborted' | 'cycles' | 'polarisation_limit';
   steps: number;
   time_s: number;
   wall_s: number;
@@ -156,6 +171,8 @@ export interface Writer {
   onMetrics?(row: MetricsRow): void | Promise<void>;
   onEvent?(event: SimEvent): void | Promise<void>;
   onFinish?(result: RunResult): void | Promise<void>;
+  /** a cycle of the cycling protocol completed (cycles.csv) */
+  onCycle?(record: CycleRecord, sim: import('./simulation.ts').Simulation): void | Promise<void>;
 }
 
 export class NonFiniteError extends Error {
@@ -259,6 +276,68 @@ export interface HostCheckpoint {
   /** the nucleation dip tracker (src/analysis/nucleationDip.ts) */
   dip: DipState;
   overflowSeen: boolean;
+  /** the cycling protocol's phase and per-cycle accumulators (drive.mode = cycling; absent otherwise) */
+  cycling?: CyclingState;
+}
+
+/** One row of cycles.csv: a completed cycle of the cycling protocol (src/sim/cycles.ts). Column order is CYCLE_COLUMNS. */
+export interface CycleRecord {
+  cycle: number;
+  plate_current_mA_cm2: number;
+  strip_current_mA_cm2: number;
+  plated_mAh_cm2: number;
+  stripped_mAh_cm2: number;
+  coulombic_efficiency: number;
+  /** dead Li at the end of the cycle's strip, all cycles so far */
+  dead_li_mAh_cm2: number;
+  /** dead Li formed in this cycle, and its share of this cycle's plated charge [%] */
+  dead_li_new_mAh_cm2: number;
+  dead_li_pct_of_plated: number;
+  dead_li_islands: number;
+  /** Li bound by SEI re-formation during the cycle */
+  sei_li_mAh_cm2: number;
+  /** Li still connected to the collector after the strip (Li‖Cu: what the cutoff left) */
+  residual_li_mAh_cm2: number;
+  /** time-weighted mean and last cell voltage of the plating and stripping half-cycles [V] */
+  plate_mean_V: number;
+  plate_end_V: number;
+  strip_mean_V: number;
+  strip_end_V: number;
+  /** time-weighted mean of |cell voltage| over both half-cycles (the polarisation 002's tables report) [V] */
+  mean_polarisation_V: number;
+  /** the larger |cell voltage| at the end of the two half-cycles [V] */
+  end_polarisation_V: number;
+  /** largest |cell voltage| during the cycle [V] */
+  max_polarisation_V: number;
+  short_circuit: boolean;
+  end_time_s: number;
+}
+
+/** The cycling protocol's host state (Simulation; checkpointed). */
+export interface CyclingState {
+  /** 0-based cycle and index of the phase in cyclePhases(scenario, cycle) (src/model/cycling.ts) */
+  cycle: number;
+  phase: number;
+  phaseStart_s: number;
+  /** stripped or plated so far in the cycle, as µm of dense Li */
+  plated_um: number;
+  stripped_um: number;
+  /** Σ|V|·dt and Σ dt per half-cycle, the last V, and the largest |V| in the cycle */
+  plateVdt: number;
+  plateDt: number;
+  plateEnd_V: number;
+  stripVdt: number;
+  stripDt: number;
+  stripEnd_V: number;
+  maxAbs_V: number;
+  /** SEI Li and dead Li at the start of the cycle [mAh/cm²] */
+  seiStart_mAh: number;
+  deadStart_mAh: number;
+  /** all plated so far [µm] (run.charge_mAh_cm2 bounds it) */
+  platedTotal_um: number;
+  /** Li in the initial fields [µm over the collector width] */
+  initialLi_um: number;
+  records: CycleRecord[];
 }
 
 /**
