@@ -1132,6 +1132,8 @@ export class Simulation {
       sigmaX: s.mgPhi.ax,
       sigmaY: s.mgPhi.ay,
       geo: s.geoStatic,
+      // lane z: the i0 factor the kinetics use this step, 0 on dead Li (shaders/label.wgsl); lane w: the mechanical shift
+      kinetics: s.geo,
       c0_mol_L: num(this.current, 'electrolyte.concentration_mol_L'),
       thermalVoltage_V: 1 / d.fInv,
       currentScale_mA_cm2: sigma / (d.fInv * d.h * LENGTH_SCALE_M) / A_M2_PER_MA_CM2,

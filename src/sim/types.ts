@@ -409,6 +409,12 @@ export interface GpuFieldView {
   sigmaY: GPUBuffer;
   /** per cell vec4 (solid, cos θ of the surface, i0 factor, seeded): host solids and seeds (src/model/geometry.ts) */
   geo: GPUBuffer;
+  /**
+   * per cell vec4, the kernels' live copy of geo: lane z is the i0 factor this step's kinetics use, 0 on dead Li
+   * (islands cut off from the collector and host, shaders/label.wgsl; with metal.island_contact = out_of_plane it
+   * equals geo's), lane w the mechanical shift
+   */
+  kinetics: GPUBuffer;
   /** c0 [mol/L] */
   c0_mol_L: number;
   /** RT/F [V] (φ = φ̃ · thermalVoltage_V) */
