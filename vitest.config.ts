@@ -24,6 +24,7 @@ export const FAST_TESTS = [
   'tests/elastic.test.ts',
   'tests/montage.test.ts',
   'tests/sweep-designs.test.ts',
+  'tests/label.test.ts',
 ];
 
 const tier = process.env.DENDRITE_TIER;
