@@ -82,9 +82,10 @@ fn finish(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: v
   // cycling: |Δφ_s| ≤ phiStep per step (CpuSolver.finish; phiRef is the last step's potential)
   let dPhi = abs(st.phiS - st.phiRef);
   if (P.phiStep > 0.0 && P.drive == DRIVE_GALVANOSTATIC && dPhi > 0.0) { next = min(next, st.dt * P.phiStep / dPhi); }
-  // galvanostatic control: the share of the planned current the implicit sink took back (CpuSolver.finish)
+  // galvanostatic control: the share of the planned current the implicit sink took back (CpuSolver.finish);
+  // not at rest (no set current), where the planned current is the double layer's trickle
   let share = abs(redDr[0]) / max(abs(r.z), 1e-30);
-  if (P.thin != 0u && P.drive == DRIVE_GALVANOSTATIC && r.z != 0.0 && share > GALV_SINK_SHARE) {
+  if (P.thin != 0u && P.drive == DRIVE_GALVANOSTATIC && P.jTarget != 0.0 && r.z != 0.0 && share > GALV_SINK_SHARE) {
     next = min(next, st.dt * GALV_SINK_SHARE / share);
   }
   let remaining = (st.tEnd - st.tHi) - st.tLo;

@@ -209,3 +209,77 @@ describe('dead Li', () => {
     sim.destroy();
   });
 });
+
+describe('the stepped-current protocol and the run folder', () => {
+  it('raises the current every cycle until the polarisation limit, and names the critical current density', async () => {
+    const { criticalCurrent } = await import('../src/cli/commands.ts');
+    // i0 = 1 mA/cm² at both electrodes: 25.7 mV at 0.5 mA/cm², 49 mV at 1 mA/cm², so a 40 mV limit fails cycle 2
+    const s = film({
+      grid: { nx: 8, ny: 32, dx_um: 0.5 },
+      initial: { li_thickness_um: 3 },
+      cell: { kind: 'li_li', counter_exchange_current_mA_cm2: 1 },
+      drive: { mode: 'cycling' },
+      cycling: { plate_current_mA_cm2: 0.5, strip_current_mA_cm2: 0.5, plate_capacity_mAh_cm2: 0.005, strip_capacity_mAh_cm2: 0.005, cycles: 5, current_step_mA_cm2: 0.5, cycles_per_step: 1, polarisation_limit_V: 0.04 },
+    });
+    const sim = await createSimulation(s, { backend: 'cpu' });
+    const r = await sim.run();
+    console.log(`[CCD] ${sim.cycles.map((c) => `${c.plate_current_mA_cm2} mA/cm²: ${(1000 * c.max_polarisation_V).toFixed(1)} mV`).join(', ')}; stop ${r.reason}`);
+    expect(r.reason).toBe('polarisation_limit');
+    expect(sim.cycles.map((c) => c.plate_current_mA_cm2)).toEqual([0.5, 1]);
+    expect(criticalCurrent(sim.cycles, r.reason)).toBe(1);
+    sim.destroy();
+  });
+
+  it('dendrite run writes cycles.csv and the cycles in summary.json, and resumes a protocol from its checkpoint', async () => {
+    const { runCommand } = await import('../src/cli/commands.ts');
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'cycling-'));
+    const s = resolveScenario({ ...liLiTiny(), about: { name: 'tiny' } });
+    writeFileSync(join(dir, 'tiny.json'), JSON.stringify(s));
+    const io = { stdout: { write: () => true }, stderr: { write: () => true } };
+    const code = await runCommand({ command: 'run', scenario: join(dir, 'tiny.json'), out: join(dir, 'out'), backend: 'cpu', sets: [], quiet: true, json: false }, io);
+    expect(code).toBe(0);
+    const csv = readFileSync(join(dir, 'out', 'cycles.csv'), 'utf8').trim().split('\n');
+    expect(csv[0].split(',').slice(0, 6)).toEqual(['cycle', 'plate_current_mA_cm2', 'strip_current_mA_cm2', 'plated_mAh_cm2', 'stripped_mAh_cm2', 'coulombic_efficiency']);
+    expect(csv.length).toBe(1 + 2);
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
+    expect(summary.reason).toBe('cycles');
+    expect(summary.cycling.cycles.length).toBe(2);
+    expect(summary.cycling.critical_current_density_mA_cm2).toBeNull();
+  });
+});
+
+function liLiTiny() {
+  return {
+    grid: { nx: 8, ny: 32, dx_um: 0.5 },
+    phase: { anisotropy_strength: 0, noise_amplitude_per_sqrt_s: 0 },
+    initial: { li_thickness_um: 3 },
+    cell: { kind: 'li_li', counter_exchange_current_mA_cm2: 1 },
+    drive: { mode: 'cycling' },
+    cycling: { plate_current_mA_cm2: 1, strip_current_mA_cm2: 1, plate_capacity_mAh_cm2: 0.005, strip_capacity_mAh_cm2: 0.005, cycles: 2, rest_s: 5 },
+    run: { until_s: 1e6, metrics_every_steps: 10 },
+  };
+}
+
+describe.skipIf(!BACKENDS.includes('gpu'))('GPU vs CPU for stripping', () => {
+  it('a Li‖Li cycle with rests: the cycle records agree to f32 tolerance', async () => {
+    const s = resolveScenario(liLiTiny());
+    const out: Record<string, import('../src/sim/types.ts').CycleRecord[]> = {};
+    for (const backend of ['cpu', 'gpu'] as const) {
+      const sim = await createSimulation(s, { backend, ...(backend === 'cpu' ? { f32Params: true } : {}) });
+      await sim.run();
+      out[backend] = [...sim.cycles];
+      sim.destroy();
+    }
+    for (const [k, c] of out.cpu.entries()) {
+      const g = out.gpu[k];
+      console.log(`[GPU vs CPU] cycle ${c.cycle}: stripped ${g.stripped_mAh_cm2.toPrecision(7)} / ${c.stripped_mAh_cm2.toPrecision(7)}, strip end ${(1000 * g.strip_end_V).toFixed(4)} / ${(1000 * c.strip_end_V).toFixed(4)} mV`);
+      expect(Math.abs(g.plated_mAh_cm2 / c.plated_mAh_cm2 - 1)).toBeLessThan(1e-4);
+      expect(Math.abs(g.stripped_mAh_cm2 / c.stripped_mAh_cm2 - 1)).toBeLessThan(1e-4);
+      expect(Math.abs(g.strip_end_V - c.strip_end_V)).toBeLessThan(1e-5);
+      expect(Math.abs(g.plate_end_V - c.plate_end_V)).toBeLessThan(1e-5);
+    }
+  });
+});

@@ -91,7 +91,7 @@ export function cyclesCsv(records: readonly CycleRecord[]): string {
 }
 
 /** The stepped-current protocol's critical current density: the plating current of the first failed cycle. */
-function criticalCurrent(records: readonly CycleRecord[], reason: StopReason): number | null {
+export function criticalCurrent(records: readonly CycleRecord[], reason: StopReason): number | null {
   const failed = records.find((r) => r.short_circuit);
   if (failed) return failed.plate_current_mA_cm2;
   if (reason === 'polarisation_limit' && records.length > 0) return records[records.length - 1].plate_current_mA_cm2;
