@@ -19,7 +19,8 @@ struct Params {
   nb: u32,
   wgx: u32,        // workgroups along x = ceil(nx / 8)
   wgPerMember: u32, // ceil(nx / 8) · ceil(ny / 8): partial records per member
-  _p0: u32,
+  // metal in rows j < contactRows touches the collector (labelMetal in src/cpu/label.ts)
+  contactRows: u32,
   _p1: u32,
   _p2: u32,
 }
@@ -39,6 +40,9 @@ const MAX_MOVES: u32 = 64u;
 // per member and workgroup of labelResolve: (deadXi, islands, liveXi, 0)
 @group(0) @binding(5) var<storage, read_write> partials: array<vec4f>;
 @group(0) @binding(6) var<storage, read_write> stats: array<vec4f>;
+// open nucleation sites (the cap ξ a cell fills to, 0: none): a nucleus being born sits on the collector, so
+// its cells keep their i0 even where the cap's top crosses ξ = ½ before its base does
+@group(0) @binding(7) var<storage, read> nucSite: array<f32>;
 
 var<workgroup> red: array<vec4f, 64>;
 
@@ -46,8 +50,12 @@ fn isSolid(g: u32) -> bool {
   return geoStatic[g].x > 0.5;
 }
 
+// metal: ξ ≥ ½, or an open nucleation site (a nucleus being born on a wall: its cap's top can cross ½ first)
+fn isMetal(g: u32) -> bool {
+  return xi[g] >= 0.5 || nucSite[g] > 0.0;
+}
 fn conducting(g: u32) -> bool {
-  return isSolid(g) || xi[g] >= 0.5;
+  return isSolid(g) || isMetal(g);
 }
 
 // Root of label value v (0 or local k + 1) in member `base`. Values only fall (atomicMin) and always point
@@ -92,9 +100,9 @@ fn labelInit(@builtin(global_invocation_id) gid: vec3u) {
   let k = gid.y * P.nx + gid.x;
   let g = gid.z * P.nx * P.ny + k;
   var v = NONE;
-  if (isSolid(g) || (gid.y == 0u && xi[g] >= 0.5)) {
+  if (isSolid(g) || (gid.y < P.contactRows && isMetal(g))) {
     v = 0u; // the host skeleton and row 0 touch the collector
-  } else if (xi[g] >= 0.5) {
+  } else if (isMetal(g)) {
     v = k + 1u;
   }
   atomicStore(&labels[g], v);
@@ -158,7 +166,7 @@ fn walk(base: u32, i0: u32, j0: u32) -> u32 {
     i = bestI;
     j = bestJ;
     cur = bestV;
-    if (cur >= 0.5) { return findRoot(base, j * nx + i + 1u); }
+    if (conducting(base + j * nx + i)) { return findRoot(base, j * nx + i + 1u); }
   }
   return NONE;
 }
@@ -186,7 +194,7 @@ fn labelResolve(
       atomicStore(&labels[g], lab);
     }
     let dead = lab != 0u && lab != NONE;
-    geo[g].z = select(geoStatic[g].z, 0.0, dead);
+    geo[g].z = select(geoStatic[g].z, 0.0, dead && !(nucSite[g] > 0.0));
     let q = clamp(x, 0.0, 1.0);
     part = vec4f(select(0.0, q, dead), select(0.0, 1.0, lab == k + 1u), select(0.0, q, lab == 0u), 0.0);
   }

@@ -3,7 +3,7 @@
 // GPU part: VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.json npx vitest run tests/label.test.ts
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LABEL_NONE, applyLive, createLabelWorkspace, labelMetal } from '../src/cpu/label.ts';
+import { LABEL_NONE, applyLive, contactRows, createLabelWorkspace, labelMetal } from '../src/cpu/label.ts';
 import { THIN_CUT_XI } from '../src/cpu/terms.ts';
 import { getGpu } from '../src/gpu/device.ts';
 import { GpuLabel } from '../src/gpu/label.ts';
@@ -260,6 +260,27 @@ describe('labelMetal (CPU) hand cases', () => {
     expect(empty.labels.every((l) => l === LABEL_NONE)).toBe(true);
     expect([empty.islands, empty.deadXi, empty.liveXi]).toEqual([0, 0, 0]);
   });
+
+  it('contact rows: a lens whose first row dips below ½ (a non-wetting wall) touches the collector through its second', () => {
+    const f = paint(nx, ny, 0, [[20, 3, 3]]);
+    for (let i = 0; i < nx; i++) f.xi[at(i, 0)] = Math.min(f.xi[at(i, 0)], 0.4);
+    expect(labelMetal(nx, ny, f.xi, f.solid).islands).toBe(1);
+    expect(labelMetal(nx, ny, f.xi, f.solid, undefined, 2).islands).toBe(0);
+    expect(contactRows(0.6, 0.5)).toBe(2);
+    expect(contactRows(0.25, 0.25)).toBe(2);
+    expect(contactRows(0.5, 0.5)).toBe(2);
+    expect(contactRows(0.4, 0.5)).toBe(1);
+  });
+
+  it('an open nucleation site is metal: a cap whose top crossed ½ before its base is connected through it', () => {
+    const f = paint(nx, ny, 0, [[20, 6, 2]]);
+    const sites = new Float32Array(nx * ny);
+    for (let j = 0; j < 5; j++) sites[at(20, j)] = 0.7;
+    expect(labelMetal(nx, ny, f.xi, f.solid).islands).toBe(1);
+    const res = labelMetal(nx, ny, f.xi, f.solid, undefined, 1, sites);
+    expect(res.islands).toBe(0);
+    expect(res.labels[at(20, 6)]).toBe(0);
+  });
 });
 
 describe.skipIf(!HAS_GPU)('GpuLabel (WGSL) against labelMetal', () => {
@@ -339,6 +360,39 @@ describe.skipIf(!HAS_GPU)('GpuLabel (WGSL) against labelMetal', () => {
       across.solid[7 * nx + 30] = 1;
       await compare(nx, ny, [randomField(nx, ny, 50 + seed, 'blobs'), randomField(nx, ny, 60 + seed, seed === 1 ? 'noise' : 'steps'), across]);
     }
+  });
+
+  it('contact rows and open nucleation sites: the kernels agree with labelMetal', async () => {
+    const [nx, ny] = [45, 38];
+    const fields = [randomField(nx, ny, 91, 'blobs'), randomField(nx, ny, 92, 'noise')];
+    const n = nx * ny;
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+    const sites = new Float32Array(2 * n);
+    const r = mulberry32(5);
+    for (let k = 0; k < 2 * n; k++) if (r() < 0.05) sites[k] = 0.5 + 0.4 * r();
+    const xi = device.createBuffer({ size: 4 * 2 * n, usage });
+    const gs = device.createBuffer({ size: 16 * 2 * n, usage });
+    const geo = device.createBuffer({ size: 16 * 2 * n, usage });
+    const ns = device.createBuffer({ size: 4 * 2 * n, usage });
+    device.queue.writeBuffer(xi, 0, Float32Array.from(fields.flatMap((f) => Array.from(f.xi))));
+    const g = new Float32Array(4 * 2 * n);
+    fields.forEach((f, b) => f.solid.forEach((v, k) => g.set([v, 0, 1, 0], 4 * (b * n + k))));
+    device.queue.writeBuffer(gs, 0, g);
+    device.queue.writeBuffer(geo, 0, g);
+    device.queue.writeBuffer(ns, 0, sites);
+    const lab = await GpuLabel.create(device, { nx, ny, nb: 2, xi, geoStatic: gs, geo, nucSite: ns, contactRows: 3 });
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    lab.encode(pass);
+    pass.end();
+    device.queue.submit([enc.finish()]);
+    const labels = new Uint32Array((await readGpuBuffer(device, lab.labels, 2 * n)).buffer);
+    lab.destroy();
+    for (const b of [xi, gs, geo, ns]) b.destroy();
+    fields.forEach((f, b) => {
+      const cpu = labelMetal(nx, ny, f.xi, f.solid, undefined, 3, sites.subarray(b * n, (b + 1) * n));
+      expect(Array.from(labels.subarray(b * n, (b + 1) * n))).toEqual(Array.from(cpu.labels));
+    });
   });
 
   it('a 128×121 batch of 3 members, two of noise near percolation (long, branched islands)', async () => {

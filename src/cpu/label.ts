@@ -3,7 +3,8 @@
 // zeroes the i0 factor on dead cells (applyLive). The definition, which both backends follow exactly:
 //  - conducting cell: solid (> 0.5) or ξ ≥ 0.5. Cells k = j·nx + i, x periodic, y not.
 //  - 4-neighbour connectivity only: a corner contact in a diffuse interface carries no metal cross-section.
-//  - the collector is a virtual root, label 0: every solid cell and every conducting cell of row 0 joins it.
+//  - the collector is a virtual root, label 0: every solid cell and every conducting cell of the first `rows`
+//    rows (contactRows: within one interface width of the wall) joins it.
 //  - a conducting cell's label: 0 if its component reaches the root, else 1 + its component's smallest k.
 //  - a tail cell (not conducting, THIN_CUT_XI ≤ ξ < 0.5): steepest ascent, moving to the non-solid
 //    4-neighbour of largest ξ (examined S, N, W, E; a later one wins only if strictly greater) when that ξ
@@ -39,7 +40,17 @@ export function createLabelWorkspace(cells: number): LabelWorkspace {
   return { labels: new Uint32Array(cells), queue: new Int32Array(cells) };
 }
 
-export function labelMetal(nx: number, ny: number, xi: ArrayLike<number>, solid: ArrayLike<number>, ws?: LabelWorkspace): LabelResult {
+/**
+ * Rows of metal that touch the collector: those within one interface width w of it. At a non-wetting wall
+ * (θ > 90°) the diffuse profile dips below ½ in the first cells even under bulk Li, and a Li lens sitting on
+ * bare Cu (θ = 120°) was counted cut off by its first row alone; metal whose centre is within w of the wall is
+ * in contact through the interface.
+ */
+export function contactRows(w_um: number, h_um: number): number {
+  return Math.floor(w_um / h_um + 1e-9) + 1;
+}
+
+export function labelMetal(nx: number, ny: number, xi: ArrayLike<number>, solid: ArrayLike<number>, ws?: LabelWorkspace, rows = 1, nucSite?: ArrayLike<number>): LabelResult {
   const n = nx * ny;
   if (!(Number.isInteger(nx) && Number.isInteger(ny) && nx > 0 && ny > 0)) throw new RangeError(`labelMetal: bad grid ${nx}×${ny}`);
   if (xi.length < n || solid.length < n) throw new RangeError(`labelMetal: ${xi.length} ξ and ${solid.length} solid values for ${nx}×${ny} cells`);
@@ -47,7 +58,9 @@ export function labelMetal(nx: number, ny: number, xi: ArrayLike<number>, solid:
   const w = ws ?? createLabelWorkspace(n);
   const labels = w.labels.length === n ? w.labels : w.labels.subarray(0, n);
   const queue = w.queue;
-  const conducting = (k: number) => solid[k] > 0.5 || xi[k] >= 0.5;
+  // metal: ξ ≥ ½, or an open nucleation site (a nucleus being born on a wall: its cap's top can cross ½ first)
+  const metal = (k: number) => xi[k] >= 0.5 || (nucSite !== undefined && nucSite[k] > 0);
+  const conducting = (k: number) => solid[k] > 0.5 || metal(k);
   labels.fill(LABEL_NONE);
 
   // flood one component from the queued seeds, all taking `label`
@@ -70,7 +83,7 @@ export function labelMetal(nx: number, ny: number, xi: ArrayLike<number>, solid:
       push(i === nx - 1 ? k - nx + 1 : k + 1, label);
     }
   };
-  for (let k = 0; k < n; k++) if (solid[k] > 0.5 || (k < nx && xi[k] >= 0.5)) push(k, 0);
+  for (let k = 0; k < n; k++) if (solid[k] > 0.5 || (k < rows * nx && metal(k))) push(k, 0);
   flood(0);
   // ascending k: the first cell met of an island is its smallest index
   let islands = 0;
@@ -84,7 +97,7 @@ export function labelMetal(nx: number, ny: number, xi: ArrayLike<number>, solid:
   // tail cells read only conducting cells' labels, which are final
   for (let k = 0; k < n; k++) {
     const x = xi[k];
-    if (!conducting(k) && x >= THIN_CUT_XI) labels[k] = ascend(nx, ny, xi, solid, labels, k);
+    if (!conducting(k) && x >= THIN_CUT_XI) labels[k] = ascend(nx, ny, xi, solid, labels, k, conducting);
   }
 
   let deadXi = 0;
@@ -100,7 +113,7 @@ export function labelMetal(nx: number, ny: number, xi: ArrayLike<number>, solid:
 }
 
 /** The label a tail cell k reaches by steepest ascent (the WGSL `walk`). */
-function ascend(nx: number, ny: number, xi: ArrayLike<number>, solid: ArrayLike<number>, labels: Uint32Array, k0: number): number {
+function ascend(nx: number, ny: number, xi: ArrayLike<number>, solid: ArrayLike<number>, labels: Uint32Array, k0: number, conducting: (k: number) => boolean): number {
   let k = k0;
   let cur = xi[k];
   for (let m = 0; m < LABEL_MAX_MOVES; m++) {
@@ -128,17 +141,22 @@ function ascend(nx: number, ny: number, xi: ArrayLike<number>, solid: ArrayLike<
     if (best < 0) return LABEL_NONE;
     k = best;
     cur = bestV;
-    if (cur >= 0.5) return labels[k];
+    if (conducting(k)) return labels[k];
   }
   return LABEL_NONE;
 }
 
-/** The live i0 factor: kinOut[k] = 0 on dead cells, kinStatic[k] elsewhere. */
-export function applyLive(labels: Uint32Array, kinStatic: ArrayLike<number>, kinOut: Float64Array): void {
+/**
+ * The live i0 factor: kinOut[k] = 0 on dead cells, kinStatic[k] elsewhere. An open nucleation site
+ * (nucSite[k] > 0) keeps its i0: a nucleus being born sits on the collector, even where its cap's top crosses
+ * ξ = ½ before its base does (masking it slowed the birth: bare Cu's nucleation overpotential fell from 83.0
+ * to 80.3 mV in tests/sweep.test.ts).
+ */
+export function applyLive(labels: Uint32Array, kinStatic: ArrayLike<number>, kinOut: Float64Array, nucSite?: ArrayLike<number>): void {
   const n = labels.length;
   if (kinStatic.length < n || kinOut.length < n) throw new RangeError(`applyLive: ${kinStatic.length} and ${kinOut.length} values for ${n} labels`);
   for (let k = 0; k < n; k++) {
     const l = labels[k];
-    kinOut[k] = l !== 0 && l !== LABEL_NONE ? 0 : kinStatic[k];
+    kinOut[k] = l !== 0 && l !== LABEL_NONE && !(nucSite && nucSite[k] > 0) ? 0 : kinStatic[k];
   }
 }

@@ -25,7 +25,7 @@
 //   transport       the Li⁺ sink's cathodic branch C·c̃ is implicit (c̃ ≥ 0 without a dt bound),
 //                   and transportBack moves ξ by dt·C·(c̃ⁿ⁺¹ − c̃ⁿ) so deposit and sink stay equal
 
-import { applyLive, createLabelWorkspace, labelMetal, type LabelResult, type LabelWorkspace } from './label.ts';
+import { applyLive, contactRows, createLabelWorkspace, labelMetal, type LabelResult, type LabelWorkspace } from './label.ts';
 import { CpuMultigrid } from './multigrid.ts';
 import { CpuMechanics } from './mechanics.ts';
 import type { CpuFilmCheckpoint } from '../sim/types.ts';
@@ -441,8 +441,8 @@ export class CpuSolver {
   label(): void {
     const d = this.d;
     if (!d.deadIslands) return; // metal.island_contact = out_of_plane: kin stays kinStatic
-    this.labels = labelMetal(d.nx, d.ny, this.xi, this.solid, this.labelWs);
-    applyLive(this.labels.labels, this.kinStatic, this.kin);
+    this.labels = labelMetal(d.nx, d.ny, this.xi, this.solid, this.labelWs, contactRows(d.w, d.h), this.nucSite);
+    applyLive(this.labels.labels, this.kinStatic, this.kin, this.nucSite);
   }
 
   /**

@@ -12,9 +12,9 @@ const ENTRIES = ['labelInit', 'labelMerge', 'labelResolve', 'labelStats'] as con
 type Entry = (typeof ENTRIES)[number];
 /** bindings each entry point uses (layout 'auto' keeps only those) */
 const BINDINGS: Record<Entry, readonly number[]> = {
-  labelInit: [0, 1, 2, 3],
-  labelMerge: [0, 1, 2, 3],
-  labelResolve: [0, 1, 2, 3, 4, 5],
+  labelInit: [0, 1, 2, 3, 7],
+  labelMerge: [0, 1, 2, 3, 7],
+  labelResolve: [0, 1, 2, 3, 4, 5, 7],
   labelStats: [0, 5, 6],
 };
 
@@ -45,6 +45,10 @@ export interface GpuLabelOptions {
   geoStatic: GPUBuffer;
   /** vec4f per cell: (solid, cos θ, i0 factor, mechanical shift); lane z is written */
   geo: GPUBuffer;
+  /** f32 per cell: open nucleation sites (> 0), which keep their i0 (absent: none) */
+  nucSite?: GPUBuffer;
+  /** metal in rows j < contactRows touches the collector (contactRows in src/cpu/label.ts; default 1) */
+  contactRows?: number;
 }
 
 export class GpuLabel {
@@ -57,6 +61,8 @@ export class GpuLabel {
   readonly nb: number;
   private readonly params: GPUBuffer;
   private readonly partials: GPUBuffer;
+  /** zeros, when no nucleation-site buffer is given */
+  private readonly noSites?: GPUBuffer;
   private readonly pipes: Pipelines;
   private readonly groups: Record<Entry, GPUBindGroup>;
 
@@ -86,10 +92,11 @@ export class GpuLabel {
     this.pipes = pipes;
 
     this.params = device.createBuffer({ label: 'label.params', size: PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    device.queue.writeBuffer(this.params, 0, new Uint32Array([nx, ny, nb, wgx, wgx * wgy, 0, 0, 0]));
+    device.queue.writeBuffer(this.params, 0, new Uint32Array([nx, ny, nb, wgx, wgx * wgy, opts.contactRows ?? 1, 0, 0]));
     this.labels = device.createBuffer({ label: 'label.labels', size: 4 * cells, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
     this.partials = device.createBuffer({ label: 'label.partials', size: 16 * nb * wgx * wgy, usage: GPUBufferUsage.STORAGE });
     this.stats = device.createBuffer({ label: 'label.stats', size: 16 * nb, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    if (!opts.nucSite) this.noSites = device.createBuffer({ label: 'label.noSites', size: 4 * cells, usage: GPUBufferUsage.STORAGE });
 
     const resources: Record<number, GPUBufferBinding> = {
       0: { buffer: this.params },
@@ -99,6 +106,7 @@ export class GpuLabel {
       4: { buffer: opts.geo, size: 16 * cells },
       5: { buffer: this.partials },
       6: { buffer: this.stats },
+      7: { buffer: opts.nucSite ?? this.noSites!, size: 4 * cells },
     };
     const group = (e: Entry) =>
       device.createBindGroup({
@@ -129,5 +137,6 @@ export class GpuLabel {
     this.labels.destroy();
     this.partials.destroy();
     this.stats.destroy();
+    this.noSites?.destroy();
   }
 }

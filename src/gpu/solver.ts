@@ -17,6 +17,7 @@ import { GpuElastic } from './elastic.ts';
 import { mechanicsOmega } from '../cpu/mechanics.ts';
 import { GpuMetrics } from './metrics.ts';
 import { GpuLabel } from './label.ts';
+import { contactRows } from '../cpu/label.ts';
 import { preprocess } from './wgsl.ts';
 import { METRICS_LENGTH } from '../analysis/metrics.ts';
 import { PARAMS_BYTES, RING_STRIDE, STATE_BYTES, STATE_FLOATS, layoutWgsl, packParams, ringSlot, stateSlot } from '../model/layout.ts';
@@ -205,7 +206,7 @@ export class GpuSolver {
     const solver = new GpuSolver(device, opts, pipelines);
     // a batch shares the labelling pass (gpuBatchKey includes metal.island_contact)
     if (opts.batch.some((d) => d.deadIslands)) try {
-      solver.labels = await GpuLabel.create(device, { nx: solver.nx, ny: solver.ny, nb: solver.nb, xi: solver.xi, geoStatic: solver.geoStatic, geo: solver.geo });
+      solver.labels = await GpuLabel.create(device, { nx: solver.nx, ny: solver.ny, nb: solver.nb, xi: solver.xi, geoStatic: solver.geoStatic, geo: solver.geo, nucSite: solver.nucSite, contactRows: contactRows(opts.batch[0].w, opts.batch[0].h) });
     } catch (e) {
       solver.destroy();
       throw e;

@@ -37,7 +37,7 @@ import type { AdapterLabel } from '../gpu/device.ts';
 import { everyRows, ScheduleClock, type Schedule } from './schedule.ts';
 import { counterOverpotential_V, cycleCurrents, cyclePhases, isCycling, type CyclePhase } from '../model/cycling.ts';
 import { closeCycle, feedCycleStep, newCyclingState } from './cycles.ts';
-import { labelMetal } from '../cpu/label.ts';
+import { contactRows, labelMetal } from '../cpu/label.ts';
 import { FARADAY } from '../model/constants.ts';
 import type { CycleRecord, CyclingState } from './types.ts';
 
@@ -564,7 +564,8 @@ export async function createSimulation(scenario: Scenario, opts: CreateOptions):
 export function gpuBatchKey(scenario: Scenario): string | undefined {
   const d = toDimless(scenario);
   if (d.mechOn) return undefined;
-  return [d.nx, d.ny, d.h, d.thin !== 0, d.deadIslands, num(scenario, 'numerics.mg_cycles'), num(scenario, 'run.metrics_every_steps')].join('|');
+  // the labelling's contact rows follow the interface width (src/cpu/label.ts contactRows)
+  return [d.nx, d.ny, d.h, d.thin !== 0, d.deadIslands, d.deadIslands ? contactRows(d.w, d.h) : 0, num(scenario, 'numerics.mg_cycles'), num(scenario, 'run.metrics_every_steps')].join('|');
 }
 
 /**
@@ -707,7 +708,7 @@ export class Simulation {
       this.lastMetrics = this.initialMetrics = computeMetrics(d.nx, d.ny, d.h, init.xi, init.c, init.phi, d.CsOverC0, 0, saltFloor(d), geometry.solid);
       this.inventory0 = this.lastMetrics.inventory;
     }
-    const lab = labelMetal(d.nx, d.ny, init.xi, geometry.solid);
+    const lab = labelMetal(d.nx, d.ny, init.xi, geometry.solid, undefined, contactRows(d.w, d.h));
     this.initialLi_um = restore?.cycling ? restore.cycling.initialLi_um : ((lab.liveXi + lab.deadXi) * d.h) / d.nx;
     if (isCycling(scenario)) {
       this.cyc = restore?.cycling ? structuredClone(restore.cycling) : newCyclingState(this.time_s, 0, 0, this.initialLi_um);
@@ -1207,7 +1208,7 @@ export class Simulation {
     const seiLi_mAh = rateToCurrentDensity(out.sei.li_um2 / (d.nx * d.h), this.current) / 3600;
     // dead Li: the islands the kinetics switched off (the same labelling, on the row's ξ)
     // (metal.island_contact = out_of_plane: no island is dead, all Li counts as connected)
-    const lab = labelMetal(d.nx, d.ny, out.xi, this.geometry.solid);
+    const lab = labelMetal(d.nx, d.ny, out.xi, this.geometry.solid, undefined, contactRows(d.w, d.h));
     this.deadLi_um = d.deadIslands ? (lab.deadXi * d.h) / d.nx : 0;
     this.liveLi_um = ((lab.liveXi + (d.deadIslands ? 0 : lab.deadXi)) * d.h) / d.nx;
     this.deadIslands = d.deadIslands ? lab.islands : 0;
