@@ -44,6 +44,13 @@ import type { CycleRecord, CyclingState } from './types.ts';
 /** A callback attached with Simulation.addCallback. */
 export type SimCallback = (sim: Simulation, row: MetricsRow) => void | Promise<void>;
 
+/** Σ clamp(ξ, 0, 1) over the cells: the Li metal in cells (the solid host holds ξ = 0). */
+function metalSum(xi: ArrayLike<number>): number {
+  let s = 0;
+  for (let k = 0; k < xi.length; k++) s += Math.min(Math.max(xi[k], 0), 1);
+  return s;
+}
+
 /** The binary closure keeps salt in the electrolyte fraction χ ≥ floor (shaders/transport.wgsl). */
 export function saltFloor(d: Dimless): number {
   return d.transport === TRANSPORT_CHEN2015 ? 0 : d.sigFloor;
@@ -708,8 +715,7 @@ export class Simulation {
       this.lastMetrics = this.initialMetrics = computeMetrics(d.nx, d.ny, d.h, init.xi, init.c, init.phi, d.CsOverC0, 0, saltFloor(d), geometry.solid);
       this.inventory0 = this.lastMetrics.inventory;
     }
-    const lab = labelMetal(d.nx, d.ny, init.xi, geometry.solid, undefined, contactRows(d.w, d.h));
-    this.initialLi_um = restore?.cycling ? restore.cycling.initialLi_um : ((lab.liveXi + lab.deadXi) * d.h) / d.nx;
+    this.initialLi_um = restore?.cycling ? restore.cycling.initialLi_um : (metalSum(init.xi) * d.h) / d.nx;
     if (isCycling(scenario)) {
       this.cyc = restore?.cycling ? structuredClone(restore.cycling) : newCyclingState(this.time_s, 0, 0, this.initialLi_um);
       this.dimless = this.phaseDimless(d);
@@ -1210,7 +1216,9 @@ export class Simulation {
     // (metal.island_contact = out_of_plane: no island is dead, all Li counts as connected)
     const lab = labelMetal(d.nx, d.ny, out.xi, this.geometry.solid, undefined, contactRows(d.w, d.h));
     this.deadLi_um = d.deadIslands ? (lab.deadXi * d.h) / d.nx : 0;
-    this.liveLi_um = ((lab.liveXi + (d.deadIslands ? 0 : lab.deadXi)) * d.h) / d.nx;
+    // Li left on the electrode that is not dead: connected metal, and the thin remnants below ξ = ½ that belong to no
+    // labelled metal (a lens the strip thinned before the cutoff)
+    this.liveLi_um = ((metalSum(out.xi) - (d.deadIslands ? lab.deadXi : 0)) * d.h) / d.nx;
     this.deadIslands = d.deadIslands ? lab.islands : 0;
     const row: MetricsRow = {
       step: this.steps,

@@ -296,7 +296,7 @@ export interface CycleRecord {
   dead_li_islands: number;
   /** Li bound by SEI re-formation during the cycle */
   sei_li_mAh_cm2: number;
-  /** Li still connected to the collector after the strip (Li‖Cu: what the cutoff left) */
+  /** Li left on the electrode and not dead after the strip: connected metal and thin remnants (Li‖Cu: what the cutoff left) */
   residual_li_mAh_cm2: number;
   /** time-weighted mean and last cell voltage of the plating and stripping half-cycles [V] */
   plate_mean_V: number;
