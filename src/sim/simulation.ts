@@ -848,7 +848,8 @@ export class Simulation {
         const end = Math.min(phaseEnd, until, capEnd);
         if (end <= this.time_s) return end === capEnd ? 'charge' : 'time';
         this.limitSeen = false;
-        const r = await this.runOnce({ until_s: end, charge_mAh_cm2: Infinity, maxSteps }, signal, this.dimless.dtInitial);
+        // a phase starts from dt_initial; a run call that continues a phase (the app steps in batches) keeps its dt
+        const r = await this.runOnce({ until_s: end, charge_mAh_cm2: Infinity, maxSteps }, signal, this.time_s === st.phaseStart_s ? this.dimless.dtInitial : Infinity);
         const phaseDone = (r === 'potential_limit' && ph.cutoff_V !== undefined) || (r === 'time' && end === phaseEnd);
         if (r === 'short_circuit') await this.endCycle(true);
         if (!phaseDone) return r === 'time' && end === capEnd ? 'charge' : r;
