@@ -5,7 +5,8 @@
 //   3 ionic current density |i| [mA/cm²] from the potential solve's face conductances;
 //   the SEI layers (scenarios with a film; shaders/mechanics.wgsl writes their buffers):
 //   4 hydrostatic stress σ_h [MPa] (capped at the yield strength) = the kernels' shift Ωσ_h/RT × V.sei.x,
-//   5 film strain ε_f [%], 6 film integrity (0 cracked, 1 intact), 7 cracked film (1 where integrity < ½).
+//   5 film strain ε_f [%], 6 film integrity (0 cracked, 1 intact), 7 cracked film (1 where integrity < ½);
+//   8 dead Li (1 on a dead cell): drawn as categories, live Li grey and dead Li vermilion over the electrolyte.
 // Layers 5–7 exist on the film cells only (filmCell below: the mechanics' film cells on the electrolyte
 // side); elsewhere they are drawn neutral (Li grey, electrolyte slate) and left out of the range.
 // rangeMinMax reduces the displayed quantity over the grid for the colour bar's auto range, with the
@@ -38,6 +39,7 @@ struct View {
   seedColour: vec4f,      // lithiophilic seeds
   offFilm: vec4f,         // electrolyte cells off the film on the film layers
   sei: vec4f,             // x: MPa of σ_h per unit of the shift Ωσ_h/RT (RT/Ω·1e-6); y: interface width w [µm]
+  dead: vec4f,            // colour of dead Li on the dead-Li layer
 }
 
 @group(0) @binding(0) var<uniform> V: View;
@@ -53,11 +55,17 @@ struct View {
 // and the kernels' live geometry, whose lane w is the mechanical shift Ωσ_h/RT (mechShift)
 @group(0) @binding(9) var<storage, read> film: array<vec4f>;
 @group(0) @binding(10) var<storage, read> mech: array<vec4f>;
+// the kernels' live geometry (GpuFieldView.kinetics): lane z is the i0 factor this step's kinetics use, which
+// shaders/label.wgsl sets to 0 on dead Li; geo's lane z is the static factor, > 0 on every fluid cell
+@group(0) @binding(11) var<storage, read> kin: array<vec4f>;
 
 const FLAG_CONTOUR: u32 = 1u;
 const FLAG_METAL: u32 = 2u;
 const FLAG_ELECTROLYTE: u32 = 4u;
 const FLAG_FILM: u32 = 8u;
+const FLAG_DEPOSIT: u32 = 16u;
+// the labelling covers the metal and its diffuse interface down to this ξ (THIN_CUT_XI in src/cpu/terms.ts)
+const LABEL_XI: f32 = 1e-3;
 const CRACKED_BELOW: f32 = 0.5;   // CRACKED_BELOW in src/app/layers.ts
 
 fn cell(i: u32, j: u32) -> u32 { return j * V.nx + i; }
@@ -92,6 +100,12 @@ fn filmCell(i: u32, j: u32) -> bool {
   return x > 0.002 && x < 0.5 && sqrt(gx * gx + gy * gy) >= 0.5 * x * (1.0 - x) / V.sei.y;
 }
 
+// Dead Li: a fluid cell of the metal or its interface whose kinetics the labelling switched off.
+fn deadCell(k: u32) -> bool {
+  let g = geo[k];
+  return kin[k].z == 0.0 && g.z > 0.0 && g.x < 0.5 && xi[k] >= LABEL_XI;
+}
+
 fn layerValue(i: u32, j: u32) -> f32 {
   let k = cell(i, j);
   switch V.layer {
@@ -102,6 +116,7 @@ fn layerValue(i: u32, j: u32) -> f32 {
     case 5u: { return film[k].x * 100.0; }
     case 6u: { return film[k].y; }
     case 7u: { return select(0.0, 1.0, film[k].y < CRACKED_BELOW); }
+    case 8u: { return select(0.0, 1.0, deadCell(k)); }
     default: { return xi[k]; }
   }
 }
@@ -159,7 +174,11 @@ fn fs(in: VsOut) -> @location(0) vec4f {
   let g = geo[cell(i, j)];
   if (g.x > 0.5) { return select(V.solidColour, V.seedColour, g.w > 0.5); }
   var rgb: vec3f;
-  if ((V.flags & FLAG_FILM) != 0u && !filmCell(i, j)) {
+  if ((V.flags & FLAG_DEPOSIT) != 0u) {
+    // the deposit by category: live Li grey, dead Li vermilion, over the electrolyte slate (soft ξ = ½ edge)
+    let li = select(V.metal.rgb, V.dead.rgb, deadCell(cell(i, j)));
+    rgb = mix(V.offFilm.rgb, li, smoothstep(0.5 - fw, 0.5 + fw, xs));
+  } else if ((V.flags & FLAG_FILM) != 0u && !filmCell(i, j)) {
     // a film layer off the film: the Li grey (soft edge) over the electrolyte slate
     rgb = mix(V.offFilm.rgb, V.metal.rgb, smoothstep(0.5 - fw, 0.5 + fw, xs));
   } else {

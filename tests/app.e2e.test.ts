@@ -374,7 +374,7 @@ describe.skipIf(!HAS_BROWSER)('browser app (headless chromium, SwiftShader WebGP
     await sei.close();
 
     const plain = await open('preset=planar-li-foil&grid.nx=32&grid.ny=32&view.layer=integrity');
-    expect(await layerMenu(plain)).toEqual(['Li metal ξ [–]', 'Li⁺ concentration [mol/L]', 'electrolyte potential [V]', 'ionic current density |i| [mA/cm²]']);
+    expect(await layerMenu(plain)).toEqual(['Li metal ξ [–]', 'dead Li (cut off from the collector) [live / dead]', 'Li⁺ concentration [mol/L]', 'electrolyte potential [V]', 'ionic current density |i| [mA/cm²]']);
     expect(await plain.evaluate(() => dendrite.state().query)).toContain('view.layer=xi');
     const notes = await plain.evaluate(() => dendrite.messages());
     expect(notes.some((m) => m.kind === 'note' && m.text.startsWith('No SEI in this scenario'))).toBe(true);
@@ -382,7 +382,7 @@ describe.skipIf(!HAS_BROWSER)('browser app (headless chromium, SwiftShader WebGP
 
     // garnet without an SEI solves the mechanics for the growth strain: the stress layer, no film layers
     const garnet = await open('preset=garnet&grid.nx=32&grid.ny=32&initial.li_thickness_um=4&view.layer=stress');
-    expect(await layerMenu(garnet)).toEqual(['Li metal ξ [–]', 'Li⁺ concentration [mol/L]', 'electrolyte potential [V]', 'ionic current density |i| [mA/cm²]', 'hydrostatic stress σ_h (capped at yield) [MPa]']);
+    expect(await layerMenu(garnet)).toEqual(['Li metal ξ [–]', 'dead Li (cut off from the collector) [live / dead]', 'Li⁺ concentration [mol/L]', 'electrolyte potential [V]', 'ionic current density |i| [mA/cm²]', 'hydrostatic stress σ_h (capped at yield) [MPa]']);
     expect(await garnet.evaluate(() => dendrite.state().query)).toContain('view.layer=stress');
     await garnet.close();
   });

@@ -5,15 +5,18 @@
 // The SEI layers (hydrostatic stress, film strain, integrity, cracked film) of a coupled run with a
 // brittle film: their range against an f64 evaluation of the film and shift buffers (the stress
 // converted with RT/Ω here, and against the metrics' interface stress), and their picture cell by cell.
+// The dead-Li layer: a detached disc on a Li film, labelled by the solver (the kernels' kinetics buffer),
+// drawn cell by cell in the dead colour and the film in the live one.
 
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, LITERATURE_FRONT } from './support/scenarios.ts';
 import { num, resolveScenario } from '../src/model/scenario.ts';
 import { createSimulation, type Simulation } from '../src/sim/simulation.ts';
 import { readGpuBuffer } from '../src/gpu/solver.ts';
-import { FieldRange, METAL_GREY, OFF_FILM_SLATE, Renderer, type FieldSource, type RenderOptions } from '../src/app/renderer.ts';
+import { DEAD_LI, FieldRange, METAL_GREY, OFF_FILM_SLATE, Renderer, type FieldSource, type RenderOptions } from '../src/app/renderer.ts';
 import { View } from '../src/app/view.ts';
-import { LAYERS, layersFor, type LayerSpec } from '../src/app/layers.ts';
+import { LAYERS, layerById, layersFor, type LayerSpec } from '../src/app/layers.ts';
+import { LABEL_NONE, labelMetal } from '../src/cpu/label.ts';
 import { COPPER, HOST_SOLID, SEED_GOLD } from '../src/io/fieldImage.ts';
 import { colormap, mapValue } from '../src/io/colormap.ts';
 import { filmGeometry, onFilm } from '../src/cpu/mechanics.ts';
@@ -92,7 +95,7 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader layer values (GPU range 
     const f = await readBuffers(v);
     const range = new FieldRange(v.device);
     range.setSource(v);
-    for (const layer of layersFor({ mechanics: false, film: false })) {
+    for (const layer of layersFor({ mechanics: false, film: false, islands: false })) {
       const [lo, hi] = cpuRange(layer, v, f);
       const gpu = (await range.measure({ layer, colormap: layer.colormap, range: [0, 1], contour: false, metalSolid: true }))!;
       const tol = 1e-5 * Math.max(Math.abs(lo), Math.abs(hi));
@@ -144,7 +147,7 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader with a 3D host', () => {
     const f = await readBuffers(v);
     const range = new FieldRange(v.device);
     range.setSource(v);
-    for (const layer of layersFor({ mechanics: false, film: false })) {
+    for (const layer of layersFor({ mechanics: false, film: false, islands: false })) {
       const [lo, hi] = cpuRange(layer, v, f, solid);
       const [loAll, hiAll] = cpuRange(layer, v, f);
       const gpu = (await range.measure({ layer, colormap: layer.colormap, range: [0, 1], contour: false, metalSolid: true }))!;
@@ -251,7 +254,7 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader SEI layers (stress, film
       sei: { kind: 'custom', heterogeneity: 0, modulus_GPa: 10, fracture_energy_J_m2: 0.01, heal_time_s: 5 },
       run: { metrics_every_steps: 20 },
     });
-  const SEI_LAYERS = LAYERS.filter((l) => l.needs !== undefined);
+  const SEI_LAYERS = LAYERS.filter((l) => l.needs === 'mechanics' || l.needs === 'film');
   let sim: Simulation;
   let v: FieldSource;
   let b: SeiBuffers;
@@ -393,7 +396,7 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader SEI layers (stress, film
     const plain = await createSimulation(s, { backend: 'gpu' });
     const src = plain.gpuView()!;
     expect(src.sei).toBeUndefined();
-    expect(layersFor({ mechanics: false, film: false }).map((l) => l.id)).toEqual(['xi', 'c', 'phi', 'i']);
+    expect(layersFor({ mechanics: false, film: false, islands: false }).map((l) => l.id)).toEqual(['xi', 'c', 'phi', 'i']);
     // the renderer binds a placeholder in place of the film buffers: no validation error on any layer
     const target = src.device.createTexture({ size: [16, 16], format: 'rgba8unorm', usage: GPUTextureUsage.RENDER_ATTACHMENT });
     const context = { configure() {}, getCurrentTexture: () => target } as unknown as GPUCanvasContext;
@@ -409,6 +412,71 @@ describe.runIf(BACKENDS.includes('gpu'))('render shader SEI layers (stress, film
     renderer.destroy();
     target.destroy();
     plain.destroy();
+  });
+});
+
+describe.runIf(BACKENDS.includes('gpu'))('render shader dead-Li layer', () => {
+  it('draws a detached disc in the dead colour and the film in the live one, cell by cell, from the kernels\' labelling', async () => {
+    // a 4 µm Li film plating at 2 mA/cm² and a disc of radius 2.5 µm painted 11 µm above it
+    const s = resolveScenario({
+      grid: { nx: 32, ny: 40, dx_um: 0.5 },
+      phase: { anisotropy_strength: 0, noise_amplitude_per_sqrt_s: 0 },
+      initial: { li_thickness_um: 4 },
+      drive: { current_density_mA_cm2: 2 },
+      run: { metrics_every_steps: 10, until_s: 1e6 },
+    });
+    const base = await createSimulation(s, { backend: 'gpu' });
+    const cp = await base.checkpoint();
+    base.destroy();
+    const nx = 32;
+    const ny = 40;
+    const w = num(s, 'phase.interface_width_um') / 0.5;
+    for (let k = 0; k < nx * ny; k++) {
+      const d = Math.hypot((k % nx) + 0.5 - 16, Math.floor(k / nx) + 0.5 - 30) - 5;
+      cp.xi[k] = Math.max(cp.xi[k], 0.5 * (1 - Math.tanh(d / (2 * w))));
+    }
+    const sim = await createSimulation(s, { backend: 'gpu', restore: cp });
+    await sim.run({ maxSteps: 10 });
+    const v = sim.gpuView()!;
+    const n = nx * ny;
+    const [xi, kin, geo] = await Promise.all([readGpuBuffer(v.device, v.xi, n), readGpuBuffer(v.device, v.kinetics, 4 * n), readGpuBuffer(v.device, v.geo, 4 * n)]);
+    // the shader's test (deadCell in shaders/render.wgsl), and the CPU labelling of the same ξ
+    const dead = (k: number) => kin[4 * k + 2] === 0 && geo[4 * k + 2] > 0 && geo[4 * k] < 0.5 && xi[k] >= 1e-3;
+    const labels = labelMetal(nx, ny, xi, sim.geometry.solid).labels;
+    const row = sim.rows.at(-1)!;
+    let metalDead = 0;
+    let metalLive = 0;
+    for (let k = 0; k < n; k++) {
+      if (xi[k] < 0.5) continue;
+      expect(dead(k), `metal cell ${k}: the kernels and labelMetal disagree`).toBe(labels[k] !== 0 && labels[k] !== LABEL_NONE);
+      if (dead(k)) metalDead++;
+      else metalLive++;
+    }
+    console.log(`dead-Li fixture: ${metalDead} dead and ${metalLive} live metal cells; the row's dead Li ${row.dead_li_mAh_cm2.toExponential(3)} mAh/cm² in ${row.dead_li_islands} island(s)`);
+    expect(row.dead_li_islands).toBe(1);
+    expect(metalDead).toBeGreaterThan(40);
+    expect(metalLive).toBeGreaterThan(200);
+
+    const { draw, rowBytes, destroy } = offscreen(v);
+    const layer = layerById('dead');
+    const px = await draw({ layer, colormap: layer.colormap, range: [0, 1], contour: false, metalSolid: true });
+    const counts = { dead: 0, live: 0, electrolyte: 0 };
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const k = j * nx + i;
+        let want: readonly number[];
+        if (xi[k] > 0.9) want = dead(k) ? (counts.dead++, DEAD_LI) : (counts.live++, METAL_GREY);
+        else if (xi[k] < 0.1) want = (counts.electrolyte++, OFF_FILM_SLATE);
+        else continue; // the soft edge between
+        const y = 2 * ny - 2 - 2 * j;
+        const got = Array.from(px.subarray(y * rowBytes + 8 * i, y * rowBytes + 8 * i + 3));
+        expect(Math.max(...got.map((g, q) => Math.abs(g - want[q]))), `cell (${i}, ${j}) ξ = ${xi[k]}: drew ${got}, expected ${want}`).toBeLessThanOrEqual(2);
+      }
+    }
+    console.log(`dead-Li layer drawn: ${counts.dead} dead, ${counts.live} live and ${counts.electrolyte} electrolyte cells in their colours`);
+    expect(counts.dead).toBeGreaterThan(10);
+    destroy();
+    sim.destroy();
   });
 });
 

@@ -16,6 +16,8 @@ import { autoRange, COLORMAP_NAMES, layerById, layersFor, LAYERS, scaleBarLength
 import { copyLink, listMessages, pickJsonFile, renderColorBar, showMessage } from './chrome.ts';
 import { download, exportCsv, exportVti, Recorder, snapshotPng } from './exporters.ts';
 import { etaToStop, formatEta } from './readout.ts';
+import { cycleReadout } from './cycling.ts';
+import { cyclingPlots, followingEdits } from './applicable.ts';
 
 /** A focused element that takes typed text (where Space and letters are input, not shortcuts). */
 function isTextEntry(t: EventTarget | null): boolean {
@@ -179,8 +181,11 @@ export class App {
       this.finishedReason = undefined;
       this.attachSim(sim);
       // the plots show this run only, from now (they are otherwise redrawn only as rows arrive)
+      this.plots.setCycling(cyclingPlots(s));
       this.plots.setRows([]);
+      this.plots.setCycles([]);
       this.plots.flush();
+      this.panel.setCycling(sim.cyclePhase !== undefined);
       this.rate = { t: 0, wall: 0, steps: 0, charge: 0 };
       this.panel.show(s, preset);
       this.panel.setPendingRestart([]);
@@ -199,9 +204,10 @@ export class App {
     const src = sim.gpuView();
     if (!src) throw new Error('the app needs the GPU backend');
     this.renderer!.setSource(src);
-    this.offerLayers({ mechanics: src.sei !== undefined, film: src.sei !== undefined && this.scenario.sei.kind !== 'none' });
+    this.offerLayers({ mechanics: src.sei !== undefined, film: src.sei !== undefined && this.scenario.sei.kind !== 'none', islands: text(this.scenario, 'metal.island_contact') === 'none' });
     sim.addWriter({
       onMetrics: (row: MetricsRow) => this.plots.push(row),
+      onCycle: (record) => this.plots.pushCycle(record),
       onEvent: (e) => this.note(`${e.kind.replace('_', ' ')} at t = ${e.time_s.toPrecision(4)} s: ${e.message}`),
     });
   }
@@ -211,18 +217,19 @@ export class App {
    * has an SEI film; a shown layer the run lacks (a link, or the previous run) falls back to ξ with a
    * note that says why.
    */
-  private offerLayers(has: { mechanics: boolean; film: boolean }): void {
+  private offerLayers(has: { mechanics: boolean; film: boolean; islands: boolean }): void {
     const layers = layersFor(has);
     const v = this.panel.view;
     this.panel.setLayers(layers);
     if (!layers.some((l) => l.id === v.layer)) {
       const shown = layerById(v.layer);
       v.layer = LAYERS[0].id;
-      const why =
-        shown.needs === 'film'
-          ? 'No SEI in this scenario (sei.kind = none)'
-          : 'No mechanics in this scenario (sei.kind = none and electrolyte.growth_strain = 0)';
-      this.note(`${why}, so there is no "${shown.label}" layer: showing ${LAYERS[0].label}. ${shown.needs === 'film' ? "Choose an SEI film in the SEI folder and restart to see the film's layers." : 'Choose an SEI film, or a solid electrolyte with a growth strain, and restart to see the stress.'}`);
+      const why = {
+        film: ['No SEI in this scenario (sei.kind = none)', "Choose an SEI film in the SEI folder and restart to see the film's layers."],
+        mechanics: ['No mechanics in this scenario (sei.kind = none and electrolyte.growth_strain = 0)', 'Choose an SEI film, or a solid electrolyte with a growth strain, and restart to see the stress.'],
+        islands: ['No island is ever dead in this scenario (metal.island_contact = out_of_plane)', 'Set metal.island_contact = none and restart to see dead Li.'],
+      }[shown.needs ?? 'mechanics'];
+      this.note(`${why[0]}, so there is no "${shown.label}" layer: showing ${LAYERS[0].label}. ${why[1]}`);
       this.onView();
     }
   }
@@ -262,6 +269,8 @@ export class App {
           short_circuit: 'the deposit reached the reservoir: short circuit',
           sand: "stopped at Sand's time (run.stop_at_sand)",
           potential_limit: 'the electrode potential reached drive.potential_limit_V: the current cannot be supplied (voltage cutoff)',
+          cycles: `ran its ${num(sim.scenario, 'cycling.cycles')} cycles (raise cycling.cycles to go on)`,
+          polarisation_limit: 'a cycle\'s |cell voltage| exceeded cycling.polarisation_limit_V',
         };
         this.note(`Run finished: ${why[r.reason] ?? r.reason}.`);
       }
@@ -311,6 +320,7 @@ export class App {
         this.sim = sim;
         this.attachSim(sim);
         this.plots.setRows(sim.rows);
+        this.plots.setCycles(sim.cycles);
         this.plots.flush();
       });
       this.note(`Recovered on a new GPU device at t = ${this.sim!.time_s.toPrecision(4)} s (step ${this.sim!.steps}).`);
@@ -432,7 +442,9 @@ export class App {
     const a = this.gpu.label;
     const row = sim.rows[sim.rows.length - 1];
     const q = row ? `${row.charge_mAh_cm2.toPrecision(3)} mAh/cm² · E = ${(row.applied_potential_V * 1000).toFixed(1)} mV` : 'not started';
-    this.el.status.textContent = `${this.preset ?? this.scenario.about?.name ?? 'custom'} · ${sim.d.nx}×${sim.d.ny} · t = ${sim.time_s.toPrecision(4)} s · ${q} · ${a.vendor} ${a.architecture || a.device}${a.isFallback ? ' (software adapter)' : ''}`;
+    if (sim.cyclePhase) this.panel.run.cycle = cycleReadout(sim.cyclePhase, sim.cycles.length, num(sim.scenario, 'cycling.cycles'));
+    const cycle = sim.cyclePhase ? ` · ${this.panel.run.cycle}` : '';
+    this.el.status.textContent = `${this.preset ?? this.scenario.about?.name ?? 'custom'} · ${sim.d.nx}×${sim.d.ny} · t = ${sim.time_s.toPrecision(4)} s · ${q}${cycle} · ${a.vendor} ${a.architecture || a.device}${a.isFallback ? ' (software adapter)' : ''}`;
   }
 
   // ------------------------------------------------------------------ input
@@ -606,28 +618,41 @@ export class App {
 
   /** A panel edit: applied live when the running simulation can take it, else kept for a restart. */
   private editKey(key: string, value: number | string | boolean): string | undefined {
-    const set = `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    const fmt = (k: string, v: number | string | boolean) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`;
+    // an edit the scenario's cross-key rules would refuse on its own takes its companions along (applicable.ts)
+    const along = followingEdits(this.edited, key, value);
+    const sets = [fmt(key, value), ...along.map((a) => fmt(a.key, a.value))];
     let next: Scenario;
     try {
-      next = applyOverrides(this.edited, [set]);
+      next = applyOverrides(this.edited, sets);
     } catch (e) {
       this.error((e as Error).message);
       this.panel.show(this.edited, this.preset);
       return (e as Error).message;
     }
     this.edited = next;
+    if (along.length) {
+      this.panel.show(next, this.preset);
+      this.note(`With ${key} = ${value}: ${along.map((a) => `${a.key} = ${a.value}`).join(', ')} (${along[0].why}).`);
+    }
     this.panel.showApplicable(next);
     const restart = restartKeys(this.scenario, next);
     this.panel.setPendingRestart(restart);
     const sim = this.sim;
     if (!restart.includes(key) && sim) {
       // a live key goes to the running simulation at once, even while other edits wait for a restart
-      const live = applyOverrides(this.scenario, [set]);
+      let live: Scenario;
+      try {
+        live = applyOverrides(this.scenario, sets.filter((x) => !restart.includes(x.slice(0, x.indexOf('=')))));
+      } catch (e) {
+        this.error((e as Error).message);
+        return (e as Error).message;
+      }
       this.act(
         this.exclusive(async () => {
           sim.updateScenario(live);
           this.scenario = live;
-          if (key.startsWith('run.')) this.finishedReason = undefined;
+          if (key.startsWith('run.') || key.startsWith('cycling.')) this.finishedReason = undefined;
           // the link follows the run on screen once the run has the change
           this.updateUrl();
         }),
@@ -692,6 +717,7 @@ export class App {
       range: this.range,
       label: layer.label,
       unit: layer.unit,
+      legend: layer.legend,
       bar_um: um,
       bar_px: um * this.view.zoom,
       caption: this.el.status.textContent ?? '',
@@ -760,6 +786,11 @@ export class App {
         /** points in each live plot */
         plotPoints: this.plots.pointCounts(),
         plotXScale: this.plots.xScaleDrawn(),
+        /** the legends of the time charts, and what the cycling plots draw (undefined: not a cycling run) */
+        plotSeries: this.plots.seriesLabels(),
+        cyclePlot: this.plots.cycleData(),
+        profileCurves: this.plots.profileCurves(),
+        cycles: this.sim?.cycles.length ?? 0,
         about: this.el.panel.querySelector('.about')?.textContent ?? '',
         visibleKeys: [...this.el.panel.querySelectorAll<HTMLElement>('[data-key]')].filter((e) => e.offsetParent !== null).map((e) => e.dataset.key!),
         readout: { ...this.panel.run },

@@ -4,12 +4,26 @@
 import { formatTick } from './exporters.ts';
 import { cssGradient, ticks, type LayerSpec } from './layers.ts';
 
-/** The colour bar: the layer's name and unit, the colour map, and ticks over [lo, hi]. */
+/** The colour bar: the layer's name and unit, the colour map, and ticks over [lo, hi]; a categorical layer lists its colours. */
 export function renderColorBar(bar: HTMLElement, layer: LayerSpec, [lo, hi]: readonly [number, number], colormapName: string): void {
   bar.innerHTML = '';
   const title = document.createElement('div');
   title.className = 'cb-title';
   title.textContent = `${layer.label} [${layer.unit}]`;
+  if (layer.legend) {
+    const list = document.createElement('div');
+    list.className = 'cb-legend';
+    for (const e of layer.legend) {
+      const row = document.createElement('div');
+      const chip = document.createElement('span');
+      chip.className = 'cb-chip';
+      chip.style.background = `rgb(${e.rgb.join(',')})`;
+      row.append(chip, e.label);
+      list.appendChild(row);
+    }
+    bar.append(title, list);
+    return;
+  }
   const grad = document.createElement('div');
   grad.className = 'cb-gradient';
   grad.style.background = cssGradient(colormapName);

@@ -2,9 +2,14 @@
 // and the page draws ξ or c from the fields it sends back, on a 2D canvas. The same panel, plots,
 // share links and exports as the WebGPU app (src/app/app.ts); the stress and SEI layers, the hover
 // readout and the video recorder need the GPU view and are not offered. A banner says why this mode runs.
+// The dead-Li layer draws the cells the worker labels dead (src/app/deadLi.ts).
 
 import { applyOverrides, num, presetScenario, text, type Scenario } from '../model/scenario.ts';
 import type { MetricsRow } from '../sim/types.ts';
+import type { CyclePhase } from '../model/cycling.ts';
+import { cyclingPlots, followingEdits } from './applicable.ts';
+import { cycleReadout } from './cycling.ts';
+import { deadLiImage } from './deadLi.ts';
 import { phaseFieldImage } from '../io/fieldImage.ts';
 import { colormap, mapValue } from '../io/colormap.ts';
 import { fieldsVti } from '../io/vti.ts';
@@ -18,8 +23,8 @@ import type { AppElements } from './app.ts';
 import type { FromWorker, Snapshot, ToWorker } from './cpuWorker.ts';
 
 const DEFAULT_PRESET = 'first-dendrites';
-/** the layers a 2D canvas draws from the fields the worker sends */
-const CPU_LAYERS = LAYERS.filter((l) => l.id === 'xi' || l.id === 'c');
+/** the layers a 2D canvas draws from what the worker sends: ξ, dead Li (where islands can die) and c */
+const cpuLayers = (s: Scenario) => LAYERS.filter((l) => l.id === 'xi' || l.id === 'c' || (l.id === 'dead' && text(s, 'metal.island_contact') === 'none'));
 
 export class CpuApp {
   private readonly worker: Worker;
@@ -35,6 +40,9 @@ export class CpuApp {
   private pending?: { resolve: (m: FromWorker) => void };
   private busy = false;
   private finished?: string;
+  /** drive.mode = cycling: the phase in effect and the cycles completed (from the worker) */
+  private phase?: CyclePhase;
+  private cyclesDone = 0;
   private range: [number, number] = [0, 1];
   private rate = { t: 0, wall: 0, steps: 0 };
 
@@ -67,7 +75,7 @@ export class CpuApp {
       toggleRecord: unsupported('Recording'),
       fullscreen: () => void (el.canvas.closest('#left') ?? el.canvas).requestFullscreen().catch(() => undefined),
     });
-    this.panel.setLayers(CPU_LAYERS);
+    this.panel.setLayers(cpuLayers(presetScenario(DEFAULT_PRESET)));
     this.plots = new Plots(el.plots);
     new ResizeObserver(() => this.draw()).observe(el.canvas);
     window.addEventListener('keydown', (e) => {
@@ -93,7 +101,7 @@ export class CpuApp {
         preset = DEFAULT_PRESET;
         scenario = presetScenario(DEFAULT_PRESET);
       }
-      if (shared.view.layer && CPU_LAYERS.some((l) => l.id === shared.view.layer)) this.panel.view.layer = shared.view.layer;
+      if (shared.view.layer && cpuLayers(scenario).some((l) => l.id === shared.view.layer)) this.panel.view.layer = shared.view.layer;
     } catch (e) {
       this.error(`The link's scenario was not loaded: ${(e as Error).message}. Showing the ${DEFAULT_PRESET} preset instead.`);
       preset = DEFAULT_PRESET;
@@ -145,11 +153,16 @@ export class CpuApp {
       this.finished = undefined;
       this.geometry = { solid: m.solid, seeded: m.seeded };
       this.rows = [];
+      this.phase = undefined;
+      this.cyclesDone = 0;
+      this.plots.setCycling(cyclingPlots(s));
+      this.plots.setCycles([]);
       this.absorb(m);
       this.plots.setRows(this.rows);
       this.plots.flush();
       this.panel.show(s, preset);
-      this.panel.setLayers(CPU_LAYERS);
+      this.panel.setLayers(cpuLayers(s));
+      this.panel.setCycling(m.phase !== undefined);
       this.panel.setPendingRestart([]);
       this.rate = { t: 0, wall: 0, steps: 0 };
       history.replaceState(null, '', `${location.pathname}?${this.query()}`);
@@ -169,6 +182,9 @@ export class CpuApp {
       this.plots.push(r);
     }
     for (const e of m.events) this.note(`${e.kind.replace('_', ' ')} at t = ${e.time_s.toPrecision(4)} s: ${e.message}`);
+    for (const c of m.cycles) this.plots.pushCycle(c);
+    this.phase = m.phase;
+    this.cyclesDone = m.cyclesDone;
   }
 
   /** Runs n steps in the worker (one request in flight). */
@@ -219,8 +235,15 @@ export class CpuApp {
 
   /** On the CPU every change takes effect on "apply changes & restart" (the worker rebuilds the run). */
   private editKey(key: string, value: number | string | boolean): string | undefined {
+    const fmt = (k: string, v: number | string | boolean) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`;
+    // an edit the cross-key rules would refuse alone takes its companions along (applicable.ts)
+    const along = followingEdits(this.edited, key, value);
     try {
-      this.edited = applyOverrides(this.edited, [`${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`]);
+      this.edited = applyOverrides(this.edited, [fmt(key, value), ...along.map((a) => fmt(a.key, a.value))]);
+      if (along.length) {
+        this.panel.show(this.edited, this.preset);
+        this.note(`With ${key} = ${value}: ${along.map((x) => `${x.key} = ${x.value}`).join(', ')} (${along[0].why}).`);
+      }
     } catch (e) {
       this.error((e as Error).message);
       this.panel.show(this.edited, this.preset);
@@ -237,7 +260,7 @@ export class CpuApp {
   }
 
   private layer() {
-    return layerById(CPU_LAYERS.some((l) => l.id === this.panel.view.layer) ? this.panel.view.layer : 'xi');
+    return layerById(cpuLayers(this.scenario).some((l) => l.id === this.panel.view.layer) ? this.panel.view.layer : 'xi');
   }
 
   /** The field on the 2D canvas: one pixel per cell, scaled to fit with square cells, collector at the bottom. */
@@ -249,7 +272,12 @@ export class CpuApp {
     c.width = Math.max(1, Math.round(c.clientWidth * dpr));
     c.height = Math.max(1, Math.round(c.clientHeight * dpr));
     const layer = this.layer();
-    const img = layer.id === 'xi' ? phaseFieldImage({ nx: s.nx, ny: s.ny, dx_um: s.dx_um, xi: s.xi, c: s.c, phi_V: s.phi_V }, { scale: 1, collectorPx: 1, contour: this.panel.view.contour }, this.geometry) : this.concentrationImage(s);
+    const img =
+      layer.id === 'xi'
+        ? phaseFieldImage({ nx: s.nx, ny: s.ny, dx_um: s.dx_um, xi: s.xi, c: s.c, phi_V: s.phi_V }, { scale: 1, collectorPx: 1, contour: this.panel.view.contour }, this.geometry)
+        : layer.id === 'dead'
+          ? deadLiImage(s.nx, s.ny, s.xi, s.dead ?? new Uint8Array(s.nx * s.ny), this.geometry)
+          : this.concentrationImage(s);
     const off = new OffscreenCanvas(img.width, img.height);
     off.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(img.rgba), img.width, img.height), 0, 0);
     const ctx = c.getContext('2d')!;
@@ -302,7 +330,9 @@ export class CpuApp {
     }
     const row = this.rows.at(-1);
     const q = row ? `${row.charge_mAh_cm2.toPrecision(3)} mAh/cm² · E = ${(row.applied_potential_V * 1000).toFixed(1)} mV` : 'not started';
-    this.el.status.textContent = `${this.preset ?? text(this.scenario, 'about.name')} · ${s.nx}×${s.ny} · t = ${s.time_s.toPrecision(4)} s · ${q} · f64 CPU solver in a Web Worker`;
+    if (this.phase) this.panel.run.cycle = cycleReadout(this.phase, this.cyclesDone, num(this.scenario, 'cycling.cycles'));
+    const cycle = this.phase ? ` · ${this.panel.run.cycle}` : '';
+    this.el.status.textContent = `${this.preset ?? text(this.scenario, 'about.name')} · ${s.nx}×${s.ny} · t = ${s.time_s.toPrecision(4)} s · ${q}${cycle} · f64 CPU solver in a Web Worker`;
   }
 
   private query(): string {
@@ -343,6 +373,10 @@ export class CpuApp {
         rows: this.rows.length,
         lastRow: this.rows.at(-1),
         plotPoints: this.plots.pointCounts(),
+        cyclePlot: this.plots.cycleData(),
+        profileCurves: this.plots.profileCurves(),
+        cycles: this.cyclesDone,
+        readout: { ...this.panel.run },
       }),
       readXi: async () => {
         const s = this.snap!;

@@ -4,7 +4,7 @@
 import { metricsCsv } from '../io/csvFormat.ts';
 import { fieldsVti } from '../io/vti.ts';
 import type { Fields, MetricsRow } from '../sim/types.ts';
-import { ticks } from './layers.ts';
+import { ticks, type LegendEntry } from './layers.ts';
 import { colormap } from '../io/colormap.ts';
 
 export function download(name: string, data: Blob | string, type = 'application/octet-stream'): void {
@@ -32,6 +32,8 @@ export interface SnapshotOverlay {
   range: [number, number];
   label: string;
   unit: string;
+  /** a categorical layer: its colours, listed in place of the colour map */
+  legend?: readonly LegendEntry[];
   /** scale bar: length in µm and in device pixels */
   bar_um: number;
   bar_px: number;
@@ -59,7 +61,7 @@ export function snapshotPng(field: HTMLCanvasElement, redraw: () => void, o: Sna
   const y0 = capH + 34;
   const h = Math.max(80, field.height - 60);
   const lut = colormap(o.colormap);
-  for (let y = 0; y < h; y++) {
+  for (let y = 0; y < h && !o.legend; y++) {
     const k = Math.round((1 - y / (h - 1)) * 255) * 4;
     g.fillStyle = `rgb(${lut[k]},${lut[k + 1]},${lut[k + 2]})`;
     g.fillRect(x0, y0 + y, 18, 1);
@@ -74,9 +76,15 @@ export function snapshotPng(field: HTMLCanvasElement, redraw: () => void, o: Sna
     else lines.push(word);
   }
   lines.slice(-2).forEach((line, k, all) => g.fillText(line, x0 - 4, y0 - 8 - 14 * (all.length - 1 - k)));
-  g.fillText(`[${o.unit}]`, x0 + 22, y0 + h + 16);
+  o.legend?.forEach((e, k) => {
+    g.fillStyle = `rgb(${e.rgb.join(',')})`;
+    g.fillRect(x0, y0 + 22 * k, 14, 14);
+    g.fillStyle = '#e6e8ec';
+    g.fillText(e.label, x0 + 20, y0 + 22 * k + 11);
+  });
+  if (!o.legend) g.fillText(`[${o.unit}]`, x0 + 22, y0 + h + 16);
   const [lo, hi] = o.range;
-  for (const t of ticks(lo, hi)) {
+  for (const t of o.legend ? [] : ticks(lo, hi)) {
     const y = y0 + (1 - (t - lo) / (hi - lo)) * (h - 1);
     g.fillRect(x0 + 18, y, 4, 1);
     g.fillText(formatTick(t), x0 + 26, y + 4);

@@ -12,9 +12,10 @@ import { colormap, COLORMAP_NAMES, type ColormapName } from '../io/colormap.ts';
  * - 'film': only the film cells: those the mechanics carry film on (onFilm() of src/cpu/mechanics.ts:
  *   an interface profile, not a faint ξ halo) on the electrolyte side, ξ < ½, where the film's band
  *   s(ξ) lies (on the Li side the tracked strain and integrity act on nothing); the other cells are
- *   drawn neutral (Li grey, electrolyte slate) and left out of the range.
+ *   drawn neutral (Li grey, electrolyte slate) and left out of the range;
+ * - 'deposit': a categorical picture of the metal (the dead-Li layer): colours from `legend`, no colour map.
  */
-export type LayerDomain = 'all' | 'electrolyte' | 'film';
+export type LayerDomain = 'all' | 'electrolyte' | 'film' | 'deposit';
 
 export interface LayerSpec {
   /** index in shaders/render.wgsl's layerValue() */
@@ -29,16 +30,34 @@ export interface LayerSpec {
   domain: LayerDomain;
   /**
    * What the layer needs, hidden from the menu otherwise: 'mechanics', a run that solves the elasticity
-   * (an SEI film or a growth strain: mechanicsOn in src/model/dimless.ts); 'film', an SEI film (sei.kind ≠ none)
+   * (an SEI film or a growth strain: mechanicsOn in src/model/dimless.ts); 'film', an SEI film (sei.kind ≠ none);
+   * 'islands', a run whose cut-off islands are dead (metal.island_contact = none; with out_of_plane none ever is)
    */
-  needs?: 'mechanics' | 'film';
+  needs?: 'mechanics' | 'film' | 'islands';
   /**
    * The smallest span the automatic range may take [layer unit]: below it the field is uniform to within
    * what matters (a stress-free run carries ±1e-10 MPa of round-off), and stretching the colour map over
    * that noise would paint it as a pattern. About a thousandth of a typical value of the layer.
    */
   minSpan?: number;
+  /** a categorical layer: what each colour means (the colour bar lists these instead of a colour map) */
+  legend?: readonly LegendEntry[];
 }
+
+export interface LegendEntry {
+  label: string;
+  rgb: readonly [number, number, number];
+}
+
+/** the Li where it is drawn as a solid (and off the film on the film layers): light steel grey, distinct from every colour map */
+export const METAL_GREY: readonly [number, number, number] = [0xc0, 0xc4, 0xcc];
+/** the electrolyte off the film on the film layers, and on the dead-Li layer: slate */
+export const OFF_FILM_SLATE: readonly [number, number, number] = [0x3b, 0x41, 0x4d];
+/**
+ * dead Li on the dead-Li layer: Okabe–Ito vermilion, apart from the live Li grey in hue and lightness
+ * for every common colour-vision deficiency, and from the copper collector and the gold seeds
+ */
+export const DEAD_LI: readonly [number, number, number] = [0xd5, 0x5e, 0x00];
 
 /**
  * A film cell counts as cracked while its integrity is below ½: the model cracks a film only where its
@@ -51,6 +70,23 @@ export const CRACKED_BELOW = 0.5;
 // (lane w: the mechanical shift Ωσ_h/RT), see GpuFieldView.sei in src/sim/types.ts (Simulation.gpuView()).
 export const LAYERS: readonly LayerSpec[] = [
   { index: 0, id: 'xi', label: 'Li metal ξ', unit: '–', colormap: 'cividis', fixed: [0, 1], domain: 'all' },
+  // dead Li: the metal the kinetics switched off, islands cut off from the collector and host (shaders/label.wgsl,
+  // src/cpu/label.ts); value 1 on a dead cell, 0 elsewhere
+  {
+    index: 8,
+    id: 'dead',
+    label: 'dead Li (cut off from the collector)',
+    unit: 'live / dead',
+    colormap: 'viridis',
+    fixed: [0, 1],
+    domain: 'deposit',
+    needs: 'islands',
+    legend: [
+      { label: 'live Li', rgb: METAL_GREY },
+      { label: 'dead Li', rgb: DEAD_LI },
+      { label: 'electrolyte', rgb: OFF_FILM_SLATE },
+    ],
+  },
   // c: 1e-3 of a 1 M salt; φ: 0.1 mV (0.4 % of RT/F); |i|: 1e-3 of 1 mA/cm²; σ_h: 10 kPa, a kinetic shift
   // Ωσ_h/F of 1.3 µV (Ω = 13 cm³/mol); ε_f: 1e-5 strain
   { index: 1, id: 'c', label: 'Li⁺ concentration', unit: 'mol/L', colormap: 'viridis', domain: 'electrolyte', minSpan: 1e-3 },
@@ -64,10 +100,11 @@ export const LAYERS: readonly LayerSpec[] = [
 
 /**
  * The layers a simulation can show: the stress where it solves the mechanics (an SEI film, or a solid
- * electrolyte's growth strain without one), the film layers where it has a film.
+ * electrolyte's growth strain without one), the film layers where it has a film, the dead-Li layer
+ * where cut-off islands are dead.
  */
-export function layersFor(has: { mechanics: boolean; film: boolean }): LayerSpec[] {
-  return LAYERS.filter((l) => l.needs === undefined || (l.needs === 'mechanics' ? has.mechanics : has.film));
+export function layersFor(has: { mechanics: boolean; film: boolean; islands: boolean }): LayerSpec[] {
+  return LAYERS.filter((l) => l.needs === undefined || has[l.needs]);
 }
 
 export function layerById(id: string): LayerSpec {

@@ -27,6 +27,25 @@ const FOLDERS: { title: string; keys: KeyControl[] }[] = [
     ],
   },
   {
+    // the cell around the working electrode and the cycling protocol (drive.mode = cycling: the protocol's keys show)
+    title: 'Cell & cycling',
+    keys: [
+      { key: 'cell.kind', label: 'cell (half, Li‖Cu, Li‖Li)' },
+      { key: 'cell.counter_exchange_current_mA_cm2', label: 'counter electrode i₀ [mA/cm²] (0 = ideal)', step: 0.1 },
+      { key: 'cycling.plate_current_mA_cm2', label: 'plating current [mA/cm²]', step: 0.1 },
+      { key: 'cycling.strip_current_mA_cm2', label: 'stripping current [mA/cm²]', step: 0.1 },
+      { key: 'cycling.plate_capacity_mAh_cm2', label: 'plated per cycle [mAh/cm²]', step: 0.01 },
+      { key: 'cycling.strip_cutoff_V', label: 'strip to [V vs Li] (Li‖Cu; 0 = off)', step: 0.05 },
+      { key: 'cycling.strip_capacity_mAh_cm2', label: 'stripped per cycle [mAh/cm²] (0 = to cutoff)', step: 0.01 },
+      { key: 'cycling.rest_s', label: 'rest after each half-cycle [s]', step: 1 },
+      { key: 'cycling.cycles', label: 'cycles', step: 1 },
+      { key: 'cycling.current_step_mA_cm2', label: 'current step (CCD) [mA/cm²] (0 = off)', step: 0.1 },
+      { key: 'cycling.cycles_per_step', label: 'cycles per current step', step: 1 },
+      { key: 'cycling.polarisation_limit_V', label: 'polarisation limit [V] (0 = off)', step: 0.01 },
+      { key: 'metal.island_contact', label: 'cut-off islands (none = dead Li)' },
+    ],
+  },
+  {
     title: 'Electrolyte',
     keys: [
       { key: 'electrolyte.concentration_mol_L', label: 'c₀ [mol/L]', step: 0.05 },
@@ -118,7 +137,7 @@ export class Panel {
   readonly gui: GUI;
   /** values shown by the scenario controllers, keyed by scenario key (display units) */
   readonly values: Record<string, number | string | boolean> = {};
-  readonly run = { 'steps per frame': 5, 'auto steps/frame': true, 'steps / s': '–', 'sim s / wall s': '–', 'ETA to stop': '–', time: '0 s', steps: 0 };
+  readonly run = { 'steps per frame': 5, 'auto steps/frame': true, 'steps / s': '–', 'sim s / wall s': '–', 'ETA to stop': '–', time: '0 s', steps: 0, cycle: '–' };
   readonly view = { layer: LAYERS[0].id, colormap: 'cividis', contour: true, 'metal as solid': true, 'auto range': true, min: 0, max: 1, 'x axis': 'time' as 'time' | 'charge', 'x scale': 'linear' as 'linear' | 'log' };
   readonly preset = { preset: '' };
   private readonly controllers = new Map<string, Controller>();
@@ -127,6 +146,7 @@ export class Panel {
   private playCtl: Controller;
   private recordCtl: Controller;
   private readonly layerCtl: Controller;
+  private readonly cycleCtl: Controller;
   private readonly scaleOf = new Map<string, number>();
   private readonly about: HTMLElement;
 
@@ -160,6 +180,10 @@ export class Panel {
     runF.add(this.run, 'ETA to stop').disable().listen();
     runF.add(this.run, 'time').disable().listen();
     runF.add(this.run, 'steps').disable().listen();
+    // a cycling run: the cycle and phase in effect ('cycle 2/3 · stripping')
+    this.cycleCtl = runF.add(this.run, 'cycle').disable().listen();
+    this.cycleCtl.domElement.dataset.key = 'run.cycle';
+    this.cycleCtl.hide();
     this.restartNote = runF.add(this.restartInfo, 'needs restart').disable();
     runF.add(act, 'restart').name('apply changes & restart');
     this.restartNote.hide();
@@ -259,6 +283,12 @@ export class Panel {
   setLayers(layers: readonly LayerSpec[]): void {
     // an option controller updates its options in place (lil-gui)
     this.layerCtl.options(layerOptions(layers));
+  }
+
+  /** Shows the cycle readout for a cycling run. */
+  setCycling(on: boolean): void {
+    this.run.cycle = '–';
+    this.cycleCtl.show(on);
   }
 
   setPendingRestart(keys: string[]): void {

@@ -7,7 +7,7 @@ import renderSrc from '../../shaders/render.wgsl?raw';
 import type { mat3 } from 'gl-matrix';
 import type { View } from './view.ts';
 import type { GpuFieldView } from '../sim/types.ts';
-import { fromOrderedBits, lutFloats, type LayerSpec } from './layers.ts';
+import { DEAD_LI, fromOrderedBits, lutFloats, METAL_GREY, OFF_FILM_SLATE, type LayerSpec } from './layers.ts';
 import { HOST_SOLID, SEED_GOLD } from '../io/fieldImage.ts';
 
 
@@ -22,13 +22,10 @@ export interface RenderOptions {
   metalSolid: boolean;
 }
 
-// struct View in shaders/render.wgsl: 3 vec4 (matrix) + 4 u32 + 8 f32 + 6 vec4 (colours) + 1 vec4 (SEI) = 52 words
-const VIEW_BYTES = 52 * 4;
+// struct View in shaders/render.wgsl: 3 vec4 (matrix) + 4 u32 + 8 f32 + 6 vec4 (colours) + 1 vec4 (SEI) + 1 vec4 (dead Li) = 56 words
+const VIEW_BYTES = 56 * 4;
 const COLLECTOR_UM_FRACTION = 0.04;
-/** the Li where it is drawn as a solid (and off the film on the film layers): light steel grey, distinct from every colour map */
-export const METAL_GREY: readonly [number, number, number] = [0xc0, 0xc4, 0xcc];
-/** the electrolyte off the film on the film layers: slate */
-export const OFF_FILM_SLATE: readonly [number, number, number] = [0x3b, 0x41, 0x4d];
+export { DEAD_LI, METAL_GREY, OFF_FILM_SLATE };
 
 function rgba(hex: string): [number, number, number, number] {
   const n = parseInt(hex.slice(1), 16);
@@ -51,7 +48,7 @@ function packView(out: ArrayBuffer, src: FieldSource, o: RenderOptions, screenTo
   // the metal is drawn over the electrolyte fields only: ξ and the Li's stress are read inside it,
   // and a film layer draws its own neutral Li off the film
   const electrolyte = o.layer.domain === 'electrolyte';
-  u[15] = (o.contour ? 1 : 0) | (o.metalSolid && electrolyte ? 2 : 0) | (electrolyte ? 4 : 0) | (o.layer.domain === 'film' ? 8 : 0);
+  u[15] = (o.contour ? 1 : 0) | (o.metalSolid && electrolyte ? 2 : 0) | (electrolyte ? 4 : 0) | (o.layer.domain === 'film' ? 8 : 0) | (o.layer.domain === 'deposit' ? 16 : 0);
   f[16] = src.dx_um;
   f[17] = o.range[0];
   f[18] = o.range[1] > o.range[0] ? o.range[1] : o.range[0] + 1e-6;
@@ -71,6 +68,7 @@ function packView(out: ArrayBuffer, src: FieldSource, o: RenderOptions, screenTo
   f[49] = src.sei?.interfaceWidth_um ?? 1;
   f[50] = 0;
   f[51] = 0;
+  f.set([...DEAD_LI.map((v) => v / 255), 1], 52);
 }
 
 /** A 16-byte storage buffer bound in place of the SEI buffers when there is no film (never read then). */
@@ -89,6 +87,7 @@ function fieldEntries(src: FieldSource, view: GPUBuffer, noFilm: GPUBuffer): GPU
     { binding: 8, resource: { buffer: src.geo } },
     { binding: 9, resource: { buffer: src.sei?.film ?? noFilm } },
     { binding: 10, resource: { buffer: src.sei?.mech ?? noFilm } },
+    { binding: 11, resource: { buffer: src.kinetics } },
   ];
 }
 
