@@ -5,9 +5,8 @@
 //
 //   node --import tsx --loader ./bin/raw-loader.mjs scripts/cycling-figures.ts [preset | name=preset:key=value,… ...]
 //
-// default: li-cu-bare li-cu-au-seeded li-li-symmetric, and the two first-cycle trend runs (bare Cu on 64 × 64
-// cells, 0.3 mAh/cm², at 0.5 and 3 mA/cm²; the full li-cu-bare-3ma preset stalls at the end of its first strip,
-// docs/explanation/cycling.md)
+// default: li-cu-bare li-cu-bare-3ma li-cu-au-seeded li-li-symmetric, and two first-cycle runs on bare Cu on
+// 64 × 64 cells, 0.3 mAh/cm², at 0.5 and 3 mA/cm² (tests/cycling-trend.test.ts runs the same)
 
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,7 +18,7 @@ import { COMPARE_COLOURS } from '../src/sweep/compare.ts';
 const TREND = 'grid.nx=64,grid.ny=64,cycling.plate_capacity_mAh_cm2=0.3,cycling.cycles=1';
 const specs = process.argv.slice(2).length > 0
   ? process.argv.slice(2)
-  : ['li-cu-bare', 'li-cu-au-seeded', 'li-li-symmetric', `bare-0.5=li-cu-bare:${TREND},cycling.plate_current_mA_cm2=0.5,cycling.strip_current_mA_cm2=0.5`, `bare-3=li-cu-bare:${TREND},cycling.plate_current_mA_cm2=3,cycling.strip_current_mA_cm2=3`];
+  : ['li-cu-bare', 'li-cu-bare-3ma', 'li-cu-au-seeded', 'li-li-symmetric', `bare-0.5=li-cu-bare:${TREND},cycling.plate_current_mA_cm2=0.5,cycling.strip_current_mA_cm2=0.5`, `bare-3=li-cu-bare:${TREND},cycling.plate_current_mA_cm2=3,cycling.strip_current_mA_cm2=3`];
 /** name, preset, --set overrides */
 const runs = specs.map((spec) => {
   const [name, rest] = spec.includes('=') && spec.indexOf('=') < (spec.indexOf(':') + 1 || Infinity) ? [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)] : [spec, spec];
@@ -70,7 +69,7 @@ for (const { name: preset, preset: scenario, sets } of runs) {
 }
 
 const names = presets;
-const colour = { field: 'run', type: 'nominal', title: null, sort: names, scale: { domain: names, range: COMPARE_COLOURS.concat(['#e69f00']).slice(0, names.length) }, legend: { orient: 'top', labelLimit: 400 } };
+const colour = { field: 'run', type: 'nominal', title: null, sort: names, scale: { domain: names, range: COMPARE_COLOURS.concat(['#e69f00', '#56b4e9']).slice(0, names.length) }, legend: { orient: 'top', labelLimit: 400 } };
 const svg = await renderSvg({
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   data: { values: traces },
