@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 //   whose kernels tests/gpu-vs-cpu.test.ts and the fast-tier physics checks cover.
 // - `npm run test:fast` (DENDRITE_TIER=fast, < 2 min) runs FAST_TESTS, the unit and short numerical checks,
 //   for edit loops.
-export const SLOW_TESTS = ['tests/cycling-trend.test.ts', 'tests/strategies.test.ts', 'tests/wetting.test.ts', 'tests/mechanics.test.ts', 'tests/sei.test.ts', 'tests/diffusion-limited.test.ts'];
+export const SLOW_TESTS = ['tests/strategies.test.ts', 'tests/wetting.test.ts', 'tests/mechanics.test.ts', 'tests/sei.test.ts', 'tests/diffusion-limited.test.ts'];
 export const FAST_TESTS = [
   'tests/io.test.ts',
   'tests/docs.test.ts',

@@ -1,4 +1,4 @@
-// Li‖Cu on bare Cu at 0.5 and 3 mA/cm² to the same capacity (full tier: minutes on the CPU backend). The
+// Li‖Cu on bare Cu at 0.5 and 3 mA/cm² to the same capacity, on the CPU backend. The
 // Coulombic-efficiency loss of the first cycle must be the Li left on the collector, dead (cut off, no
 // current) or still connected; the trend between the currents is printed, not asserted: the issue asks for it
 // to be reported as the model gives it (docs/explanation/cycling.md has the figures).
