@@ -117,8 +117,8 @@ export class GpuLabel {
     this.groups = { labelInit: group('labelInit'), labelMerge: group('labelMerge'), labelResolve: group('labelResolve'), labelStats: group('labelStats') };
   }
 
-  /** Records the four dispatches, in order, into an open compute pass (dispatches order storage access). */
-  encode(pass: GPUComputePassEncoder): void {
+  /** Records the dispatches, in order, into an open compute pass (dispatches order storage access); the fourth, the per-member sums in `stats`, only with withStats. */
+  encode(pass: GPUComputePassEncoder, withStats = true): void {
     const wgx = Math.ceil(this.nx / WG);
     const wgy = Math.ceil(this.ny / WG);
     for (const e of ['labelInit', 'labelMerge', 'labelResolve'] as const) {
@@ -126,6 +126,8 @@ export class GpuLabel {
       pass.setBindGroup(0, this.groups[e]);
       pass.dispatchWorkgroups(wgx, wgy, this.nb);
     }
+    // the per-member sums (stats): the solver's step does not read them (the host counts dead Li per row)
+    if (!withStats) return;
     pass.setPipeline(this.pipes.labelStats);
     pass.setBindGroup(0, this.groups.labelStats);
     pass.dispatchWorkgroups(1, 1, this.nb);

@@ -401,7 +401,7 @@ export class GpuSolver {
   /** One time step; with `recordResiduals` the multigrid residual norms go into this step's ring record. */
   encodeStep(pass: GPUComputePassEncoder, recordResiduals = false): void {
     const slot = this.encodedSteps % this.ringCapacity;
-    this.labels?.encode(pass);
+    this.labels?.encode(pass, false);
     this.dispatchCells(pass, 'nucleationMark');
     this.dispatchCells(pass, 'nucleationPlace');
     this.dispatchCells(pass, 'anisotropy');

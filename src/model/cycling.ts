@@ -81,11 +81,6 @@ export function counterOverpotential_V(s: Scenario, current_mA_cm2: number): num
   return (0.5 * (lo + hi)) / f;
 }
 
-/** The cell voltage [V]: the working electrode's potential vs the reservoir's electrolyte, less the counter electrode's overpotential. */
-export function cellVoltage_V(s: Scenario, workingPotential_V: number, current_mA_cm2: number): number {
-  return workingPotential_V - counterOverpotential_V(s, current_mA_cm2);
-}
-
 export function isCycling(s: Scenario): boolean {
   return text(s, 'drive.mode') === 'cycling';
 }
