@@ -10,7 +10,7 @@
 @group(0) @binding(3) var<storage, read> ayC: array<f32>;
 @group(0) @binding(4) var<storage, read> uC: array<f32>;
 @group(0) @binding(5) var<storage, read_write> ring: array<f32>;
-// per workgroup: lane w the thin-interface sink's move of the plating rate (transportBack)
+// per workgroup: lane w the implicit sink's move of the plating rate (transportBack; thin, or chen2015)
 @group(0) @binding(6) var<storage, read> partSum: array<vec4f>;
 
 var<workgroup> red: array<vec4f, 64>;
@@ -30,7 +30,7 @@ fn finish(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: v
   for (var q = li; q < count; q += 64u) {
     let o = partMax[2u * (b * count + q)]; // (max |R|, max stiffness, Σ R, Σ wR) of each workgroup
     m = vec4f(max(m.x, o.x), max(m.y, o.y), m.z + o.z, 0.0);
-    if (P.thin != 0u) { dr += partSum[b * count + q].w; }
+    if (P.thin != 0u || P.transport == TRANSPORT_CHEN2015) { dr += partSum[b * count + q].w; }
   }
   // reservoir flux: 2 a (u_b − u) per top face (half-cell distance), u_b = 1
   var flux = 0.0;

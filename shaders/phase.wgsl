@@ -407,12 +407,19 @@ fn phaseUpdate(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
       xi[k] = next;
       // a site cell that reached its cap is ordinary interface from now on
       if (site > 0.0 && next >= site) { nucSite[k] = 0.0; }
-      // explicit stability of ξ, and positivity of c̃ under the explicit sink (sinkStiffness in src/cpu/solver.ts)
-      let sink = 3.0 * P.gammaSrc * P.CsOverC0 * abs(r) / max(conc[k], SINK_CONC_FLOOR);
+      // explicit stability of ξ, and positivity of c̃ under the explicit binary sink (sinkStiffness in src/cpu/solver.ts)
+      var sink = 3.0 * P.gammaSrc * P.CsOverC0 * abs(r) / max(conc[k], SINK_CONC_FLOOR);
+      var lanes = vec2f(hw, 0.0);
+      if (P.transport == TRANSPORT_CHEN2015) {
+        // the sink γ(C_s/c0)R taken as (R/c̃ⁿ)·c̃ⁿ⁺¹ where R > 0 (Patankar; CpuSolver.phaseUpdate):
+        // lanes (kinA, kinC) for transportCells and transportBack, c̃ ≥ 0 at any dt
+        sink = 0.0;
+        if (r > 0.0) { lanes = vec2f(0.0, r / max(conc[k], CONTOUR_CONC_FLOOR)); } else { lanes = vec2f(-r, 0.0); }
+      }
       let stiff = max(8.0 * P.LsK * cw.x / (P.h * P.h) + 2.0 * P.LsW + Lk * abs(hSecond(x) * bracket), sink);
       m = vec4f(abs(r + noise), stiff, r, hw * r);
       absWR = abs(hw * r);
-      cellw[k] = vec4f(max(1.0 - hInterp(x), P.sigFloor), hw, 0.0, 0.0);
+      cellw[k] = vec4f(max(1.0 - hInterp(x), P.sigFloor), lanes.x, 0.0, lanes.y);
     }
   }
   red[li] = m;

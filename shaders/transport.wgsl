@@ -104,9 +104,10 @@ fn transportCells(@builtin(global_invocation_id) g: vec3u) {
   var weight = 1.0;
   if (chen) { weight = clampedExp(-phi[k]); }
   var f = 0.0;
-  if (P.thin != 0u) {
-    // thin_interface: the sink γ(C_s/c0)(kinC·c̃ⁿ⁺¹ − kinA), cellw = (χⁿ, kinA, SEI Li, kinC) from
-    // phaseMatrix, its cathodic branch implicit (c̃ ≥ 0 without a dt bound); chen2015 in the Slotboom u
+  if (P.thin != 0u || chen) {
+    // the sink γ(C_s/c0)(kinC·c̃ⁿ⁺¹ − kinA), cellw = (χⁿ, kinA, SEI Li, kinC), implicit (c̃ ≥ 0 without a
+    // dt bound): thin_interface, Butler–Volmer's split from phaseMatrix; literature chen2015, the Patankar
+    // split from phaseUpdate; chen2015 in the Slotboom u
     let old = cellw[k];
     let g = P.gammaSrc * P.CsOverC0;
     if (chen) {
@@ -116,9 +117,6 @@ fn transportCells(@builtin(global_invocation_id) g: vec3u) {
       bd[k] = saltFraction(P, k) / st.dt + g * old.w;
       f = old.x * conc[k] / st.dt + g * (old.y - old.z / (P.h * P.h * st.dt));
     }
-  } else if (chen) {
-    bd[k] = weight / st.dt;
-    f = conc[k] / st.dt - P.gammaSrc * P.CsOverC0 * rate[k];
   } else {
     let old = cellw[k];
     bd[k] = saltFraction(P, k) / st.dt;
@@ -147,6 +145,13 @@ fn transportBack(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocat
       xiOut[k] += state[b].dt * dr - state[b].sinkSpread * thinWeight(xiOut[k], false);
       rateOut[k] += dr;
       moved = dr;
+    } else if (P.transport == TRANSPORT_CHEN2015) {
+      // literature: phaseUpdate plated R, the sink removed kinC·c̃ⁿ⁺¹ − kinA (CpuSolver.transportBack)
+      let cw = cellw[k];
+      let dr = cw.w * next - cw.y - rateOut[k];
+      xiOut[k] += state[b].dt * dr;
+      rateOut[k] += dr;
+      moved = dr;
     }
     conc[k] = next;
   }
@@ -156,7 +161,7 @@ fn transportBack(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocat
     if (li < s) { redDr[li] += redDr[li + s]; }
     workgroupBarrier();
   }
-  if (li == 0u && P.thin != 0u) {
+  if (li == 0u && (P.thin != 0u || P.transport == TRANSPORT_CHEN2015)) {
     partSum[b * groupsPerSim(P.nx, P.ny) + groupIndex(wg, P.nx)].w = redDr[0];
   }
 }

@@ -111,6 +111,8 @@ describe.skipIf(!HAS_GPU).each([
       ['plating rate j', Math.abs(state[stateSlot('j')] / cpu.state.j - 1), 1e-4],
       ['next dt', Math.abs(state[stateSlot('dt')] / cpu.state.dt - 1), 1e-4],
     ];
+    // chen2015: the Patankar split of the implicit Li⁺ sink (kinA, kinC in cellw lanes y, w)
+    if (transport === 'chen2015') checks.push(['sink split kinA', relDiff(pick(after, 1), cpu.kinA), 1e-4], ['sink split kinC', relDiff(pick(after, 3), cpu.kinC), 1e-4]);
     for (const [name, got, tol] of checks) console.log(`[${transport}/${mode}${withSei ? ' + SEI' : ''}] ${name}: ${got.toExponential(2)} (tolerance ${tol})`);
     for (const [name, got, tol] of checks) expect(got, name).toBeLessThan(tol);
     gpu.destroy();

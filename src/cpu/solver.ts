@@ -240,7 +240,7 @@ export class CpuSolver {
   readonly mgXi: CpuMultigrid;
   /** thin_interface: Gibbs–Thomson shift of η per cell (F/RT units; SITE_MARK at an open nucleation site) */
   readonly gt: Float64Array;
-  /** thin_interface: the plating rate is kinC·c̃ − kinA (Butler–Volmer split for the implicit Li⁺ sink) */
+  /** the Li⁺ sink's split kinC·c̃ⁿ⁺¹ − kinA (thin_interface: Butler–Volmer's; literature chen2015: Patankar's) */
   readonly kinA: Float64Array;
   readonly kinC: Float64Array;
   /** thin_interface: c̃ at the interface (ξ = ½) seen from each cell (contourConc) */
@@ -806,6 +806,8 @@ export class CpuSolver {
         this.gain[k] = 0;
         this.psiOld[k] = d.sigFloor;
         this.hpOld[k] = 0;
+        this.kinA[k] = 0;
+        this.kinC[k] = 0;
         continue;
       }
       const delta = chen ? phi[k] - st.phiRef : -phi[k] - this.mech[k];
@@ -821,6 +823,12 @@ export class CpuSolver {
       this.rate[k] = r;
       this.gain[k] = chen || stripOff ? 0 : Lk * hw * ((1 - alpha) * ea + alpha * ec);
       xi[k] = x + st.dt * (r + this.noise[k]);
+      if (chen) {
+        // chen2015's sink takes γ(C_s/c0)R: where R > 0 it is taken as (R/c̃ⁿ)·c̃ⁿ⁺¹ in the c̃ solve
+        // (Patankar), so c̃ stays ≥ 0 at any dt; transportBack moves ξ to what the salt gave
+        this.kinC[k] = r > 0 ? r / Math.max(c[k], CONTOUR_CONC_FLOOR) : 0;
+        this.kinA[k] = r > 0 ? 0 : -r;
+      }
       // a site cell that reached its cap is ordinary interface from now on
       if (this.nucSite[k] > 0 && xi[k] >= this.nucSite[k]) this.nucSite[k] = 0;
       sum += r;
@@ -829,7 +837,7 @@ export class CpuSolver {
       this.psiOld[k] = Math.max(1 - hInterp(x), d.sigFloor);
       this.hpOld[k] = hw;
       maxRate = Math.max(maxRate, Math.abs(r + this.noise[k]));
-      stiff = Math.max(stiff, allenCahnStiffness(d.LsK, d.LsW, this.e2[k], h) + Lk * Math.abs(hSecond(x) * bracket), sinkStiffness(d, r, c[k]));
+      stiff = Math.max(stiff, allenCahnStiffness(d.LsK, d.LsW, this.e2[k], h) + Lk * Math.abs(hSecond(x) * bracket), chen ? 0 : sinkStiffness(d, r, c[k]));
     }
     st.j = (sum * h) / nx;
     this.sums = [sum, sumH, sumAbsH];
@@ -993,13 +1001,10 @@ export class CpuSolver {
         mg.ay[k] = j > 0 ? face(k - nx, k) : 0; // collector: no ion flux
         if (chen) {
           mg.u[k] = c[k] * clampedExp(phi[k]); // warm start in the Slotboom variable
-          mg.bd[k] = clampedExp(-phi[k]) / dt;
-          mg.f[k] = c[k] / dt - d.gammaSrc * d.CsOverC0 * rate[k];
-          if (d.thin) {
-            // implicit cathodic sink in the Slotboom variable: kinC·c̃ = kinC·e^{−φ̃}·u
-            mg.bd[k] += d.gammaSrc * d.CsOverC0 * this.kinC[k] * clampedExp(-phi[k]);
-            mg.f[k] = c[k] / dt + d.gammaSrc * d.CsOverC0 * this.kinA[k];
-          }
+          // the sink γ(C_s/c0)(kinC·c̃ⁿ⁺¹ − kinA), implicit in the Slotboom variable: kinC·c̃ = kinC·e^{−φ̃}·u
+          // (thin_interface: the Butler–Volmer split of phaseMatrix; literature: phaseUpdate's Patankar split)
+          mg.bd[k] = clampedExp(-phi[k]) / dt + d.gammaSrc * d.CsOverC0 * this.kinC[k] * clampedExp(-phi[k]);
+          mg.f[k] = c[k] / dt + d.gammaSrc * d.CsOverC0 * this.kinA[k];
         } else {
           mg.bd[k] = psi(k) / dt;
           // the plating sink, and the Li⁺ the re-forming SEI bound in this cell this step (filmAdvance)
@@ -1027,7 +1032,8 @@ export class CpuSolver {
   /**
    * c̃ ← the solve. thin_interface: the phase step plated kinC·c̃ⁿ − kinA, the sink removed
    * kinC·c̃ⁿ⁺¹ − kinA: ξ and the potential's source move by kinC·(c̃ⁿ⁺¹ − c̃ⁿ), so that the Li that
-   * plates is the Li⁺ that left the salt, cell by cell.
+   * plates is the Li⁺ that left the salt, cell by cell. Literature chen2015: phaseUpdate plated R, the
+   * sink removed kinC·c̃ⁿ⁺¹ − kinA, and ξ moves by the difference.
    */
   transportBack(): void {
     const thin = this.d.thin;
@@ -1041,6 +1047,12 @@ export class CpuSolver {
         const dr = this.kinC[k] * (next - this.c[k]);
         moved += dr;
         this.xi[k] += dt * dr - this.state.sinkSpread * thinWeight(this.xi[k], 0);
+        this.rate[k] += dr;
+      } else if (chen) {
+        // phaseUpdate plated R, the sink removed kinC·c̃ⁿ⁺¹ − kinA
+        const dr = this.kinC[k] * next - this.kinA[k] - this.rate[k];
+        moved += dr;
+        this.xi[k] += dt * dr;
         this.rate[k] += dr;
       }
       this.c[k] = next;
