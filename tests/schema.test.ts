@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { scenarioJsonSchema } from '../src/model/jsonSchema.ts';
 import { resolveScenario, ScenarioError } from '../src/model/scenario.ts';
 import { SCENARIO_KEYS } from '../src/model/schema.ts';
+import { createSimulation } from '../src/sim/simulation.ts';
 
 const shipped = JSON.parse(readFileSync('public/scenario.schema.json', 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -45,6 +46,18 @@ describe('public/scenario.schema.json', () => {
       expect(validate(s), JSON.stringify(s)).toBe(false);
       // the simulator's own validator refuses the same files
       expect(() => resolveScenario(s), JSON.stringify(s)).toThrow(ScenarioError);
+    }
+  });
+
+  it('a Simulation built from a scenario object refuses an out-of-range key by name (before it allocates)', async () => {
+    // a metrics interval past its bound once made the GPU backend encode a million steps at once and run out of memory
+    for (const backend of ['cpu', 'gpu'] as const) {
+      const s = resolveScenario({ grid: { nx: 16, ny: 16 } });
+      s.run = { ...s.run, metrics_every_steps: 1_000_000 };
+      const err = await createSimulation(s, { backend }).catch((e: unknown) => e);
+      expect(err, backend).toBeInstanceOf(ScenarioError);
+      expect((err as ScenarioError).key).toBe('run.metrics_every_steps');
+      expect((err as Error).message).toMatch(/1000000.*4096/);
     }
   });
 

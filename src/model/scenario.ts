@@ -191,6 +191,16 @@ function checkCell(s: Scenario): void {
   }
 }
 
+/**
+ * Checks every key of a built scenario against its schema entry (type and range), as resolveScenario does for
+ * its input: a Simulation is also built from scenario objects that code assembled (tests, scripts, the sweep
+ * runner), and an out-of-range value there must be refused by name, not reach the solver (a
+ * run.metrics_every_steps past its bound sized the GPU's command buffers and ring beyond memory).
+ */
+export function checkScenarioValues(s: Scenario, where = 'scenario'): void {
+  for (const [key, v] of flatten(s, where)) checkValue(KEY_INDEX.get(key)!, v);
+}
+
 /** Validates a (possibly partial) scenario object over its preset or the defaults; returns it fully resolved. */
 export function resolveScenario(input: unknown, where = 'scenario'): Scenario {
   const base = presetBase(input);

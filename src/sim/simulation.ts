@@ -6,7 +6,7 @@ import { CpuSolver, type SolverState, type StepRecord } from '../cpu/solver.ts';
 import { computeMetrics, METRICS_LENGTH, unpackMetrics, type DepositMetrics } from '../analysis/metrics.ts';
 import { TRANSPORT_CHEN2015, mechanicsOn, toDimless, rateToCurrentDensity, type Dimless } from '../model/dimless.ts';
 import { roundedToF32, RING_STRIDE, ringSlot, STATE_FIELDS, STATE_FLOATS, stateSlot } from '../model/layout.ts';
-import { getValue, num, resolveScenario, ScenarioError, text, type Scenario } from '../model/scenario.ts';
+import { checkScenarioValues, getValue, num, resolveScenario, ScenarioError, text, type Scenario } from '../model/scenario.ts';
 import { A_M2_PER_MA_CM2, LENGTH_SCALE_M } from '../model/constants.ts';
 import { initialFields } from './initial.ts';
 import { buildGeometry, packGeometry, type Geometry } from '../model/geometry.ts';
@@ -515,6 +515,7 @@ function checkRestore(cp: Checkpoint, scenario: Scenario, backend: BackendName):
 }
 
 export async function createSimulation(scenario: Scenario, opts: CreateOptions): Promise<Simulation> {
+  checkScenarioValues(scenario);
   const cp = opts.restore;
   if (cp) checkRestore(cp, scenario, opts.backend);
   const d = toDimless(scenario);
