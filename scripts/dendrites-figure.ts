@@ -12,28 +12,18 @@
 
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/io/atomic.ts';
-import { fmtFigure, outDirArg } from './figure-support.ts';
+import { DEPOSIT_COLUMNS, fmtFigure, outDirArg } from './figure-support.ts';
 import { phaseFieldImage } from '../src/io/fieldImage.ts';
 import { encodePng } from '../src/io/png.ts';
 import { FARADAY } from '../src/model/constants.ts';
 import { getValue, resolveScenario } from '../src/model/scenario.ts';
 import { createSimulation } from '../src/sim/simulation.ts';
-import type { MetricsRow } from '../src/sim/types.ts';
 
 const PRESET = 'diffusion-limited-dendrites';
 /** snapshot times as fractions of the preset's run.until_s */
 const SNAPSHOTS = [0, 0.02, 0.2, 0.5, 0.8, 1];
 
-const COLUMNS: readonly [keyof MetricsRow, string][] = [
-  ['current_density_mA_cm2', 'current [mA/cm²]'],
-  ['surface_min_conc', 'surface c̃ min'],
-  ['deposit_mean_height_um', 'mean height [µm]'],
-  ['deposit_max_height_um', 'max height [µm]'],
-  ['tip_count', 'tips'],
-  ['deposit_porosity', 'porosity'],
-  ['interface_fractal_dimension', 'fractal dim.'],
-  ['charge_mAh_cm2', 'charge [mAh/cm²]'],
-];
+const COLUMNS = DEPOSIT_COLUMNS;
 
 async function main(): Promise<void> {
   const outDir = outDirArg(`docs/${PRESET}`);
