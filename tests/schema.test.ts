@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { scenarioJsonSchema } from '../src/model/jsonSchema.ts';
 import { resolveScenario, ScenarioError } from '../src/model/scenario.ts';
 import { SCENARIO_KEYS } from '../src/model/schema.ts';
-import { createSimulation } from '../src/sim/simulation.ts';
+import { createGpuBatch, createSimulation } from '../src/sim/simulation.ts';
 
 const shipped = JSON.parse(readFileSync('public/scenario.schema.json', 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -59,6 +59,10 @@ describe('public/scenario.schema.json', () => {
       expect((err as ScenarioError).key).toBe('run.metrics_every_steps');
       expect((err as Error).message).toMatch(/1000000.*4096/);
     }
+    const s = resolveScenario({ grid: { nx: 16, ny: 16 } });
+    s.run = { ...s.run, metrics_every_steps: 1_000_000 };
+    const err = await createGpuBatch([s]).catch((e: unknown) => e);
+    expect((err as ScenarioError).key, 'createGpuBatch').toBe('run.metrics_every_steps');
   });
 
   it('a scenario with $schema resolves as the same scenario without it; a non-string $schema is refused', () => {

@@ -595,6 +595,7 @@ export function maxBatchMembers(limits: { maxStorageBufferBindingSize: number; m
  */
 export async function createGpuBatch(scenarios: readonly Scenario[]): Promise<Simulation[]> {
   if (scenarios.length === 0) throw new Error('createGpuBatch: no scenarios');
+  scenarios.forEach((s, b) => checkScenarioValues(s, `batch member ${b}`));
   const key0 = gpuBatchKey(scenarios[0]);
   scenarios.forEach((s, b) => {
     const key = gpuBatchKey(s);
