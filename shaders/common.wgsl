@@ -12,6 +12,11 @@ fn hInterp(xi: f32) -> f32 {
   let x = clamp(xi, 0.0, 1.0);
   return x * x * x * (x * (6.0 * x - 15.0) + 10.0);
 }
+// 1 − h(ξ), as h(1 − ξ) on the metal side (h is odd about ½), where 1 − h cancels in f32
+fn liquidH(xi: f32) -> f32 {
+  if (xi < 0.5) { return 1.0 - hInterp(xi); }
+  return hInterp(1.0 - xi);
+}
 fn hPrime(xi: f32) -> f32 {
   let x = clamp(xi, 0.0, 1.0);
   let q = x * (1.0 - x);
@@ -47,6 +52,35 @@ fn sinkSpreadOf(sumR: f32, sumWR: f32, sumAbsWR: f32) -> f32 {
   if (!(sumAbsWR > 1e-6 * abs(sumR))) { return 0.0; }
   return (sumR - sumWR) / sumAbsWR;
 }
+// One potential field over both phases (chen2015, hong2018), not the binary closure's electrolyte
+// potential (onePotential in src/model/dimless.ts).
+fn onePotential(P: Params) -> bool {
+  return P.transport != TRANSPORT_BINARY;
+}
+
+// The Li⁺ concentration the cathodic Butler–Volmer branch reads: c̃, or hong2018's local c_l(1 − h)/c_l0
+// (cathodicConc in src/cpu/solver.ts).
+fn cathodicConc(P: Params, xi: f32, c: f32) -> f32 {
+  if (P.transport == TRANSPORT_HONG2018) { return liquidH(xi) * c; }
+  return c;
+}
+
+// hong2018: the lattice factor (1 − c_l0 c̃)/(1 − c_l0) of the Slotboom face weights, lagged at c̃ⁿ, and
+// the chord c̃/u = factor·e^{−φ̃} of the salt balance (latticeFactor, slotboomChord in src/cpu/solver.ts).
+fn latticeFactor(P: Params, c: f32) -> f32 {
+  return max(1.0 - P.siteFrac * c, 1e-3) / (1.0 - P.siteFrac);
+}
+
+// c̃ below which the sink's coefficient kinC = rate/c̃ stops growing (CONTOUR_CONC_FLOOR in src/cpu/solver.ts)
+const CONTOUR_CONC_FLOOR: f32 = 1e-9;
+
+// hong2018: the Patankar split (kinA, kinC) of the sink S = h'R + q|h'R| (hongSink in src/cpu/solver.ts)
+fn hongSink(hp: f32, r: f32, q: f32, c: f32) -> vec2f {
+  let S = hp * r + q * abs(hp * r);
+  if (S > 0.0) { return vec2f(0.0, S / max(c, CONTOUR_CONC_FLOOR)); }
+  return vec2f(-S, 0.0);
+}
+
 fn clampedExp(x: f32) -> f32 {
   return exp(clamp(x, -EXP_CLAMP, EXP_CLAMP));
 }

@@ -30,7 +30,7 @@ fn finish(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: v
   for (var q = li; q < count; q += 64u) {
     let o = partMax[2u * (b * count + q)]; // (max |R|, max stiffness, Σ R, Σ wR) of each workgroup
     m = vec4f(max(m.x, o.x), max(m.y, o.y), m.z + o.z, 0.0);
-    if (P.thin != 0u || P.transport == TRANSPORT_CHEN2015) { dr += partSum[b * count + q].w; }
+    if (P.thin != 0u || onePotential(P)) { dr += partSum[b * count + q].w; }
   }
   // reservoir flux: 2 a (u_b − u) per top face (half-cell distance), u_b = 1
   var flux = 0.0;

@@ -67,9 +67,9 @@ fn nucleationMark(@builtin(global_invocation_id) g: vec3u) {
   let site = siteGeometry(b, g.x, g.y, P.nx, P.ny);
   if (site.faces == 0.0) { return; }
   var delta = -phi[k];
-  if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
+  if (onePotential(P)) { delta = phi[k] - st.phiRef; }
   let eta = clamp(st.phiS + delta, -EXP_CLAMP, EXP_CLAMP);
-  let cc = max(conc[k], P.cFloor);
+  let cc = max(cathodicConc(P, xi[k], conc[k]), P.cFloor);
   let mu = log(cc) - eta;
   if (!(mu > 0.0)) { return; }
   let kin = geo[k].z;

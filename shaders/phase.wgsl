@@ -40,8 +40,6 @@ fn mirrored(k: u32, m: u32) -> f32 {
 }
 
 const H_PRIME_MAX: f32 = 1.875;
-// c̃ below which the sink's coefficient kinC = rate/c̃ stops growing (CONTOUR_CONC_FLOOR in src/cpu/solver.ts)
-const CONTOUR_CONC_FLOOR: f32 = 1e-9;
 
 // Weight of the Butler–Volmer term: h'(ξ), or h'_max in an open nucleation site (kineticWeight in src/cpu/solver.ts)
 fn kineticWeight(x: f32, site: f32) -> f32 {
@@ -230,10 +228,10 @@ fn rateTerms(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_
     rate[k] = noise; // read back by phaseUpdate, which then overwrites it with R
     // geo.w: the mechanical shift Ωσ_h/RT (shaders/mechanics.wgsl): the kinetics see η − Ωσ_h/F
     var delta = -phi[k] - geo[k].w;
-    if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
+    if (onePotential(P)) { delta = phi[k] - st.phiRef; }
     var hp = P.Leta * geo[k].z * kineticWeight(x, site);
     if (solid) { hp = 0.0; }
-    sums = vec4f(rac, hp * clampedExp((1.0 - P.alpha) * delta), hp * conc[k] * clampedExp(-P.alpha * delta), 0.0);
+    sums = vec4f(rac, hp * clampedExp((1.0 - P.alpha) * delta), hp * cathodicConc(P, x, conc[k]) * clampedExp(-P.alpha * delta), 0.0);
     }
   }
   red[li] = sums;
@@ -286,7 +284,7 @@ fn rateTermsThin(b: u32, i: u32, j: u32, k: u32, ie: u32, iw: u32, P: Params, st
   var sample = vec2f(conc[k], phi[k]);
   if (!site) { sample = contourSample(b, i, j, k, P); }
   var delta = -sample.y - geo[k].w;
-  if (P.transport == TRANSPORT_CHEN2015) { delta = sample.y - st.phiRef; }
+  if (onePotential(P)) { delta = sample.y - st.phiRef; }
   if (site) {
     gt = SITE_MARK;
     e = 0.0;
@@ -385,10 +383,10 @@ fn phaseUpdate(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
       cellw[k] = vec4f(P.sigFloor, 0.0, 0.0, 0.0);
     } else {
       var delta = -phi[k] - geo[k].w;
-      if (P.transport == TRANSPORT_CHEN2015) { delta = phi[k] - st.phiRef; }
+      if (onePotential(P)) { delta = phi[k] - st.phiRef; }
       let eta = clamp(st.phiS + delta, -EXP_CLAMP, EXP_CLAMP);
       let ea = exp((1.0 - P.alpha) * eta);
-      let ec = conc[k] * exp(-P.alpha * eta);
+      let ec = cathodicConc(P, x, conc[k]) * exp(-P.alpha * eta);
       let bracket = ea - ec;
       let cw = cellw[k];
       let Lk = P.Leta * geo[k].z;
@@ -401,7 +399,7 @@ fn phaseUpdate(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
       let noise = rate[k];
       rate[k] = r;
       var gk = 0.0;
-      if (P.transport != TRANSPORT_CHEN2015 && !stripOff) { gk = Lk * hw * ((1.0 - P.alpha) * ea + P.alpha * ec); }
+      if (!onePotential(P) && !stripOff) { gk = Lk * hw * ((1.0 - P.alpha) * ea + P.alpha * ec); }
       gain[k] = gk;
       let next = x + st.dt * (r + noise);
       xi[k] = next;
@@ -410,16 +408,20 @@ fn phaseUpdate(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocatio
       // explicit stability of ξ, and positivity of c̃ under the explicit binary sink (sinkStiffness in src/cpu/solver.ts)
       var sink = 3.0 * P.gammaSrc * P.CsOverC0 * abs(r) / max(conc[k], SINK_CONC_FLOOR);
       var lanes = vec2f(hw, 0.0);
+      // hong2018: its Patankar split is made in transportCells (it needs the sink's spread q)
+      if (onePotential(P)) { sink = 0.0; }
       if (P.transport == TRANSPORT_CHEN2015) {
         // the sink γ(C_s/c0)R taken as (R/c̃ⁿ)·c̃ⁿ⁺¹ where R > 0 (Patankar; CpuSolver.phaseUpdate):
         // lanes (kinA, kinC) for transportCells and transportBack, c̃ ≥ 0 at any dt
-        sink = 0.0;
         if (r > 0.0) { lanes = vec2f(0.0, r / max(conc[k], CONTOUR_CONC_FLOOR)); } else { lanes = vec2f(-r, 0.0); }
       }
-      let stiff = max(8.0 * P.LsK * cw.x / (P.h * P.h) + 2.0 * P.LsW + Lk * abs(hSecond(x) * bracket), sink);
+      // hong2018: the cathodic branch reads c̃(1 − h(ξ)), so ∂R/∂ξ gains Lη h'·h'c̃e^{−αη} (CpuSolver.phaseUpdate)
+      var hongSlope = 0.0;
+      if (P.transport == TRANSPORT_HONG2018) { hongSlope = Lk * hw * hPrime(x) * conc[k] * exp(-P.alpha * eta); }
+      let stiff = max(8.0 * P.LsK * cw.x / (P.h * P.h) + 2.0 * P.LsW + Lk * abs(hSecond(x) * bracket) + hongSlope, sink);
       m = vec4f(abs(r + noise), stiff, r, hw * r);
       absWR = abs(hw * r);
-      cellw[k] = vec4f(max(1.0 - hInterp(x), P.sigFloor), lanes.x, 0.0, lanes.y);
+      cellw[k] = vec4f(max(liquidH(x), P.sigFloor), lanes.x, 0.0, lanes.y);
     }
   }
   red[li] = m;
@@ -526,7 +528,7 @@ fn phaseMatrix(@builtin(global_invocation_id) g: vec3u) {
   if (!site) { sample = contourSample(b, g.x, g.y, k, P); }
   let cs = sample.x;
   var delta = -sample.y - geo[k].w;
-  if (P.transport == TRANSPORT_CHEN2015) { delta = sample.y - st.phiRef; }
+  if (onePotential(P)) { delta = sample.y - st.phiRef; }
   if (!site) { delta += cw.x; }
   let eta = clamp(st.phiS + delta, -EXP_CLAMP, EXP_CLAMP);
   let ea = exp((1.0 - P.alpha) * eta);
@@ -545,7 +547,7 @@ fn phaseMatrix(@builtin(global_invocation_id) g: vec3u) {
   let r = C * c - A;
   rate[k] = r;
   var gk = 0.0;
-  if (P.transport != TRANSPORT_CHEN2015 && !stripOff) { gk = Lk * hw * ((1.0 - P.alpha) * ea + P.alpha * cs * ec); }
+  if (!onePotential(P) && !stripOff) { gk = Lk * hw * ((1.0 - P.alpha) * ea + P.alpha * cs * ec); }
   gain[k] = gk;
   var J = 0.0;
   // the kinetic Jacobian only where it damps (CpuSolver.phaseMatrix)
@@ -553,7 +555,7 @@ fn phaseMatrix(@builtin(global_invocation_id) g: vec3u) {
   xiBd[k] = 1.0 / dt + J;
   xiRhs[k] = (1.0 / dt + J) * x + cw.w + r;
   // lane z: ξⁿ for phaseCommit (which clears it for the SEI Li of filmAdvance)
-  cellw[k] = vec4f(max(1.0 - hInterp(x), P.sigFloor), A, x, C);
+  cellw[k] = vec4f(max(liquidH(x), P.sigFloor), A, x, C);
 }
 
 // After the solve (ξ in place): host cells hold ξ = 0; a site cell that reached its cap is ordinary

@@ -25,7 +25,7 @@
 fn conductivity(P: Params, k: u32) -> f32 {
   let hh = hInterp(xi[k]);
   let solid = geo[k].x;
-  if (P.transport == TRANSPORT_CHEN2015) {
+  if (onePotential(P)) {
     let hs = max(hh, solid);
     return P.sigS * hs + (1.0 - hs);
   }
@@ -53,7 +53,7 @@ fn potentialFaces(@builtin(global_invocation_id) g: vec3u) {
   var south = 0.0;
   if (j > 0u) {
     south = harmonic(conductivity(P, k - P.nx), s);
-  } else if (P.transport == TRANSPORT_CHEN2015) {
+  } else if (onePotential(P)) {
     south = s;
   }
   ay[faceRow(b, j, i, P.nx, P.ny)] = south;
@@ -72,7 +72,7 @@ fn potentialCells(@builtin(global_invocation_id) g: vec3u) {
   let gk = gain[k];
   bd[k] = P.Kphi * gk;
   var f = -P.Kphi * (rate[k] - gk * phi[k]);
-  if (g.y == 0u && P.transport == TRANSPORT_CHEN2015) {
+  if (g.y == 0u && onePotential(P)) {
     f += 2.0 * conductivity(P, k) * st.phiS / (P.h * P.h);
   }
   rhs[k] = f;

@@ -7,6 +7,9 @@
 // chen2015 (β = 1): (1/dt) c̃ − ∇·(D_eff ∇c̃ + D_eff c̃ ∇φ̃) = c̃ⁿ/dt − (C_s/c0) R;
 // the Slotboom variable u = c̃ e^{φ̃} makes the drift symmetric, a = D_eff e^{−φ̃} with
 // Scharfetter–Gummel face weights, b = e^{−φ̃}/dt. CPU twin: CpuSolver.transport* in src/cpu/solver.ts.
+// hong2018 (their grand potential, lattice-gas Li⁺ in the liquid fraction χ = 1 − h):
+// (χc̃ − χⁿc̃ⁿ)/dt = ∇·(D χ² c̃ ∇(w + φ̃)) − (C_s/c0) R, w = ln(c_l/(1 − c_l)); in u = e^{w + φ̃} (1 at the
+// reservoir) a = Dχ²·latticeFactor·e^{−φ̃} with SG weights and c̃ⁿ⁺¹ = m u, m = c̃ⁿ/uⁿ the chord, b = χm/dt.
 #include "layout"
 #include "common"
 
@@ -35,7 +38,7 @@ var<workgroup> redDr: array<f32, 64>;
 
 // χ = max((1 − h)(1 − solid), floor): the electrolyte fraction of cell k
 fn saltFraction(P: Params, k: u32) -> f32 {
-  return max((1.0 - hInterp(xi[k])) * (1.0 - geo[k].x), P.sigFloor);
+  return max(liquidH(xi[k]) * (1.0 - geo[k].x), P.sigFloor);
 }
 
 // chen2015: D_eff, with a host cell taken as solid metal
@@ -44,20 +47,24 @@ fn diffusivity(P: Params, k: u32) -> f32 {
   return P.Dl * (1.0 - hh) + P.Ds * hh;
 }
 
-// Cell transport coefficient: χ D_l (binary) or D_eff (chen2015).
+// Cell transport coefficient: χ D_l (binary), D_eff (chen2015) or χ² D_l·latticeFactor (hong2018).
 fn cellCoefficient(P: Params, k: u32) -> f32 {
+  if (P.transport == TRANSPORT_HONG2018) {
+    let x = saltFraction(P, k);
+    return P.Dl * x * x * latticeFactor(P, conc[k]);
+  }
   if (P.transport == TRANSPORT_CHEN2015) { return diffusivity(P, k); }
   return saltFraction(P, k) * P.Dl;
 }
 
-// Face weight between cells ka and kb (harmonic mean; SG drift factor in chen2015).
+// Face weight between cells ka and kb (harmonic mean; SG drift factor in chen2015 and hong2018).
 fn faceWeight(P: Params, ka: u32, kb: u32) -> f32 {
   let da = cellCoefficient(P, ka);
   let db = cellCoefficient(P, kb);
   // thin_interface, binary: arithmetic mean between non-host cells (CpuSolver.transportCoefficients)
-  if (P.thin != 0u && P.transport != TRANSPORT_CHEN2015 && geo[ka].x <= 0.5 && geo[kb].x <= 0.5) { return 0.5 * (da + db); }
+  if (P.thin != 0u && !onePotential(P) && geo[ka].x <= 0.5 && geo[kb].x <= 0.5) { return 0.5 * (da + db); }
   let harm = 2.0 * da * db / (da + db);
-  if (P.transport == TRANSPORT_CHEN2015) {
+  if (onePotential(P)) {
     return harm * clampedExp(-phi[ka]) * bernoulli(phi[kb] - phi[ka]);
   }
   return harm;
@@ -66,7 +73,7 @@ fn faceWeight(P: Params, ka: u32, kb: u32) -> f32 {
 // Reservoir face, half a cell above the top row: c̃ = 1, φ̃ = 0 (u = 1).
 fn topWeight(P: Params, k: u32) -> f32 {
   let d = cellCoefficient(P, k);
-  if (P.transport == TRANSPORT_CHEN2015) {
+  if (onePotential(P)) {
     return d * clampedExp(-phi[k]) * bernoulli(0.0 - phi[k]);
   }
   return d;
@@ -91,6 +98,7 @@ fn transportFaces(@builtin(global_invocation_id) g: vec3u) {
   if (j + 1u == P.ny) { ay[faceRow(b, P.ny, i, P.nx, P.ny)] = topWeight(P, k); }
   // chen2015 warm start in the Slotboom variable (binary: u already holds the last c̃)
   if (P.transport == TRANSPORT_CHEN2015) { u[k] = conc[k] * clampedExp(phi[k]); }
+  if (P.transport == TRANSPORT_HONG2018) { u[k] = conc[k] / (latticeFactor(P, conc[k]) * clampedExp(-phi[k])); }
 }
 
 @compute @workgroup_size(8, 8)
@@ -100,9 +108,11 @@ fn transportCells(@builtin(global_invocation_id) g: vec3u) {
   let st = state[b];
   if (g.x >= P.nx || g.y >= P.ny || st.done != 0u) { return; }
   let k = cellAt(b, g.x, g.y, P.nx, P.ny);
-  let chen = P.transport == TRANSPORT_CHEN2015;
+  let chen = onePotential(P);
+  // c̃ = weight·u: e^{−φ̃} (chen2015), the chord latticeFactor·e^{−φ̃} (hong2018)
   var weight = 1.0;
   if (chen) { weight = clampedExp(-phi[k]); }
+  if (P.transport == TRANSPORT_HONG2018) { weight *= latticeFactor(P, conc[k]); }
   var f = 0.0;
   if (P.thin != 0u || chen) {
     // the sink γ(C_s/c0)(kinC·c̃ⁿ⁺¹ − kinA), cellw = (χⁿ, kinA, SEI Li, kinC), implicit (c̃ ≥ 0 without a
@@ -110,7 +120,17 @@ fn transportCells(@builtin(global_invocation_id) g: vec3u) {
     // split from phaseUpdate; chen2015 in the Slotboom u
     let old = cellw[k];
     let g = P.gammaSrc * P.CsOverC0;
-    if (chen) {
+    if (P.transport == TRANSPORT_HONG2018) {
+      // Newton's tangent of the lattice gas at uⁿ: c̃ⁿ⁺¹ = rest + slope·u; the sink S = h'R + q|h'R| (cellw.y = h'),
+      // Patankar-split (CpuSolver.transportCoefficients)
+      let c = conc[k];
+      let slope = weight * (1.0 - P.siteFrac * c);
+      let rest = P.siteFrac * c * c;
+      let kin = hongSink(old.y, rate[k], st.sinkSpread, c);
+      let chi = saltFraction(P, k);
+      bd[k] = chi * slope / st.dt + g * kin.y * slope;
+      f = (old.x * c - chi * rest) / st.dt + g * (kin.x - kin.y * rest);
+    } else if (chen) {
       bd[k] = weight / st.dt + g * old.w * weight;
       f = conc[k] / st.dt + g * old.y;
     } else {
@@ -138,6 +158,10 @@ fn transportBack(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocat
     let k = cellAt(b, g.x, g.y, P.nx, P.ny);
     var next = u[k];
     if (P.transport == TRANSPORT_CHEN2015) { next = u[k] * clampedExp(-phi[k]); }
+    if (P.transport == TRANSPORT_HONG2018) {
+      let c = conc[k];
+      next = P.siteFrac * c * c + latticeFactor(P, c) * clampedExp(-phi[k]) * (1.0 - P.siteFrac * c) * u[k];
+    }
     if (P.thin != 0u) {
       // the phase step plated kinC·c̃ⁿ − kinA, the sink removed kinC·c̃ⁿ⁺¹ − kinA (CpuSolver.transportBack)
       let dr = cellw[k].w * (next - conc[k]);
@@ -152,6 +176,18 @@ fn transportBack(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocat
       xiOut[k] += state[b].dt * dr;
       rateOut[k] += dr;
       moved = dr;
+    } else if (P.transport == TRANSPORT_HONG2018) {
+      // the sink planned S and removed kinC·c̃ⁿ⁺¹ − kinA: ξ gives back the shortfall, c̃ keeps the salt χc̃ⁿ⁺¹
+      // as that move changes χ (CpuSolver.transportBack)
+      let kin = hongSink(cellw[k].y, rateOut[k], state[b].sinkSpread, conc[k]);
+      var planned = -kin.x;
+      if (kin.y > 0.0) { planned = kin.y * max(conc[k], CONTOUR_CONC_FLOOR); }
+      let dr = kin.y * next - kin.x - planned;
+      let chi = max(liquidH(xiOut[k]) * (1.0 - geo[k].x), P.sigFloor);
+      xiOut[k] += state[b].dt * dr;
+      next *= chi / max(liquidH(xiOut[k]) * (1.0 - geo[k].x), P.sigFloor);
+      rateOut[k] += dr;
+      moved = dr;
     }
     conc[k] = next;
   }
@@ -161,7 +197,7 @@ fn transportBack(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocat
     if (li < s) { redDr[li] += redDr[li + s]; }
     workgroupBarrier();
   }
-  if (li == 0u && (P.thin != 0u || P.transport == TRANSPORT_CHEN2015)) {
+  if (li == 0u && (P.thin != 0u || onePotential(P))) {
     partSum[b * groupsPerSim(P.nx, P.ny) + groupIndex(wg, P.nx)].w = redDr[0];
   }
 }

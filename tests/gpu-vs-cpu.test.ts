@@ -18,7 +18,7 @@ beforeAll(async () => {
   if (HAS_GPU) device = (await getGpu()).device;
 });
 
-function dendriticScenario(transport: 'binary' | 'chen2015', mode: 'galvanostatic' | 'potentiostatic', sei = false): Scenario {
+function dendriticScenario(transport: 'binary' | 'chen2015' | 'hong2018', mode: 'galvanostatic' | 'potentiostatic', sei = false): Scenario {
   return scenario({
     ...(sei ? { sei: { kind: 'custom', ionic_conductivity_S_cm: 1e-8, heterogeneity: 2, patch_size_um: 4 } } : {}),
     grid: { nx: 64, ny: 64, dx_um: 0.5 },
@@ -91,6 +91,8 @@ describe.skipIf(!HAS_GPU).each([
   ['binary', 'galvanostatic', true],
   ['chen2015', 'potentiostatic', false],
   ['chen2015', 'galvanostatic', false],
+  ['hong2018', 'potentiostatic', false],
+  ['hong2018', 'galvanostatic', false],
 ] as const)('one step, %s transport, %s, mosaic SEI film %s: each kernel family on GPU matches the CPU reference', (transport, mode, withSei) => {
   it('anisotropy, Allen–Cahn + noise, drive, Butler–Volmer update, transport, potential, step control', async () => {
     const s = dendriticScenario(transport, mode, withSei);
@@ -111,7 +113,9 @@ describe.skipIf(!HAS_GPU).each([
       ['plating rate j', Math.abs(state[stateSlot('j')] / cpu.state.j - 1), 1e-4],
       ['next dt', Math.abs(state[stateSlot('dt')] / cpu.state.dt - 1), 1e-4],
     ];
-    // chen2015: the Patankar split of the implicit Li⁺ sink (kinA, kinC in cellw lanes y, w)
+    // chen2015: the Patankar split of the implicit Li⁺ sink (kinA, kinC in cellw lanes y, w); hong2018 splits its
+    // sink h'R + q|h'R| in the transport kernels from the weight h' in lane y (the c̃ and ξ checks cover the split)
+    if (transport === 'hong2018') checks.push(["sink weight h'", relDiff(pick(after, 1), cpu.hpOld), 1e-6]);
     if (transport === 'chen2015') checks.push(['sink split kinA', relDiff(pick(after, 1), cpu.kinA), 1e-4], ['sink split kinC', relDiff(pick(after, 3), cpu.kinC), 1e-4]);
     for (const [name, got, tol] of checks) console.log(`[${transport}/${mode}${withSei ? ' + SEI' : ''}] ${name}: ${got.toExponential(2)} (tolerance ${tol})`);
     for (const [name, got, tol] of checks) expect(got, name).toBeLessThan(tol);
@@ -157,6 +161,7 @@ describe.skipIf(!HAS_GPU)('coupled run, 64² with nuclei, anisotropy and noise',
   it.each([
     ['binary', 'literature'],
     ['chen2015', 'literature'],
+    ['hong2018', 'literature'],
     ['binary', 'thin_interface'],
   ] as const)('%s, %s: 100 steps on GPU stay within f32 tolerance of the CPU reference', async (transport, model) => {
     const base = dendriticScenario(transport, 'galvanostatic');

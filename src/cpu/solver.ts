@@ -9,7 +9,7 @@
 //   sinkSpread      q = (Σ R − Σ h'R) / Σ |h'R|: the Li⁺ sink h'R + q|h'R| removes what deposits (binary)
 //   transport       c̃ implicit (backward Euler), multigrid-CG; binary: salt in χ = 1 − h,
 //                   (χc̃ − χⁿc̃ⁿ)/dt = ∇·(χD_l∇c̃) − γ(C_s/c0)·s·h'R; chen2015: Nernst–Planck in the
-//                   Slotboom variable (shaders/transport.wgsl)
+//                   Slotboom variable; hong2018: their lattice gas in χ, in u = e^{w + φ̃} (shaders/transport.wgsl)
 //   finish          reservoir flux for the inventory, next dt, time
 //   potential       −∇·(σ∇φ̃) = −K_φ R(φ̃), R linearised about φ̃ⁿ, multigrid-CG
 //
@@ -31,7 +31,7 @@ import { CpuMechanics } from './mechanics.ts';
 import type { CpuFilmCheckpoint } from '../sim/types.ts';
 import { allenCahnStiffness, kineticGrowth, thinWeight, thinWeightSlope } from './terms.ts';
 import { EXP_CLAMP, sinkSpread, bernoulli, clampedExp, hInterp, hPrime, hSecond, interfaceWeight, rand01, solveElectrodePotential, wellPrime, withSeiFilm } from './terms.ts';
-import { DRIVE_GALVANOSTATIC, TRANSPORT_CHEN2015, type Dimless } from '../model/dimless.ts';
+import { DRIVE_GALVANOSTATIC, TRANSPORT_CHEN2015, TRANSPORT_HONG2018, onePotential, type Dimless } from '../model/dimless.ts';
 import { barrierFactor } from '../model/materials.ts';
 
 /** Static per-cell geometry the solver needs (src/model/geometry.ts builds it from the scenario). */
@@ -196,6 +196,49 @@ const H_PRIME_MAX = 1.875;
  */
 export function kineticWeight(xi: number, site: number): number {
   return site > 0 ? H_PRIME_MAX : hPrime(xi);
+}
+
+/**
+ * The Li⁺ concentration the cathodic Butler–Volmer branch reads: c̃, or in hong2018, where c̃ is the
+ * liquid's lattice-gas concentration c_l/c_l0, the local c_l(1 − h)/c_l0 of their MOOSE input
+ * (`14.89*cl*(1-h)` in liqcrys.i), which is half of c̃ at the interface's middle.
+ */
+export function cathodicConc(d: Dimless, xi: number, c: number): number {
+  return d.transport === TRANSPORT_HONG2018 ? (1 - hInterp(xi)) * c : c;
+}
+
+/**
+ * hong2018: the liquid's Li⁺ flux M0·c_l(1 − h)²∇(w + Fφ/RT) (w = ln(c_l/(1 − c_l)) + const, the
+ * lattice-gas chemical potential of their grand potential) is, in u = e^{w + φ̃} scaled to 1 at the
+ * reservoir, D(1 − h)²·latticeFactor·e^{−φ̃}∇u: the Slotboom form of chen2015 with a lattice factor,
+ * lagged at c̃ⁿ (it is 1 − c_l0 = 0.93 at c0, and 1 at c̃ → 0).
+ */
+export function latticeFactor(d: Dimless, c: number): number {
+  return Math.max(1 - d.siteFrac * c, 1e-3) / (1 - d.siteFrac);
+}
+
+/** χ = max((1 − h(ξ))(1 − solid), σ floor): the electrolyte fraction of a cell (binary, hong2018 salt balance). */
+export function saltFraction(d: Dimless, xi: number, solid: number): number {
+  return Math.max((1 - hInterp(xi)) * (1 - solid), d.sigFloor);
+}
+
+/** hong2018: c̃/u at (c̃, φ̃) (u = c̃(1 − c_l0)e^{φ̃}/(1 − c_l0c̃), see latticeFactor). */
+export function slotboomChord(d: Dimless, c: number, phi: number): number {
+  return latticeFactor(d, c) * clampedExp(-phi);
+}
+
+/** hong2018: c̃ⁿ⁺¹ on the tangent of the lattice gas c̃(u) at (c̃ⁿ, φ̃), see transportCoefficients. */
+export function latticeTangent(d: Dimless, c: number, phi: number, u: number): number {
+  return d.siteFrac * c * c + slotboomChord(d, c, phi) * (1 - d.siteFrac * c) * u;
+}
+
+/**
+ * hong2018: the Patankar split (kinA, kinC) of the sink S = h'R + q|h'R| (their conversion term h'∂ξ/∂t, spread
+ * by the literature sink's q): kinC = S/c̃ⁿ where S > 0, else kinA = −S.
+ */
+export function hongSink(hp: number, r: number, q: number, c: number): [number, number] {
+  const S = hp * r + q * Math.abs(hp * r);
+  return S > 0 ? [0, S / Math.max(c, CONTOUR_CONC_FLOOR)] : [-S, 0];
 }
 
 /** ξ of the cap born at site m with radius R, at the point (x, y); 0 behind the wall. */
@@ -463,14 +506,14 @@ export class CpuSolver {
     const st = this.state;
     this.nucMark.fill(0);
     if (d.nucA <= 0) return;
-    const chen = d.transport === TRANSPORT_CHEN2015;
+    const chen = onePotential(d);
     for (let k = 0; k < nx * ny; k++) {
       if (this.solid[k] > 0.5 || this.xi[k] >= BARE_XI || this.nucSite[k] > 0) continue;
       const site = siteGeometry(nx, this.solid, this.cosT, k);
       if (site.faces === 0) continue;
       const delta = chen ? this.phi[k] - st.phiRef : -this.phi[k];
       const eta = Math.min(Math.max(st.phiS + delta, -EXP_CLAMP), EXP_CLAMP);
-      const cc = Math.max(this.c[k], d.cFloor);
+      const cc = Math.max(cathodicConc(d, this.xi[k], this.c[k]), d.cFloor);
       const mu = Math.log(cc) - eta;
       if (!(mu > 0)) continue;
       const J = d.nucA * this.kin[k] * Math.exp((-barrierFactor(site.cos) * d.nucB) / (mu * mu));
@@ -590,7 +633,7 @@ export class CpuSolver {
     const d = this.d;
     const { nx, ny, h, alpha } = d;
     const { xi, c, phi, e2, crossA, crossB } = this;
-    const chen = d.transport === TRANSPORT_CHEN2015;
+    const chen = onePotential(d);
     const noiseScale = d.noiseA > 0 ? (d.noiseA * Math.sqrt(3)) / Math.sqrt(this.state.dt) : 0;
     let sAc = 0;
     let sA = 0;
@@ -626,7 +669,7 @@ export class CpuSolver {
         const hp = d.Leta * this.kin[k] * kineticWeight(x, this.nucSite[k]);
         sAc += rac;
         sA += hp * clampedExp((1 - alpha) * delta);
-        sC += hp * c[k] * clampedExp(-alpha * delta);
+        sC += hp * cathodicConc(d, x, c[k]) * clampedExp(-alpha * delta);
       }
     }
     return [sAc, sA, sC];
@@ -643,7 +686,7 @@ export class CpuSolver {
     const d = this.d;
     const { nx, ny, h, alpha } = d;
     const { xi, c, phi, crossA: nX, crossB: nY } = this;
-    const chen = d.transport === TRANSPORT_CHEN2015;
+    const chen = onePotential(d);
     const noiseScale = d.noiseA > 0 ? (d.noiseA * Math.sqrt(3)) / Math.sqrt(this.state.dt) : 0;
     let sA = 0;
     let sC = 0;
@@ -791,7 +834,7 @@ export class CpuSolver {
     const d = this.d;
     const { nx, ny, h, alpha } = d;
     const { xi, c, phi } = this;
-    const chen = d.transport === TRANSPORT_CHEN2015;
+    const chen = onePotential(d);
     const st = this.state;
     let sum = 0;
     let sumH = 0;
@@ -813,7 +856,7 @@ export class CpuSolver {
       const delta = chen ? phi[k] - st.phiRef : -phi[k] - this.mech[k];
       const eta = Math.min(Math.max(st.phiS + delta, -EXP_CLAMP), EXP_CLAMP);
       const ea = Math.exp((1 - alpha) * eta);
-      const ec = c[k] * Math.exp(-alpha * eta);
+      const ec = cathodicConc(d, x, c[k]) * Math.exp(-alpha * eta);
       const bracket = ea - ec;
       const Lk = d.Leta * this.kin[k];
       const hw = kineticWeight(x, this.nucSite[k]);
@@ -823,7 +866,7 @@ export class CpuSolver {
       this.rate[k] = r;
       this.gain[k] = chen || stripOff ? 0 : Lk * hw * ((1 - alpha) * ea + alpha * ec);
       xi[k] = x + st.dt * (r + this.noise[k]);
-      if (chen) {
+      if (d.transport === TRANSPORT_CHEN2015) {
         // chen2015's sink takes γ(C_s/c0)R: where R > 0 it is taken as (R/c̃ⁿ)·c̃ⁿ⁺¹ in the c̃ solve
         // (Patankar), so c̃ stays ≥ 0 at any dt; transportBack moves ξ to what the salt gave
         this.kinC[k] = r > 0 ? r / Math.max(c[k], CONTOUR_CONC_FLOOR) : 0;
@@ -837,7 +880,9 @@ export class CpuSolver {
       this.psiOld[k] = Math.max(1 - hInterp(x), d.sigFloor);
       this.hpOld[k] = hw;
       maxRate = Math.max(maxRate, Math.abs(r + this.noise[k]));
-      stiff = Math.max(stiff, allenCahnStiffness(d.LsK, d.LsW, this.e2[k], h) + Lk * Math.abs(hSecond(x) * bracket), chen ? 0 : sinkStiffness(d, r, c[k]));
+      // hong2018: the cathodic branch reads c̃(1 − h(ξ)), so ∂R/∂ξ gains Lη h'·h'c̃e^{−αη} (explicit ξ update)
+      const hongSlope = d.transport === TRANSPORT_HONG2018 ? Lk * hw * hPrime(x) * c[k] * Math.exp(-alpha * eta) : 0;
+      stiff = Math.max(stiff, allenCahnStiffness(d.LsK, d.LsW, this.e2[k], h) + Lk * Math.abs(hSecond(x) * bracket) + hongSlope, chen ? 0 : sinkStiffness(d, r, c[k]));
     }
     st.j = (sum * h) / nx;
     this.sums = [sum, sumH, sumAbsH];
@@ -861,7 +906,7 @@ export class CpuSolver {
     const d = this.d;
     const { nx, ny, alpha } = d;
     const { xi, c } = this;
-    const chen = d.transport === TRANSPORT_CHEN2015;
+    const chen = onePotential(d);
     const st = this.state;
     const mg = this.mgXi;
     const dt = st.dt;
@@ -973,12 +1018,14 @@ export class CpuSolver {
     const { nx, ny } = d;
     const mg = this.mgC;
     const { c, phi, xi, rate } = this;
-    const chen = d.transport === TRANSPORT_CHEN2015;
+    const chen = onePotential(d);
     const dt = this.state.dt;
-    const psi = (k: number) => Math.max((1 - hInterp(xi[k])) * (1 - this.solid[k]), d.sigFloor);
+    const psi = (k: number) => saltFraction(d, xi[k], this.solid[k]);
     // binary: salt in the electrolyte fraction χ (see shaders/transport.wgsl); chen2015: D_eff,
     // with a host cell taken as solid metal
+    const hong = d.transport === TRANSPORT_HONG2018;
     const D = (k: number) => {
+      if (hong) return d.Dl * psi(k) * psi(k) * latticeFactor(d, c[k]);
       if (!chen) return psi(k) * d.Dl;
       const hh = Math.max(hInterp(xi[k]), this.solid[k]);
       return d.Dl * (1 - hh) + d.Ds * hh;
@@ -999,7 +1046,23 @@ export class CpuSolver {
         const k = j * nx + i;
         mg.ax[k] = face(j * nx + ((i + nx - 1) % nx), k);
         mg.ay[k] = j > 0 ? face(k - nx, k) : 0; // collector: no ion flux
-        if (chen) {
+        if (hong) {
+          // c̃ⁿ⁺¹ = c̃ⁿ + c̃'(u − uⁿ), Newton's tangent of the lattice gas c̃(u) at uⁿ (c̃' = m(1 − c_l0c̃ⁿ), m = c̃ⁿ/uⁿ):
+          // the salt balance is linear in u and conserved, and the capacity vanishes as c_l → 1, so a nearly full
+          // cell passes Li⁺ on (the chord c̃ = m·u let cells overfill past 1/c_l0 and freeze, odd-even in c̃)
+          const m = slotboomChord(d, c[k], phi[k]);
+          const slope = m * (1 - d.siteFrac * c[k]);
+          const rest = d.siteFrac * c[k] * c[k]; // c̃ⁿ − c̃'uⁿ
+          const g = d.gammaSrc * d.CsOverC0;
+          mg.u[k] = c[k] / m;
+          // their conversion term: the sink γ(C_s/c0)S, S = h'R + q|h'R| (q: it sums to Σ R, as binary's),
+          // taken where S > 0 as (S/c̃ⁿ)·c̃ⁿ⁺¹ (Patankar, c̃ ≥ 0 at any dt); transportBack moves ξ by the shortfall
+          const [kinA, kinC] = hongSink(this.hpOld[k], rate[k], this.state.sinkSpread, c[k]);
+          this.kinA[k] = kinA;
+          this.kinC[k] = kinC;
+          mg.bd[k] = (psi(k) * slope) / dt + g * kinC * slope;
+          mg.f[k] = (this.psiOld[k] * c[k] - psi(k) * rest) / dt + g * (kinA - kinC * rest);
+        } else if (chen) {
           mg.u[k] = c[k] * clampedExp(phi[k]); // warm start in the Slotboom variable
           // the sink γ(C_s/c0)(kinC·c̃ⁿ⁺¹ − kinA), implicit in the Slotboom variable: kinC·c̃ = kinC·e^{−φ̃}·u
           // (thin_interface: the Butler–Volmer split of phaseMatrix; literature: phaseUpdate's Patankar split)
@@ -1037,22 +1100,33 @@ export class CpuSolver {
    */
   transportBack(): void {
     const thin = this.d.thin;
-    const chen = this.d.transport === TRANSPORT_CHEN2015;
+    const chen = onePotential(this.d);
     const u = this.mgC.u;
     const dt = this.state.dt;
     let moved = 0;
     for (let k = 0; k < this.n; k++) {
-      const next = chen ? u[k] * clampedExp(-this.phi[k]) : u[k];
+      const hong = this.d.transport === TRANSPORT_HONG2018;
+      let next = hong ? latticeTangent(this.d, this.c[k], this.phi[k], u[k]) : chen ? u[k] * clampedExp(-this.phi[k]) : u[k];
       if (thin) {
         const dr = this.kinC[k] * (next - this.c[k]);
         moved += dr;
         this.xi[k] += dt * dr - this.state.sinkSpread * thinWeight(this.xi[k], 0);
         this.rate[k] += dr;
-      } else if (chen) {
+      } else if (this.d.transport === TRANSPORT_CHEN2015) {
         // phaseUpdate plated R, the sink removed kinC·c̃ⁿ⁺¹ − kinA
         const dr = this.kinC[k] * next - this.kinA[k] - this.rate[k];
         moved += dr;
         this.xi[k] += dt * dr;
+        this.rate[k] += dr;
+      } else if (hong) {
+        // the sink planned S and removed kinC·c̃ⁿ⁺¹ − kinA: ξ gives back the shortfall, and c̃ keeps the salt
+        // χc̃ⁿ⁺¹ the solve left as that move changes χ (Li inventory)
+        const planned = this.kinC[k] > 0 ? this.kinC[k] * Math.max(this.c[k], CONTOUR_CONC_FLOOR) : -this.kinA[k];
+        const dr = this.kinC[k] * next - this.kinA[k] - planned;
+        moved += dr;
+        const chi = saltFraction(this.d, this.xi[k], this.solid[k]);
+        this.xi[k] += dt * dr;
+        next *= chi / saltFraction(this.d, this.xi[k], this.solid[k]);
         this.rate[k] += dr;
       }
       this.c[k] = next;
@@ -1104,7 +1178,7 @@ export class CpuSolver {
     const { nx, ny, h } = d;
     const mg = this.mgPhi;
     const { c, xi, rate } = this;
-    const chen = d.transport === TRANSPORT_CHEN2015;
+    const chen = onePotential(d);
     const sigma = (k: number) => {
       const hh = hInterp(xi[k]);
       if (chen) {

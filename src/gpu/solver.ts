@@ -343,7 +343,7 @@ export class GpuSolver {
       phaseMatrix: bind('phaseMatrix', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.cellw, 6: this.rate, 9: this.gain, 10: G, 13: this.mgXi.bd, 14: this.mgXi.f }),
       phaseCommit: bind('phaseCommit', { 0: P, 1: T, 2: this.xi, 6: this.rate, 8: this.partMax, 9: this.gain, 10: G, 12: this.nucSite, 5: this.cellw }),
       transportCells: bind('transportCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.phi, 5: this.rate, 8: mc.bd, 9: mc.f, 11: this.cellw, 12: G }),
-      transportBack: bind('transportBack', { 0: P, 1: T, 3: this.c, 4: this.phi, 10: mc.u, 11: this.cellw, 13: this.xi, 14: this.rate, 15: this.partSum }),
+      transportBack: bind('transportBack', { 0: P, 1: T, 3: this.c, 4: this.phi, 10: mc.u, 11: this.cellw, 12: G, 13: this.xi, 14: this.rate, 15: this.partSum }),
       finish: bind('finish', { 0: P, 1: T, 2: this.partMax, 3: mc.ay, 4: mc.u, 5: this.ring, 6: this.partSum }),
       potentialFaces: bind('potentialFaces', { 0: P, 1: T, 2: this.xi, 3: this.c, 5: mp.ax, 6: mp.ay, 11: G, 12: this.sei }),
       potentialCells: bind('potentialCells', { 0: P, 1: T, 2: this.xi, 3: this.c, 4: this.rate, 7: mp.bd, 8: mp.f, 9: this.phi, 10: this.gain, 11: G, 12: this.sei }),

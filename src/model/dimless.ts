@@ -9,6 +9,13 @@ import { cycleCurrents, largestCycleCurrent } from './cycling.ts';
 
 export const TRANSPORT_BINARY = 0;
 export const TRANSPORT_CHEN2015 = 1;
+/** Hong & Viswanathan's grand-potential closure (their MOOSE input): chen2015's potential, lattice-gas salt */
+export const TRANSPORT_HONG2018 = 2;
+
+/** One potential field over both phases (chen2015, hong2018), rather than the binary closure's electrolyte potential. */
+export function onePotential(d: { transport: number }): boolean {
+  return d.transport !== TRANSPORT_BINARY;
+}
 export const DRIVE_POTENTIOSTATIC = 0;
 export const DRIVE_GALVANOSTATIC = 1;
 
@@ -89,6 +96,8 @@ export interface Dimless {
   /** electrolyte and metal diffusivities [µm²/s] */
   Dl: number;
   Ds: number;
+  /** hong2018: the Li⁺ lattice-gas site fraction at c0, c_l0 (c̃ = c_l/c_l0 saturates at 1/c_l0) */
+  siteFrac: number;
   /** σ_s / σ_l0 (chen2015 potential) */
   sigS: number;
   sigFloor: number;
@@ -97,7 +106,7 @@ export interface Dimless {
   Kphi: number;
   /** C_s / c0 */
   CsOverC0: number;
-  /** sink coefficient γ: 1 − t₊ (binary) or 1 (chen2015) */
+  /** sink coefficient γ: 1 − t₊ (binary) or 1 (chen2015, hong2018) */
   gammaSrc: number;
   tplus: number;
   /** target plating rate j̃ = i/(F C_s) [µm/s] (galvanostatic) */
@@ -192,7 +201,8 @@ export function toDimless(s: Scenario): Dimless {
   const i0 = num(s, 'kinetics.exchange_current_mA_cm2') * A_M2_PER_MA_CM2 * kineticT;
   const sigmaL = num(s, 'electrolyte.conductivity_S_m') * transportT;
   const etaHom = num(s, 'nucleation.homogeneous_overpotential_mV') / 1000;
-  const chen = text(s, 'electrolyte.transport') === 'chen2015';
+  const closure = text(s, 'electrolyte.transport');
+  const chen = closure !== 'binary'; // chen2015 and hong2018: Li⁺ Nernst–Planck, γ = 1, no t₊
   const thin = text(s, 'phase.model') === 'thin_interface';
   const w_um = num(s, 'phase.interface_width_um');
   // thin_interface relaxation rate Γ = λ·v_ref/w (schema: numerics.interface_relaxation): v_ref is the
@@ -210,7 +220,7 @@ export function toDimless(s: Scenario): Dimless {
     nx: num(s, 'grid.nx'),
     ny: num(s, 'grid.ny'),
     h,
-    transport: chen ? TRANSPORT_CHEN2015 : TRANSPORT_BINARY,
+    transport: closure === 'hong2018' ? TRANSPORT_HONG2018 : chen ? TRANSPORT_CHEN2015 : TRANSPORT_BINARY,
     // cycling is galvanostatic: the Simulation sets each half-cycle's current (src/model/cycling.ts)
     drive: text(s, 'drive.mode') === 'potentiostatic' ? DRIVE_POTENTIOSTATIC : DRIVE_GALVANOSTATIC,
     seed: num(s, 'run.seed') >>> 0,
@@ -226,6 +236,7 @@ export function toDimless(s: Scenario): Dimless {
     alpha: num(s, 'kinetics.transfer_coefficient'),
     Dl: (num(s, 'electrolyte.diffusivity_m2_s') * transportT) / L2,
     Ds: num(s, 'metal.diffusivity_m2_s') / L2,
+    siteFrac: num(s, 'electrolyte.site_fraction'),
     sigS: num(s, 'metal.conductivity_S_m') / sigmaL,
     sigFloor: num(s, 'numerics.sigma_floor'),
     cFloor: num(s, 'numerics.conc_floor'),

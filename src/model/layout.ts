@@ -22,6 +22,7 @@ export const PARAM_FIELDS = [
   ['alpha', 'f32'],
   ['Dl', 'f32'],
   ['Ds', 'f32'],
+  ['siteFrac', 'f32'],
   ['sigS', 'f32'],
   ['sigFloor', 'f32'],
   ['cFloor', 'f32'],
@@ -117,7 +118,9 @@ export function layoutWgsl(): string {
     structWgsl('State', STATE_FIELDS),
     `const RING_STRIDE: u32 = ${RING_STRIDE}u;`,
     ring,
+    `const TRANSPORT_BINARY: u32 = 0u;`,
     `const TRANSPORT_CHEN2015: u32 = 1u;`,
+    `const TRANSPORT_HONG2018: u32 = 2u;`,
     `const DRIVE_GALVANOSTATIC: u32 = 1u;`,
   ].join('\n');
 }

@@ -140,8 +140,12 @@ function checkConsistency(s: Scenario): void {
   const H = ny * dx;
   const film = initialFilmThickness_um(s);
   if (film + 4 * w >= H) throw new ScenarioError('initial.li_thickness_um', film, `< ${(H - 4 * w).toPrecision(4)} µm (the domain is ${H} µm tall)`);
-  if (text(s, 'sei.kind') !== 'none' && text(s, 'electrolyte.transport') === 'chen2015') {
-    throw new ScenarioError('sei.kind', text(s, 'sei.kind'), 'none with electrolyte.transport = chen2015 (the SEI film resistance acts on the binary closure\'s electrolyte potential, MODEL.md §6.3)');
+  const closure = text(s, 'electrolyte.transport');
+  if (text(s, 'sei.kind') !== 'none' && closure !== 'binary') {
+    throw new ScenarioError('sei.kind', text(s, 'sei.kind'), `none with electrolyte.transport = ${closure} (the SEI film resistance acts on the binary closure's electrolyte potential, MODEL.md §6.3)`);
+  }
+  if (closure === 'hong2018' && text(s, 'phase.model') !== 'literature') {
+    throw new ScenarioError('phase.model', text(s, 'phase.model'), 'literature with electrolyte.transport = hong2018 (it reproduces a published model, whose capillarity and kinetics are literature mode, MODEL.md §2)');
   }
   const delta = num(s, 'phase.anisotropy_strength');
   const omega = num(s, 'phase.anisotropy_mode');
