@@ -8,8 +8,9 @@
 // the Slotboom variable u = c̃ e^{φ̃} makes the drift symmetric, a = D_eff e^{−φ̃} with
 // Scharfetter–Gummel face weights, b = e^{−φ̃}/dt. CPU twin: CpuSolver.transport* in src/cpu/solver.ts.
 // hong2018 (their grand potential, lattice-gas Li⁺ in the liquid fraction χ = 1 − h):
-// (χc̃ − χⁿc̃ⁿ)/dt = ∇·(D χ² c̃ ∇(w + φ̃)) − (C_s/c0) R, w = ln(c_l/(1 − c_l)); in u = e^{w + φ̃} (1 at the
-// reservoir) a = Dχ²·latticeFactor·e^{−φ̃} with SG weights and c̃ⁿ⁺¹ = m u, m = c̃ⁿ/uⁿ the chord, b = χm/dt.
+// (χc̃ − χⁿc̃ⁿ)/dt = ∇·(D χ² c̃ ∇(w + φ̃)) − (C_s/c0) S, w = ln(c_l/(1 − c_l)), S = h'R + q|h'R|; in u = e^{w + φ̃}
+// (1 at the reservoir) a = Dχ²·latticeFactor·e^{−φ̃} with SG weights, c̃ⁿ⁺¹ on the tangent of c̃(u) at uⁿ
+// (slope c̃' = m(1 − c_l0c̃ⁿ), m = c̃ⁿ/uⁿ), b = χc̃'/dt, the sink Patankar-split on that tangent.
 #include "layout"
 #include "common"
 
@@ -124,8 +125,8 @@ fn transportCells(@builtin(global_invocation_id) g: vec3u) {
       // Newton's tangent of the lattice gas at uⁿ: c̃ⁿ⁺¹ = rest + slope·u; the sink S = h'R + q|h'R| (cellw.y = h'),
       // Patankar-split (CpuSolver.transportCoefficients)
       let c = conc[k];
-      let slope = weight * (1.0 - P.siteFrac * c);
-      let rest = P.siteFrac * c * c;
+      let slope = weight * max(1.0 - P.siteFrac * c, 1e-3);
+      let rest = c - slope * (c / weight);
       let kin = hongSink(old.y, rate[k], st.sinkSpread, c);
       let chi = saltFraction(P, k);
       bd[k] = chi * slope / st.dt + g * kin.y * slope;
@@ -160,7 +161,9 @@ fn transportBack(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocat
     if (P.transport == TRANSPORT_CHEN2015) { next = u[k] * clampedExp(-phi[k]); }
     if (P.transport == TRANSPORT_HONG2018) {
       let c = conc[k];
-      next = P.siteFrac * c * c + latticeFactor(P, c) * clampedExp(-phi[k]) * (1.0 - P.siteFrac * c) * u[k];
+      let m = latticeFactor(P, c) * clampedExp(-phi[k]);
+      let slope = m * max(1.0 - P.siteFrac * c, 1e-3);
+      next = c + slope * (u[k] - c / m);
     }
     if (P.thin != 0u) {
       // the phase step plated kinC·c̃ⁿ − kinA, the sink removed kinC·c̃ⁿ⁺¹ − kinA (CpuSolver.transportBack)

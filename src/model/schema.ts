@@ -81,7 +81,7 @@ export const SCENARIO_KEYS: readonly KeySpec[] = [
   n('electrolyte.diffusivity_m2_s', 7.5e-10, 'ambipolar salt diffusivity D_l [m²/s]', { ...POS, max: 1e-6 }, 'Chen et al. 2015; MODEL.md §3'),
   n('electrolyte.transference_number', 0.4, 'Li⁺ transference number t₊ (binary transport)', { min: 0, max: 1 }, '0.4 liquid carbonate; 0.75 HMPE (000:L301); 1 single-ion (002:L103)'),
   str('electrolyte.transport', 'binary', ['binary', 'chen2015', 'hong2018'], 'transport closure (MODEL.md §2): electroneutral binary salt; Chen 2015 Nernst–Planck; or Hong & Viswanathan 2018 grand-potential (lattice-gas Li⁺, literature phase model only)'),
-  n('electrolyte.site_fraction', 0.06717, 'hong2018 closure: Li⁺ lattice-gas site fraction c_l0 at the bulk concentration (c_l = c_l0·c̃ ≤ 1)', { ...POS, max: 0.5 }, 'Hong & Viswanathan 2018 MOOSE input (BattModels/electrodep Li-run/liqcrys.i): el = 2.631 RT, c_l0 = 1/(1 + e^2.631) = 0.06717'),
+  n('electrolyte.site_fraction', 0.06717, 'hong2018 closure: Li⁺ lattice-gas site fraction c_l0 at the bulk concentration (c_l = c_l0·c̃ ≤ 1)', { ...POS, max: 0.5 }, 'the surviving MOOSE input of Hong & Viswanathan\'s model (BattModels/electrodep test/tests/Li-run/liqcrys.i at f26f6b4): el = 2.631 RT, c_l0 = 1/(1 + e^2.631) = 0.06717'),
   n('electrolyte.conductivity_S_m', 1.19, 'ionic conductivity σ_l0 at c0 [S/m]', { ...POS, max: 1e3 }, 'Chen et al. 2015'),
   n('electrolyte.temperature_K', 300, 'temperature [K]: sets F/RT, and D, σ, i0 and the nucleation rate through Arrhenius factors about the reference temperature', { min: 150, max: 500 }, 'MODEL.md §3, §6.4'),
   n('electrolyte.reference_temperature_K', 300, 'temperature at which D, σ, i0 and the nucleation prefactor are given [K]', { min: 150, max: 500 }, 'MODEL.md §3'),
