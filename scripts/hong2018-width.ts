@@ -4,8 +4,9 @@
 // published and the widened w on two cell sizes each and prints the charge and the deposit heights to 2 s,
 // when the finger is half-way to the reservoir. f64 CPU backend, about 15 minutes on 2 cores.
 //
-//   npx tsx scripts/hong2018-width.ts [--out docs/hong2018]
+//   npx tsx scripts/hong2018-width.ts [--out docs/hong2018] [--cases W:DX,W:DX,...]
 //
+// --cases picks [w, Δx] pairs (µm) instead of the four below; the last is the reference of the last column.
 // Writes width.md (atomically) into the output folder, also printed to stdout.
 
 import { join } from 'node:path';
@@ -24,6 +25,18 @@ const CASES: readonly [number, number][] = [
   [0.25, 0.125],
 ];
 
+/** --cases 0.5:0.5,0.25:0.25 → [[0.5, 0.5], [0.25, 0.25]]; a malformed value is refused by name. */
+function casesArg(): [number, number][] | undefined {
+  const at = process.argv.indexOf('--cases');
+  if (at < 0) return undefined;
+  const text = process.argv[at + 1] ?? '';
+  const pairs = text.split(',').map((p) => p.split(':').map(Number));
+  if (pairs.length === 0 || pairs.some((p) => p.length !== 2 || !p.every((x) => Number.isFinite(x) && x > 0))) {
+    throw new Error(`--cases = ${JSON.stringify(text)} is not allowed: comma-separated W:DX pairs of positive µm, e.g. 0.5:0.5,0.25:0.25`);
+  }
+  return pairs as [number, number][];
+}
+
 async function main(): Promise<void> {
   const outDir = outDirArg('docs/hong2018');
   const lines = [
@@ -31,7 +44,8 @@ async function main(): Promise<void> {
     `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
   ];
   const results: { w: number; dx: number; t: number; steps: number; q: number; mean: number; max: number }[] = [];
-  for (const [w, dx] of CASES) {
+  const cases = casesArg() ?? CASES;
+  for (const [w, dx] of cases) {
     const n = Math.round(SIDE_UM / dx);
     const s = resolveScenario({
       preset: 'hong2018',
@@ -51,7 +65,7 @@ async function main(): Promise<void> {
       sim.destroy();
     }
   }
-  const [wRef, dxRef] = CASES.at(-1)!;
+  const [wRef, dxRef] = cases.at(-1)!;
   for (const r of results) {
     const ref = results.find((x) => x.w === wRef && x.dx === dxRef && x.t === r.t)!;
     const rel = `${r.q >= ref.q ? '+' : ''}${((r.q / ref.q - 1) * 100).toFixed(2)} %`;
