@@ -1,4 +1,6 @@
+import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // Three tiers (docs/explanation/verification.md).
 // - `npm test` (CI, <= 20 min on 2 cores) runs every file except the long trend studies in SLOW_TESTS.
@@ -26,21 +28,51 @@ export const FAST_TESTS = [
   'tests/sweep-designs.test.ts',
   'tests/label.test.ts',
 ];
+// Two streams side by side on CI's 2 cores. The physics files run the f64 CPU solver (one JavaScript thread
+// each; their few GPU cases are short); the others drive the WebGPU kernels, the CLI and the browser, whose
+// software adapters use every core they get. The sequencer alternates the two lists, each longest first, so
+// that a physics file mostly runs beside a GPU or browser file rather than beside another one.
+export const PHYSICS_TESTS = [
+  'tests/mullins-sekerka.test.ts',
+  'tests/thin-interface.test.ts',
+  'tests/verification.test.ts',
+  'tests/stability.test.ts',
+  'tests/multigrid.test.ts',
+  'tests/elastic.test.ts',
+  'tests/cycling-trend.test.ts',
+  'tests/nucleation-dip.test.ts',
+  'tests/diffusion-limited.test.ts',
+  'tests/sei.test.ts',
+];
+
+class TwoStreams extends BaseSequencer {
+  async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const longestFirst = await super.sort(files);
+    const isPhysics = (f: TestSpecification) => PHYSICS_TESTS.includes(relative(process.cwd(), f.moduleId));
+    const physics = longestFirst.filter(isPhysics);
+    const other = longestFirst.filter((f) => !isPhysics(f));
+    const out: TestSpecification[] = [];
+    for (let i = 0; i < Math.max(physics.length, other.length); i++) out.push(...(other[i] ? [other[i]] : []), ...(physics[i] ? [physics[i]] : []));
+    return out;
+  }
+}
 
 const tier = process.env.DENDRITE_TIER;
 
-// GPU tests share one Dawn instance per worker and software adapters are slow on 2 cores:
-// run files one at a time with generous timeouts (no test asserts on time).
+// GPU tests share one Dawn instance per worker: one per fork. No test asserts on time, and the timeouts
+// are generous for software adapters.
 export default defineConfig({
   test: {
     include: tier === 'fast' ? FAST_TESTS : ['tests/**/*.test.ts'],
     exclude: tier === 'full' || tier === 'fast' ? [] : SLOW_TESTS,
     testTimeout: 600_000,
     hookTimeout: 120_000,
-    fileParallelism: false,
     // finds the WebGPU adapter and the browser; without them the GPU and browser tests skip with a notice
     // (CI sets DENDRITE_REQUIRE_GPU=1 and fails instead)
     globalSetup: ['tests/support/globalSetup.ts'],
     pool: 'forks',
+    // two files at a time (vitest's default is one fewer than the cores: one on CI)
+    maxWorkers: 2,
+    sequence: { sequencer: TwoStreams },
   },
 });

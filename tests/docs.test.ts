@@ -85,10 +85,10 @@ describe('README', () => {
 });
 
 describe('test tiers (vitest.config.ts)', () => {
-  it('every file named in a tier exists, and the fast tier leaves out the slow one', async () => {
-    const { FAST_TESTS, SLOW_TESTS } = await import('../vitest.config.ts');
+  it('every file named in a tier or the physics stream exists, and the fast tier leaves out the slow one', async () => {
+    const { FAST_TESTS, SLOW_TESTS, PHYSICS_TESTS } = await import('../vitest.config.ts');
     const { existsSync } = await import('node:fs');
-    for (const f of [...FAST_TESTS, ...SLOW_TESTS]) expect(existsSync(f), f).toBe(true);
+    for (const f of [...FAST_TESTS, ...SLOW_TESTS, ...PHYSICS_TESTS]) expect(existsSync(f), f).toBe(true);
     for (const f of FAST_TESTS) expect(SLOW_TESTS, f).not.toContain(f);
   });
 });
