@@ -327,6 +327,29 @@ describe('restore refuses what it cannot continue', () => {
   });
 });
 
+describe('a checkpoint of an older build', () => {
+  it('lacks a key added since: the key reads as its default, the run resumes, and a different value is named with that default', async () => {
+    const s = small();
+    const sim = await createSimulation(s, { backend: 'cpu' });
+    await sim.run({ maxSteps: 2 });
+    const cp = await sim.checkpoint();
+    sim.destroy();
+    // electrolyte.site_fraction came with the hong2018 closure, electrolyte.transport (a restart key) with chen2015
+    const old = structuredClone(cp);
+    delete (old.scenario.electrolyte as Record<string, unknown>).site_fraction;
+    delete (old.scenario.electrolyte as Record<string, unknown>).transport;
+    const again = await createSimulation(s, { backend: 'cpu', restore: old });
+    await again.run({ maxSteps: 2 });
+    const ref = await createSimulation(s, { backend: 'cpu', restore: cp });
+    await ref.run({ maxSteps: 2 });
+    expect(maxAbsDiff((await again.readFields()).xi, (await ref.readFields()).xi)).toBe(0);
+    again.destroy();
+    ref.destroy();
+    const other = scenario({ ...s, electrolyte: { ...s.electrolyte, transport: 'chen2015' } });
+    await expect(createSimulation(other, { backend: 'cpu', restore: old })).rejects.toThrow(/electrolyte\.transport = "?chen2015"? is not allowed: "binary" as in the checkpoint/);
+  });
+});
+
 describe.each(BACKENDS)('fields that go non-finite (%s)', (backend) => {
   it('stop the run with NonFiniteError and a non_finite event, and no non-finite metrics row reaches the writers', async () => {
     // a restored state with one NaN in the electrolyte: the next batch's fields are non-finite

@@ -443,6 +443,9 @@ function described(v: unknown): string {
 
 /** Throws unless `cp` can continue as `scenario` on `backend`. */
 function checkRestore(cp: Checkpoint, scenario: Scenario, backend: BackendName): void {
+  // a checkpoint written before a key existed holds no value for it: it reads as the key's default, as the
+  // run directory's scenario.json does when it is loaded (a long run survives an update of the code)
+  const saved = resolveScenario(cp.scenario, "the checkpoint's scenario");
   if ((cp?.version as number) !== 2) {
     throw new Error(`restore: checkpoint version ${String(cp?.version)} is not supported (this build reads version 2, the first to carry the SEI film state)`);
   }
@@ -483,7 +486,7 @@ function checkRestore(cp: Checkpoint, scenario: Scenario, backend: BackendName):
   // the SEI film and the elastic state: present exactly when the checkpoint's run solves the mechanics
   // (an SEI, or a growth strain; sei.kind and electrolyte.growth_strain are restart keys)
   const film = cp.solver.film as unknown as Record<string, unknown> | undefined;
-  const hasFilm = mechanicsOn(cp.scenario);
+  const hasFilm = mechanicsOn(saved);
   const filmArrays: [string, number, string][] =
     cp.solver.kind === 'gpu'
       ? [
@@ -507,10 +510,10 @@ function checkRestore(cp: Checkpoint, scenario: Scenario, backend: BackendName):
       throw new Error(`restore: checkpoint solver.film.${name} (${what}) must be a ${Field.name} of ${why} (got ${described(a)})`);
     }
   }
-  const keys = restartKeys(cp.scenario, scenario);
+  const keys = restartKeys(saved, scenario);
   if (keys.length > 0) {
     const k = keys[0];
-    throw new ScenarioError(k, getValue(scenario, k), `${JSON.stringify(getValue(cp.scenario, k))} as in the checkpoint: ${restartReason(k)}, so a checkpoint cannot continue with another value`);
+    throw new ScenarioError(k, getValue(scenario, k), `${JSON.stringify(getValue(saved, k))} as in the checkpoint: ${restartReason(k)}, so a checkpoint cannot continue with another value`);
   }
 }
 
