@@ -435,6 +435,19 @@ describe('Progress', () => {
     expect(last).toMatch(/^t=12\.3 s \(41%\) step 1200 {2}120 steps\/s {2}ETA 00:14\n$/);
   });
 
+  it('a resumed run: the rate and ETA count from the checkpoint, not from step 0', () => {
+    let now = 0;
+    const { out, stream } = sink();
+    const from = { time_s: 15, steps: 6000 };
+    const p = new Progress({ stream, isTTY: false, target: { kind: 'time', until_s: 30 }, now: () => now, from });
+    for (let k = 1; k <= 100; k++) {
+      now = k * 100; // 10 s of wall time: 1200 more steps and 1.5 more simulated seconds
+      p.update({ time_s: 15 + 0.015 * k, steps: 6000 + 12 * k });
+    }
+    p.finish();
+    expect(out.at(-1)).toMatch(/^t=16\.5 s \(55%\) step 7200 {2}120 steps\/s {2}ETA 01:30\n$/);
+  });
+
   it('TTY output: one redrawn line, at most 5 per second, newline at the end', () => {
     let now = 0;
     const { out, stream } = sink();

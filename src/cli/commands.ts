@@ -361,6 +361,7 @@ export async function runCommand(args: RunArgs | ResumeArgs, io: CliIO = default
     isTTY: Boolean(io.stderr.isTTY),
     columns: io.stderr.columns,
     target,
+    ...(plan.restore ? { from: { time_s: sim.time_s, steps: sim.steps, charge_mAh_cm2: sim.charge_mAh_cm2 } } : {}),
   });
   const adapterText = label ? adapterLabelText(label) + (label.isFallback ? ' (software/fallback adapter)' : '') : 'f64 CPU reference';
   if (choice.requested === 'auto' && !plan.resumed) log(`dendrite: backend ${choice.backend}: ${choice.reason}`);

@@ -23,6 +23,8 @@ export interface ProgressOptions {
   now?: () => number;
   ttyIntervalMs?: number;
   plainIntervalMs?: number;
+  /** where a resumed run starts (its checkpoint): the rate and ETA count from there; default step 0 */
+  from?: ProgressSample;
 }
 
 const WINDOW_MS = 10_000;
@@ -63,7 +65,8 @@ export class Progress {
     this.now = opts.now ?? (() => performance.now());
     this.start = this.now();
     this.lastPlain = this.start;
-    this.samples.push({ wall: this.start, steps: 0, frac: 0 }); // the run starts at step 0
+    const from = opts.from ?? { time_s: 0, steps: 0, charge_mAh_cm2: 0 };
+    this.samples.push({ wall: this.start, steps: from.steps, frac: this.fraction(from) });
   }
 
   fraction(s: ProgressSample): number {
