@@ -7,6 +7,7 @@ import { computeMetrics, METRICS_LENGTH, unpackMetrics, type DepositMetrics } fr
 import { TRANSPORT_CHEN2015, mechanicsOn, toDimless, rateToCurrentDensity, type Dimless } from '../model/dimless.ts';
 import { roundedToF32, RING_STRIDE, ringSlot, STATE_FIELDS, STATE_FLOATS, stateSlot } from '../model/layout.ts';
 import { checkScenarioValues, getValue, num, resolveScenario, ScenarioError, text, type Scenario } from '../model/scenario.ts';
+import { SCENARIO_KEYS } from '../model/schema.ts';
 import { A_M2_PER_MA_CM2, LENGTH_SCALE_M } from '../model/constants.ts';
 import { initialFields } from './initial.ts';
 import { buildGeometry, packGeometry, type Geometry } from '../model/geometry.ts';
@@ -14,7 +15,7 @@ import { feedDip, newDipState, nucleationOverpotential_mV, type DipState } from 
 import { computeSurfaceMetrics } from '../analysis/surface.ts';
 import { computeMorphology } from '../analysis/morphology.ts';
 import { arrhenius } from '../model/dimless.ts';
-import { restartKeys, restartReason } from './live.ts';
+import { RESTART_KEYS, restartKeys, restartReason } from './live.ts';
 import {
   NonFiniteError,
   type BackendName,
@@ -441,11 +442,26 @@ function described(v: unknown): string {
   return `${o?.constructor?.name ?? String(v)} of ${String(o?.length)}`;
 }
 
+/**
+ * A checkpoint of an older build lacks the keys added since. A live key takes the resumed run's value, as a
+ * live edit would (a long run survives an update of the code); a restart key is refused by name, since this
+ * build cannot tell how the older one behaved without it.
+ */
+function withKeysAddedSince(stored: Scenario, scenario: Scenario): Scenario {
+  const saved = structuredClone(stored);
+  for (const { key } of SCENARIO_KEYS) {
+    const [section, name] = key.split('.');
+    if (saved[section]?.[name] !== undefined) continue;
+    if (RESTART_KEYS.has(key) || key === 'drive.mode') {
+      throw new ScenarioError(key, getValue(scenario, key), `resumable only from a checkpoint that records it: this one was written before the key existed, and ${restartReason(key)}`);
+    }
+    (saved[section] ??= {})[name] = getValue(scenario, key);
+  }
+  return saved;
+}
+
 /** Throws unless `cp` can continue as `scenario` on `backend`. */
 function checkRestore(cp: Checkpoint, scenario: Scenario, backend: BackendName): void {
-  // a checkpoint written before a key existed holds no value for it: it reads as the key's default, as the
-  // run directory's scenario.json does when it is loaded (a long run survives an update of the code)
-  const saved = resolveScenario(cp.scenario, "the checkpoint's scenario");
   if ((cp?.version as number) !== 2) {
     throw new Error(`restore: checkpoint version ${String(cp?.version)} is not supported (this build reads version 2, the first to carry the SEI film state)`);
   }
@@ -486,6 +502,7 @@ function checkRestore(cp: Checkpoint, scenario: Scenario, backend: BackendName):
   // the SEI film and the elastic state: present exactly when the checkpoint's run solves the mechanics
   // (an SEI, or a growth strain; sei.kind and electrolyte.growth_strain are restart keys)
   const film = cp.solver.film as unknown as Record<string, unknown> | undefined;
+  const saved = withKeysAddedSince(cp.scenario, scenario);
   const hasFilm = mechanicsOn(saved);
   const filmArrays: [string, number, string][] =
     cp.solver.kind === 'gpu'
