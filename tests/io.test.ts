@@ -448,6 +448,17 @@ describe('Progress', () => {
     expect(out.at(-1)).toMatch(/^t=16\.5 s \(55%\) step 7200 {2}120 steps\/s {2}ETA 01:30\n$/);
   });
 
+  it('a resumed cycling run: the ETA counts from the cycles done at the checkpoint', () => {
+    let now = 0;
+    const { out, stream } = sink();
+    const cycle = (done: number) => ({ n: done + 1, done, phase: 'plate' });
+    const p = new Progress({ stream, isTTY: false, target: { kind: 'cycles', cycles: 10 }, now: () => now, from: { time_s: 500, steps: 5000, cycle: cycle(5) } });
+    now = 10_000; // one more cycle in 10 s of wall time
+    p.update({ time_s: 600, steps: 6000, cycle: cycle(6) });
+    p.finish();
+    expect(out.at(-1)).toMatch(/\(60%\) step 6000 {2}100 steps\/s {2}ETA 00:40\n$/);
+  });
+
   it('TTY output: one redrawn line, at most 5 per second, newline at the end', () => {
     let now = 0;
     const { out, stream } = sink();

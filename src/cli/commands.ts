@@ -32,7 +32,7 @@ import {
 } from '../sim/types.ts';
 import type { Simulation } from '../sim/simulation.ts';
 import { runOverrides, type BenchArgs, type CheckArgs, type ResumeArgs, type RunArgs } from './args.ts';
-import { formatSig, Progress } from './progress.ts';
+import { formatSig, Progress, type ProgressSample } from './progress.ts';
 import { CHECKPOINT_FILE, FieldSeries, PVD_FILE, readCheckpointFile, readRunState, writeCheckpointFile, writeRunState } from './runDir.ts';
 import { codeVersion, type CodeVersion } from './version.ts';
 
@@ -237,6 +237,12 @@ async function resumePlan(args: ResumeArgs): Promise<RunPlan | { finished: RunSu
   };
 }
 
+/** What the progress line reads of a run: its clock, steps, charge and, when cycling, the cycle in progress. */
+function progressSample(sim: Simulation, time_s: number, steps: number, charge_mAh_cm2: number): ProgressSample {
+  const ph = sim.cyclePhase;
+  return { time_s, steps, charge_mAh_cm2, ...(ph ? { cycle: { n: ph.cycle + 1, done: sim.cycles.length, phase: ph.kind } } : {}) };
+}
+
 export async function runCommand(args: RunArgs | ResumeArgs, io: CliIO = defaultIO()): Promise<number> {
   const tag = 'dendrite run';
   const fail = (msg: string, code: number = EXIT.badInput) => {
@@ -361,7 +367,7 @@ export async function runCommand(args: RunArgs | ResumeArgs, io: CliIO = default
     isTTY: Boolean(io.stderr.isTTY),
     columns: io.stderr.columns,
     target,
-    ...(plan.restore ? { from: { time_s: sim.time_s, steps: sim.steps, charge_mAh_cm2: sim.charge_mAh_cm2 } } : {}),
+    ...(plan.restore ? { from: progressSample(sim, sim.time_s, sim.steps, sim.charge_mAh_cm2) } : {}),
   });
   const adapterText = label ? adapterLabelText(label) + (label.isFallback ? ' (software/fallback adapter)' : '') : 'f64 CPU reference';
   if (choice.requested === 'auto' && !plan.resumed) log(`dendrite: backend ${choice.backend}: ${choice.reason}`);
@@ -388,8 +394,7 @@ export async function runCommand(args: RunArgs | ResumeArgs, io: CliIO = default
   };
   const watcher: Writer = {
     onMetrics: (row) => {
-      const ph = sim.cyclePhase;
-      progress.update({ time_s: row.time_s, steps: row.step, charge_mAh_cm2: row.charge_mAh_cm2, ...(ph ? { cycle: { n: ph.cycle + 1, done: sim.cycles.length, phase: ph.kind } } : {}) });
+      progress.update(progressSample(sim, row.time_s, row.step, row.charge_mAh_cm2));
     },
     onCycle: () => {
       writes.push(writeCycles().catch((e) => io.stderr.write(`${tag}: could not write cycles.csv: ${errorMessage(e)}\n`)));
