@@ -28,10 +28,12 @@ export const FAST_TESTS = [
   'tests/sweep-designs.test.ts',
   'tests/label.test.ts',
 ];
-// Two streams side by side on CI's 2 cores. The physics files run the f64 CPU solver (one JavaScript thread
-// each; their few GPU cases are short); the others drive the WebGPU kernels, the CLI and the browser, whose
-// software adapters use every core they get. The sequencer alternates the two lists, each longest first, so
-// that a physics file mostly runs beside a GPU or browser file rather than beside another one.
+// Two files at a time on CI's 2 cores. The physics files run the f64 CPU solver (one JavaScript thread each;
+// their few GPU cases are short); most others drive the WebGPU kernels, the CLI or the browser, whose software
+// adapters use whatever cores they get. Both workers take files from one queue, in which the sequencer
+// alternates the physics files with the others, each list in vitest's own order (longest first from its results
+// cache; on a fresh clone, where there is none, larger files first). So a physics file mostly runs beside one
+// of the others, not beside another physics file; nothing pairs them strictly.
 export const PHYSICS_TESTS = [
   'tests/mullins-sekerka.test.ts',
   'tests/thin-interface.test.ts',
@@ -47,10 +49,10 @@ export const PHYSICS_TESTS = [
 
 class TwoStreams extends BaseSequencer {
   async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const longestFirst = await super.sort(files);
-    const isPhysics = (f: TestSpecification) => PHYSICS_TESTS.includes(relative(process.cwd(), f.moduleId));
-    const physics = longestFirst.filter(isPhysics);
-    const other = longestFirst.filter((f) => !isPhysics(f));
+    const ordered = await super.sort(files);
+    const isPhysics = (f: TestSpecification) => PHYSICS_TESTS.includes(relative(this.ctx.config.root, f.moduleId));
+    const physics = ordered.filter(isPhysics);
+    const other = ordered.filter((f) => !isPhysics(f));
     const out: TestSpecification[] = [];
     for (let i = 0; i < Math.max(physics.length, other.length); i++) out.push(...(other[i] ? [other[i]] : []), ...(physics[i] ? [physics[i]] : []));
     return out;
