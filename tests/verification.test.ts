@@ -256,4 +256,19 @@ describe.each(HONG_BACKENDS)('the hong2018 preset (literature, hong2018 closure)
     }
     expect(Math.abs(err)).toBeLessThan(0.01);
   });
+
+  it('a finger that reaches the reservoir stops the run as a short circuit before its current diverges', async () => {
+    // The reservoir face holds ξ = 0, so the finger stalls 1–2 cells below it and ξ ≥ ½ in the top row, the old
+    // rule, never came: the current went negative (−992 mA/cm²), then to 6.7e20 mA/cm², and the clock stalled at
+    // 1.08 s within 3000 steps. The rule now fires when the diffuse interface (to ξ = 2 %) reaches the face.
+    const s = hong(-0.45);
+    s.run = { ...s.run, metrics_every_steps: 50 }; // the stop rules are checked once per metrics row
+    const sim = await createSimulation(s, { backend });
+    const { reason } = await sim.run({ until_s: 4, maxSteps: 3000 });
+    const ev = sim.events.find((e) => e.kind === 'short_circuit');
+    const last = sim.rows.at(-1)!;
+    console.log(`[${backend}] hong2018 48² at −0.45 V: ${reason} at ${sim.time_s.toFixed(3)} s (event at ${ev?.time_s.toFixed(3)} s), max height ${last.deposit_max_height_um.toFixed(2)} of 24 µm, current ${last.current_density_mA_cm2.toFixed(0)} mA/cm²`);
+    expect(reason).toBe('short_circuit');
+    for (const r of sim.rows) expect(r.current_density_mA_cm2).toBeGreaterThan(0);
+  });
 });

@@ -675,6 +675,15 @@ export class Simulation {
   private xiAtLastRow?: Float32Array | Float64Array;
   private sandSeen = false;
   private limitSeen = false;
+  /**
+   * The deposit's ξ = ½ height [µm] at which its diffuse interface reaches the reservoir face (short circuit):
+   * the profile 1/(1 + e^{d/w}) falls to 2 % at d = w·ln 49. The face holds ξ = 0, so a finger stalls 1–2 cells
+   * below it and ξ ≥ ½ in the top row is never reached; meanwhile the potential drop across the closing gap
+   * drives the current without bound (hong2018 48²: 6.7e20 mA/cm², the clock stalled).
+   */
+  private get reservoirReach_um(): number {
+    return num(this.current, 'grid.ny') * num(this.current, 'grid.dx_um') - Math.log(49) * num(this.current, 'phase.interface_width_um');
+  }
   private lastMetrics: DepositMetrics;
   /** metrics of the initial fields (of the original run, after a restore) */
   readonly initialMetrics: DepositMetrics;
@@ -978,7 +987,7 @@ export class Simulation {
           if (L.until !== before) stopChanged = true;
         }
         if (reason === undefined) {
-          if (out.metrics.topXiMax >= 0.5) {
+          if (out.metrics.topXiMax >= 0.5 || out.metrics.maxHeight_um >= this.reservoirReach_um) {
             reason = 'short_circuit';
             await this.event({ kind: 'short_circuit', step: this.steps, time_s: this.time_s, message: 'the deposit reached the reservoir boundary' });
           } else if (this.limitSeen) {
