@@ -58,7 +58,12 @@ export class App {
   private edited!: Scenario;
   private preset: string | undefined;
   private playing = false;
-  private locked = false;
+  /** tasks queued or running in exclusive() */
+  private pending = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private get locked(): boolean {
+    return this.pending > 0;
+  }
   private keep?: Checkpoint;
   private keptAt = 0;
   private rangeAt = 0;
@@ -235,14 +240,18 @@ export class App {
   }
 
   /** Runs `fn` with the simulation to itself (no overlapping runs, checkpoints or rebuilds). */
-  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    while (this.locked) await new Promise((r) => setTimeout(r, 5));
-    this.locked = true;
-    try {
-      return await fn();
-    } finally {
-      this.locked = false;
-    }
+  /**
+   * Runs fn when the tasks asked for before it are done, first come first served: a live edit queued behind
+   * a running step applies before a step asked for after it. (A lock polled every 5 ms let whichever waiter's
+   * timer fired first go; under load a step could overtake the edit.)
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    this.pending++;
+    const run = this.queue.then(fn).finally(() => {
+      this.pending--;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** Advances exactly n steps (the step button and automation). */
