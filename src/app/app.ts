@@ -239,9 +239,9 @@ export class App {
     }
   }
 
-  /** Runs `fn` with the simulation to itself (no overlapping runs, checkpoints or rebuilds). */
   /**
-   * Runs fn when the tasks asked for before it are done, first come first served: a live edit queued behind
+   * Runs fn with the simulation to itself (no overlapping runs, checkpoints or rebuilds), when the tasks asked
+   * for before it are done, first come first served: a live edit queued behind
    * a running step applies before a step asked for after it. (A lock polled every 5 ms let whichever waiter's
    * timer fired first go; under load a step could overtake the edit.)
    */
